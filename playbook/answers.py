@@ -1,0 +1,153 @@
+"""Reading a partner's answers file and checking it against a pack."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from playbook import operators as ops
+from playbook.errors import InvalidInput, Problem
+from playbook.model import Answers, Customer, Pack
+from playbook.schema import answers_schema
+from playbook.suggest import did_you_mean, one_of
+from playbook.validation import schema_problems
+from playbook.values import (
+    check_range, normalize_choice, parse_bool, parse_date, parse_number,
+)
+from playbook.yamlio import Document, decode, loads
+
+TOP_KEYS = ("partner", "answers", "metrics", "nps_responses", "customers")
+
+
+def load_answers(path: Path, pack: Pack, display: str | None = None) -> Answers:
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput([Problem(name, 0, 0, f"cannot read the file: {exc.strerror}", "unreadable")]) from None
+    return parse_answers(raw, pack, name)
+
+
+def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>") -> Answers:
+    doc = loads(decode(raw, name), name)
+    return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest())
+
+
+def _value(question_type: str, v: Any, choices: tuple[str, ...]) -> Any:
+    if question_type == "yesno":
+        return parse_bool(v)
+    if question_type == "choice":
+        c = normalize_choice(v)
+        if c not in choices:
+            raise ValueError(f"{v!r} is not one of the allowed answers{did_you_mean(c, choices)} "
+                             f"(allowed: {', '.join(choices)})")
+        return c
+    if question_type == "date":
+        return parse_date(v)
+    return parse_number(v, percent=question_type == "percent", money=question_type == "money")
+
+
+def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
+    problems: list[Problem] = []
+    data = doc.data
+    if data is None:
+        raise InvalidInput([doc.problem((), "the file is empty; run `playbook init` for a template to fill in",
+                                        "empty")])
+    if not isinstance(data, dict):
+        raise InvalidInput([doc.problem((), "an answers file must be a mapping with the keys "
+                                        f"{', '.join(TOP_KEYS)}; run `playbook init` for a template", "type")])
+    problems.extend(p for p in schema_problems(doc, answers_schema(None)))
+    if problems:
+        raise InvalidInput(problems)
+
+    partner = data.get("partner") or {}
+    name = partner.get("name")
+    years = None
+    if partner.get("years_in_cloud") is not None:
+        try:
+            years = parse_number(partner["years_in_cloud"])
+            check_range(years, 0, 100)
+        except ValueError as exc:
+            problems.append(doc.problem(("partner", "years_in_cloud"), f"years_in_cloud: {exc}", "value"))
+    assessed_on = None
+    if partner.get("assessed_on") is not None:
+        try:
+            assessed_on = parse_date(partner["assessed_on"])
+        except ValueError as exc:
+            problems.append(doc.problem(("partner", "assessed_on"), f"assessed_on: {exc}", "value"))
+    focus = tuple(sorted(set(partner.get("focus") or [])))
+
+    answers: dict[str, Any] = {}
+    for qid, v in (data.get("answers") or {}).items():
+        q = pack.questions.get(qid)
+        if q is None:
+            problems.append(doc.problem(("answers", qid), f"unknown question {qid!r}"
+                                        f"{did_you_mean(qid, pack.questions)}", "unknown-question", key=True))
+            continue
+        if v is None:
+            continue  # left blank: not assessed
+        try:
+            val = _value(q.type, v, q.choices)
+            if isinstance(val, float):
+                check_range(val, q.min, q.max, q.type)
+            answers[qid] = val
+        except ValueError as exc:
+            problems.append(doc.problem(("answers", qid), f"{qid}: {exc}", "value"))
+
+    metrics: dict[str, float] = {}
+    for mid, v in (data.get("metrics") or {}).items():
+        m = pack.metrics.get(mid)
+        if m is None:
+            problems.append(doc.problem(("metrics", mid), f"unknown metric {mid!r}"
+                                        f"{did_you_mean(mid, pack.metrics)}", "unknown-metric", key=True))
+            continue
+        if v is None:
+            continue
+        try:
+            val = parse_number(v, percent=m.unit == "percent", money=m.unit.startswith("money"))
+            check_range(val, m.min, m.max, m.unit)
+            metrics[mid] = val
+        except ValueError as exc:
+            problems.append(doc.problem(("metrics", mid), f"{mid}: {exc}", "value"))
+
+    responses = data.get("nps_responses")
+    nps: tuple[int, ...] | None = None
+    if responses is not None:
+        nps = tuple(int(r) for r in responses)  # the schema stage checked 0..10 integers
+
+    customers = []
+    stage_ids = [s.id for s in pack.maturity_stages]
+    for i, c in enumerate(data.get("customers") or []):
+        stage = normalize_choice(c.get("stage", ""))
+        if stage_ids and stage not in stage_ids:
+            problems.append(doc.problem(("customers", i, "stage"), f"unknown customer stage {c.get('stage')!r}"
+                                        f"{did_you_mean(stage, stage_ids)} (stages: {one_of(stage_ids)})",
+                                        "unknown-stage"))
+            continue
+        revenue = None
+        if c.get("revenue") is not None:
+            try:
+                revenue = parse_number(c["revenue"], money=True)
+            except ValueError as exc:
+                problems.append(doc.problem(("customers", i, "revenue"), f"revenue: {exc}", "value"))
+        renewal = None
+        if c.get("renewal_date") is not None:
+            try:
+                renewal = parse_date(c["renewal_date"])
+            except ValueError as exc:
+                problems.append(doc.problem(("customers", i, "renewal_date"), f"renewal_date: {exc}", "value"))
+        customers.append(Customer(str(c.get("name", "")), stage, revenue, renewal))
+
+    if problems:
+        raise InvalidInput(problems)
+    return Answers(
+        file=doc.file, partner_name=str(name) if name is not None else "",
+        assessed_on=assessed_on, years_in_cloud=years, focus=focus,
+        currency=str(partner.get("currency") or ""), answers=answers, metrics=metrics,
+        nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
+    )
+
+
+def known_focus() -> tuple[str, ...]:
+    return ops.FOCUS_VALUES

@@ -1,0 +1,201 @@
+"""The command line. It parses, calls the core and prints; nothing else.
+
+Every PlaybookError is turned into a message and an exit code in one place
+(`_Group.invoke`); no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from playbook import __version__
+from playbook.errors import InvalidInput, PlaybookError, Problem, UsageError
+
+EXIT_INTERNAL = 70
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PlaybookError as exc:
+            _report(exc)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except RecursionError:
+            click.echo("error: the input is nested too deeply to process", err=True)
+            ctx.exit(1)
+        except Exception as exc:  # a bug of ours: say so plainly, still no traceback
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in playbook; please report it with the command you ran.", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+def _report(exc: PlaybookError) -> None:
+    if isinstance(exc, InvalidInput):
+        for p in exc.problems:
+            click.echo(p.format(), err=True)
+        n = sum(p.severity == "error" for p in exc.problems)
+        click.echo(f"{n} error{'s' if n != 1 else ''}; nothing was written.", err=True)
+    elif isinstance(exc, UsageError):
+        click.echo(f"usage error: {exc}", err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="playbook")
+def cli() -> None:
+    """Turn partner guidance (YAML rule packs) into a Start / Grow / Optimize action plan."""
+
+
+PACK_OPTION = click.option("--pack", "pack_spec", default=None, metavar="ID|PATH",
+                           help="Rule pack: a bundled pack id or a folder with pack.yaml (default: default).")
+
+
+def _display(path: Path) -> str:
+    return str(path)
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path, exists=True))
+@PACK_OPTION
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json", "md"]), default=None,
+              help="Report format (default: from the -o extension, else html).")
+@click.option("-o", "--output", default=None, metavar="PATH|-",
+              help="Where to write the report; '-' for standard output. "
+                   "Default: <answers stem>-report.<ext> in the current folder.")
+@click.option("--brand", "brand_file", type=click.Path(dir_okay=False, path_type=Path, exists=True), default=None,
+              help="brand.yaml: firm, logo, accent, confidentiality.")
+@click.option("--template-dir", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Folder whose templates override the bundled ones.")
+@click.option("--pdfa", is_flag=True, help="Make the PDF a PDF/A-3u archive document.")
+def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | None,
+           brand_file: Path | None, template_dir: str | None, pdfa: bool) -> None:
+    """Assess ANSWERS against a rule pack and write the report."""
+    from playbook.answers import load_answers
+    from playbook.engine import evaluate
+    from playbook.loader import load_pack
+    from playbook.render import EXTENSIONS, RenderOptions, load_brand, render, write_atomic
+
+    if fmt is None:
+        suffix = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
+        fmt = suffix if suffix in EXTENSIONS else "html"
+    pack = load_pack(pack_spec)
+    data = load_answers(answers, pack, _display(answers))
+    brand = load_brand(brand_file) if brand_file else None
+    from playbook.render import Brand
+    options = RenderOptions(brand=brand or Brand(), template_dir=template_dir,
+                            pdf_variant="pdf/a-3u" if pdfa else None)
+    result = evaluate(pack, data)
+    payload = render(result, pack, fmt, options)
+    if output == "-":
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    target = Path(output) if output else Path.cwd() / f"{answers.stem}-report{EXTENSIONS[fmt]}"
+    if target.resolve() == answers.resolve():
+        raise UsageError(f"refusing to overwrite the answers file {answers} with the report")
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write {target}: the folder {target.parent} does not exist")
+    try:
+        write_atomic(target, payload)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+    click.echo(str(target))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@PACK_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
+    """Check answers files and rule packs (a folder or its pack.yaml); report every problem."""
+    from playbook.answers import load_answers
+    from playbook.loader import is_pack_path, load_pack
+
+    problems: list[Problem] = []
+    checked: list[str] = []
+    answer_pack = None
+    for f in files:
+        try:
+            if is_pack_path(f):
+                pk = load_pack(f)
+                problems.extend(pk.warnings)
+            else:
+                if answer_pack is None:
+                    answer_pack = load_pack(pack_spec)
+                load_answers(f, answer_pack, _display(f))
+            checked.append(str(f))
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    problems.sort()
+    errors = [p for p in problems if p.severity == "error"]
+    if fmt == "json":
+        click.echo(json.dumps({"ok": not errors, "checked": checked,
+                               "problems": [p.as_dict() for p in problems]}, indent=2))
+    else:
+        for p in problems:
+            click.echo(p.format(), err=True)
+        for c in checked:
+            if not any(p.file.startswith(c.rstrip("/")) and p.severity == "error" for p in problems):
+                click.echo(f"{c}: ok")
+        if errors:
+            click.echo(f"{len(errors)} error{'s' if len(errors) != 1 else ''}.", err=True)
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@PACK_OPTION
+@click.option("-o", "--output", default="answers.yaml", show_default=True, metavar="PATH|-")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def init(pack_spec: str | None, output: str, force: bool) -> None:
+    """Write a commented answers template listing every question."""
+    from playbook.init_template import answers_template
+    from playbook.loader import load_pack
+    from playbook.render import write_atomic
+
+    pack = load_pack(pack_spec)
+    text = answers_template(pack, "https://playbook.example/schemas/answers.schema.json")
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists; choose another -o or add --force to overwrite it")
+    write_atomic(target, text.encode())
+    click.echo(f"{target}: {len(pack.questions)} questions; fill it in, then run: playbook assess {target}")
+
+
+@cli.command()
+@PACK_OPTION
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write the schemas into (default: print the answers schema).")
+def schema(pack_spec: str | None, out_dir: Path | None) -> None:
+    """Write the JSON Schemas for pack files, answers files and results."""
+    from playbook.loader import load_pack
+    from playbook.render import write_atomic
+    from playbook.schema import all_schemas, dumps
+
+    schemas = all_schemas(load_pack(pack_spec))
+    if out_dir is None:
+        click.echo(dumps(schemas["answers.schema.json"]), nl=False)
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, s in schemas.items():
+        write_atomic(out_dir / name, dumps(s).encode())
+        click.echo(str(out_dir / name))
+
+
+def main() -> None:
+    cli(prog_name="playbook")

@@ -1,0 +1,488 @@
+"""Loading a rule pack in stages: YAML, JSON Schema, then cross-references.
+
+Every problem in every file is collected and raised at once as InvalidInput.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from playbook import ENGINE_VERSION
+from playbook import operators as ops
+from playbook.computations import COMPUTATIONS, formula_refs
+from playbook.errors import InvalidInput, Problem, UsageError
+from playbook.model import (
+    PHASES, Action, All, AnyOf, Area, Band, Benchmark, Checklist, ChecklistItem, Condition,
+    Formula, Leaf, Loc, MaturityStage, Metric, Not, Pack, Question, Service, Source, Stage,
+)
+from playbook.resources import bundled_packs
+from playbook.schema import manifest_schema, pack_file_schema
+from playbook.suggest import did_you_mean, one_of
+from playbook.validation import schema_problems
+from playbook.values import QUESTION_TYPES, UNITS, normalize_choice, parse_bool, parse_date, parse_number
+from playbook.yamlio import Document, PathKey, load_file
+
+DEFAULT_PACK = "default"
+KINDS = ("stages", "maturity_stages", "questions", "metrics", "benchmarks", "actions", "checklists")
+DEFAULT_STAGES = {
+    "start": "Put the basics of a cloud practice in place.",
+    "grow": "Expand revenue and deepen customer relationships.",
+    "optimize": "Refine, automate and scale what works.",
+}
+
+
+def resolve_pack_dir(spec: str | None) -> Path:
+    """A pack given by bundled id or by folder (or its pack.yaml) path."""
+    spec = spec or DEFAULT_PACK
+    p = Path(spec)
+    if p.is_file() and p.name == "pack.yaml":
+        return p.parent
+    if p.is_dir():
+        if not (p / "pack.yaml").is_file():
+            raise UsageError(f"{spec}: not a rule pack (no pack.yaml in this folder)")
+        return p
+    packs = bundled_packs()
+    if spec in packs:
+        return packs[spec]
+    raise UsageError(f"unknown pack {spec!r}{did_you_mean(spec, packs)}; "
+                     f"bundled packs: {one_of(packs) or 'none'}; or give a folder holding pack.yaml")
+
+
+def is_pack_path(path: Path) -> bool:
+    return path.is_dir() or path.name == "pack.yaml"
+
+
+def _version_tuple(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", v.split("-")[0].split("+")[0])[:3])
+
+
+def engine_compatible(spec: str, version: str = ENGINE_VERSION) -> bool | None:
+    """Check `version` against '>=0.1,<1' style ranges; None if spec is malformed."""
+    have = _version_tuple(version)
+    for clause in [c.strip() for c in spec.split(",") if c.strip()]:
+        m = re.fullmatch(r"(>=|<=|==|!=|>|<|~=)?\s*(\d+(?:\.\d+){0,2})", clause)
+        if not m:
+            return None
+        op, want = m.group(1) or "==", _version_tuple(m.group(2))
+        n = max(len(have), len(want))
+        a, b = have + (0,) * (n - len(have)), want + (0,) * (n - len(want))
+        ok = {">=": a >= b, "<=": a <= b, ">": a > b, "<": a < b, "==": a[:len(want)] == want,
+              "!=": a[:len(want)] != want, "~=": a >= b and a[:max(1, len(want) - 1)] == want[:max(1, len(want) - 1)]}[op]
+        if not ok:
+            return False
+    return True
+
+
+class _Builder:
+    """Holds the raw items of every file while the pack is checked and compiled."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+        self.raw: dict[str, list[tuple[Document, PathKey, dict[str, Any]]]] = {k: [] for k in KINDS}
+        self.questions: dict[str, Question] = {}
+        self.metrics: dict[str, Metric] = {}
+        self.benchmark_ids: set[str] = set()
+
+    def err(self, doc: Document, path: PathKey, msg: str, code: str, key: bool = False,
+            severity: str = "error") -> None:
+        self.problems.append(doc.problem(path, msg, code, key=key, severity=severity))
+
+    def loc(self, doc: Document, path: PathKey) -> Loc:
+        line, col = doc.where(path)
+        return Loc(doc.file, line, col)
+
+    # ---- conditions -------------------------------------------------------
+
+    def subject_kind(self, subject: str, ref: str) -> tuple[str | None, tuple[str, ...], bool]:
+        """(kind, choices, ordered) of a condition subject, kind None if unknown."""
+        if subject == "question":
+            q = self.questions.get(ref)
+            if q is None:
+                return None, (), False
+            kind = QUESTION_TYPES[q.type]
+            if q.type == "choice" and q.ordered:
+                kind = ops.ORDERED_CHOICE
+            return kind, q.choices, q.ordered
+        if subject == "metric":
+            return (ops.NUMBER if ref in self.metrics else None), (), False
+        if subject == "profile":
+            return ops.PROFILE_FIELDS.get(ref), (), False
+        return (ops.CHOICE if ref in self.benchmark_ids else None), ops.FINDING_STATUSES, False
+
+    def operand(self, doc: Document, path: PathKey, kind: str, choices: tuple[str, ...],
+                raw: Any, subject: str, ref: str) -> Any:
+        """Check and convert one operand to the subject's value type; None on error."""
+        try:
+            if kind == ops.NUMBER:
+                return parse_number(raw, percent=True, money=True)
+            if kind == ops.BOOL:
+                return parse_bool(raw)
+            if kind == ops.DATE:
+                return parse_date(raw)
+            if kind in (ops.CHOICE, ops.ORDERED_CHOICE) or (kind == ops.LIST and ref == "focus"):
+                allowed = choices or (ops.FOCUS_VALUES if ref == "focus" else ())
+                v = normalize_choice(raw)
+                if allowed and v not in allowed:
+                    self.err(doc, path, f"{raw!r} is not a value of {subject} {ref!r}"
+                             f"{did_you_mean(v, allowed)} (its values: {one_of(allowed)})", "unknown-value")
+                    return None
+                return v
+            return raw
+        except ValueError as exc:
+            self.err(doc, path, f"{exc}; {subject} {ref!r} holds {kind.replace('_', ' ')} values", "operand-type")
+            return None
+
+    def condition(self, doc: Document, path: PathKey, raw: Any) -> Condition | None:
+        loc = self.loc(doc, path)
+        if not isinstance(raw, dict):
+            return None  # the schema stage has reported it
+        combos = [k for k in ops.COMBINATORS if k in raw]
+        if combos:
+            if len(raw) != 1:
+                self.err(doc, path, f"{combos[0]!r} must stand alone in its mapping; put the other "
+                         f"keys ({one_of(k for k in raw if k != combos[0])}) inside it", "condition-shape")
+                return None
+            key = combos[0]
+            if key == "not":
+                inner = self.condition(doc, path + ("not",), raw["not"])
+                return Not(inner, loc) if inner is not None else None
+            items = raw[key] if isinstance(raw[key], list) else []
+            kids = [self.condition(doc, path + (key, i), c) for i, c in enumerate(items)]
+            if any(k is None for k in kids):
+                return None
+            return (All if key == "all" else AnyOf)(tuple(k for k in kids if k is not None), loc)
+        subjects = [k for k in ops.SUBJECTS if k in raw]
+        if len(subjects) != 1:
+            self.err(doc, path, "a condition leaf names exactly one subject (one of: question, metric, "
+                     "profile, finding) and one operator, e.g. {question: onboarding_process, eq: no}",
+                     "condition-shape")
+            return None
+        subject = subjects[0]
+        ref = raw[subject]
+        op_keys = [k for k in raw if k in ops.OPERATORS]
+        if subject == "finding":
+            if op_keys or "status" not in raw:
+                self.err(doc, path, "a finding leaf is written {finding: <benchmark id>, status: met|not_met|not_assessed}",
+                         "condition-shape")
+                return None
+            op_keys, raw = ["eq"], {**raw, "eq": raw["status"]}
+        elif "status" in raw:
+            self.err(doc, path + ("status",), "'status' belongs to finding leaves only", "condition-shape", key=True)
+            return None
+        if len(op_keys) != 1:
+            self.err(doc, path, f"use exactly one operator ({one_of(ops.OPERATORS, 20)}) "
+                     f"with {subject} {ref!r}", "condition-shape")
+            return None
+        op = ops.OPERATORS[op_keys[0]]
+        kind, choices, _ = self.subject_kind(subject, ref)
+        if kind is None:
+            pool = {"question": self.questions, "metric": self.metrics, "profile": ops.PROFILE_FIELDS,
+                    "finding": self.benchmark_ids}[subject]
+            self.err(doc, path + (subject,), f"unknown {subject} {ref!r}{did_you_mean(str(ref), pool)}",
+                     f"unknown-{subject}")
+            return None
+        if kind not in op.kinds:
+            hint = " (mark the question `ordered: true` to compare choices by position)" \
+                if kind == ops.CHOICE and ops.ORDERED_CHOICE in op.kinds else ""
+            self.err(doc, path + (op.name,), f"operator {op.name!r} does not apply to {subject} {ref!r}, "
+                     f"which holds {kind.replace('_', ' ')} values{hint}", "operator-type", key=True)
+            return None
+        value_kind = ops.CHOICE if kind == ops.LIST else kind
+        raw_val = raw[op.name]
+        opath = path + (op.name,)
+        order: tuple[str, ...] = ()
+        value: Any
+        if op.operand == "flag":
+            value = True
+        elif op.operand in ("list", "pair"):
+            vals = [self.operand(doc, opath + (i,), value_kind, choices, v, subject, ref)
+                    for i, v in enumerate(raw_val)]
+            if any(v is None for v in vals):
+                return None
+            value = tuple(vals)
+            if op.operand == "pair" and not value[0] <= value[1]:
+                self.err(doc, opath, "between takes [low, high] with low <= high", "operand-type")
+                return None
+        else:
+            value = self.operand(doc, opath, value_kind, choices, raw_val, subject, ref)
+            if value is None:
+                return None
+        if kind == ops.ORDERED_CHOICE and op.name in ("lt", "le", "gt", "ge", "between"):
+            order = choices
+            value = tuple(choices.index(v) for v in value) if isinstance(value, tuple) else choices.index(value)
+        return Leaf(subject, str(ref), op.name, value, raw_val, loc, order)
+
+    def value_test(self, doc: Document, path: PathKey, raw: Any, metric: str) -> Leaf | None:
+        if not isinstance(raw, dict) or len(raw) != 1:
+            return None
+        (name, val), = raw.items()
+        return self.condition(doc, path, {"metric": metric, name: val})
+
+    # ---- items ------------------------------------------------------------
+
+    def unique(self, kind: str) -> list[tuple[Document, PathKey, dict[str, Any]]]:
+        first: dict[str, tuple[Document, PathKey]] = {}
+        out = []
+        for doc, path, item in self.raw[kind]:
+            iid = item.get("id")
+            if not isinstance(iid, str):
+                continue
+            if iid in first:
+                fdoc, fpath = first[iid]
+                line, _ = fdoc.where(fpath)
+                self.err(doc, path + ("id",), f"duplicate {kind[:-1].replace('_', ' ')} id {iid!r} "
+                         f"(first defined at {fdoc.file}:{line})", "duplicate-id")
+                continue
+            first[iid] = (doc, path)
+            out.append((doc, path, item))
+        return out
+
+
+def _formula(raw: Any) -> Formula:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return Formula("const", const=float(raw))
+    (op, val), = raw.items()
+    if op == "metric":
+        return Formula("metric", ref=val)
+    return Formula(op, tuple(_formula(a) for a in val))
+
+
+def _text(item: dict[str, Any], key: str) -> str:
+    v = item.get(key)
+    return "" if v is None else str(v).strip()
+
+
+def load_pack(spec: str | Path | None = None) -> Pack:
+    root = resolve_pack_dir(str(spec) if spec is not None else None)
+    b = _Builder(root)
+    base = root.parent
+    files = sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")
+    hasher = hashlib.sha256()
+
+    def display(p: Path) -> str:
+        try:
+            return str(p.relative_to(Path.cwd()))
+        except ValueError:
+            return str(p.relative_to(base)) if p.is_relative_to(base) else str(p)
+
+    docs: list[Document] = []
+    for p in [root / "pack.yaml", *files]:
+        try:
+            doc = load_file(p, display(p))
+        except InvalidInput as exc:
+            b.problems.extend(exc.problems)
+            continue
+        hasher.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+        docs.append(doc)
+    if b.problems and not docs:
+        raise InvalidInput(b.problems)
+    manifest_doc = next((d for d in docs if d.file.endswith("pack.yaml")), None)
+    content_docs = [d for d in docs if d is not manifest_doc]
+    if manifest_doc is None:
+        raise InvalidInput(b.problems)
+    for doc, schema in [(manifest_doc, manifest_schema()), *[(d, pack_file_schema()) for d in content_docs]]:
+        if doc.data is None:
+            b.err(doc, (), "the file is empty", "empty")
+            continue
+        if not isinstance(doc.data, dict):
+            b.err(doc, (), "the file must be a mapping of keys (e.g. `actions:`) to lists", "type")
+            continue
+        b.problems.extend(schema_problems(doc, schema))
+    if b.problems:  # structure first: cross-references on a broken structure only add noise
+        raise InvalidInput(b.problems)
+
+    m: dict[str, Any] = manifest_doc.data
+    compat = engine_compatible(str(m["engine"]))
+    if compat is None:
+        b.err(manifest_doc, ("engine",), f"cannot read the engine range {m['engine']!r}; write it like '>=0.1,<1'", "engine")
+    elif not compat:
+        b.err(manifest_doc, ("engine",), f"this pack needs engine {m['engine']}, but this is playbook "
+              f"{ENGINE_VERSION}; upgrade playbook or use a pack made for this version", "engine")
+    areas = tuple(Area(a["id"], a["name"]) for a in m.get("areas", []))
+    area_ids = {a.id for a in areas} or {"general"}
+    if not areas:
+        areas = (Area("general", "General"),)
+    sources = tuple(Source(s["file"], s.get("title", "")) for s in m.get("sources", []))
+    source_files = {s.file for s in sources}
+
+    for doc in content_docs:
+        for kind in KINDS:
+            for i, item in enumerate(doc.data.get(kind) or []):
+                b.raw[kind].append((doc, (kind, i), item))
+                src = item.get("source")
+                if isinstance(src, str) and source_files:
+                    f = src.split(" § ")[0].strip()
+                    if f not in source_files:
+                        b.err(doc, (kind, i, "source"), f"source file {f!r} is not listed in pack.yaml "
+                              f"sources{did_you_mean(f, source_files)}", "unknown-source")
+
+    # questions
+    for doc, path, q in b.unique("questions"):
+        qtype = q["type"]
+        choices = tuple(normalize_choice(c) for c in q.get("choices", []))
+        if qtype == "choice" and not choices:
+            b.err(doc, path + ("type",), "a choice question needs `choices:`", "choices")
+        if qtype != "choice" and choices:
+            b.err(doc, path + ("choices",), f"`choices` only applies to type choice (this is {qtype})", "choices", key=True)
+        lo, hi = q.get("min"), q.get("max")
+        if qtype == "percent":
+            lo = 0.0 if lo is None else lo
+            hi = 100.0 if hi is None else hi
+        elif qtype in ("money", "days"):
+            lo = 0.0 if lo is None else lo
+        b.questions[q["id"]] = Question(
+            q["id"], _text(q, "text"), _text(q, "help"), _text(q, "section"), qtype, choices,
+            bool(q.get("ordered", False)), _text(q, "unit"), lo, hi, _text(q, "source"), b.loc(doc, path))
+
+    # metrics
+    metric_raw = b.unique("metrics")
+    for doc, path, mt in metric_raw:
+        unit = mt["unit"]
+        _, dlo, dhi = UNITS[unit]
+        derive = mt.get("derive") or {}
+        formula = _formula(derive["formula"]) if "formula" in derive else None
+        b.metrics[mt["id"]] = Metric(
+            mt["id"], _text(mt, "name"), unit, mt["better"],
+            float(mt["min"]) if "min" in mt else dlo, float(mt["max"]) if "max" in mt else dhi,
+            _text(mt, "description"), _text(mt, "source"), derive.get("compute"), formula, b.loc(doc, path))
+    deps: dict[str, set[str]] = {}
+    for doc, path, mt in metric_raw:
+        met = b.metrics[mt["id"]]
+        refs = set(COMPUTATIONS[met.compute].needs) if met.compute else formula_refs(met.formula) if met.formula else set()
+        for r in sorted(refs):
+            if r not in b.metrics:
+                b.err(doc, path + ("derive",), f"metric {met.id!r} is derived from unknown metric {r!r}"
+                      f"{did_you_mean(r, b.metrics)}", "unknown-metric")
+        deps[met.id] = refs & set(b.metrics)
+    for cyc in _cycles(deps):
+        doc, path, _ = next(x for x in metric_raw if x[2]["id"] == cyc[0])
+        b.err(doc, path + ("derive",), f"derived metrics form a cycle: {' -> '.join(cyc + [cyc[0]])}", "cycle")
+
+    # benchmarks
+    bench_raw = b.unique("benchmarks")
+    b.benchmark_ids = {x[2]["id"] for x in bench_raw}
+    benchmarks = []
+    for doc, path, bm in bench_raw:
+        if bm["metric"] not in b.metrics:
+            b.err(doc, path + ("metric",), f"unknown metric {bm['metric']!r}{did_you_mean(bm['metric'], b.metrics)}",
+                  "unknown-metric")
+            continue
+        target = b.value_test(doc, path + ("target",), bm["target"], bm["metric"])
+        applies = b.condition(doc, path + ("applies_when",), bm["applies_when"]) if "applies_when" in bm else None
+        bands = []
+        for j, band in enumerate(bm.get("bands", [])):
+            leaf = b.value_test(doc, path + ("bands", j, "when"), band["when"], bm["metric"])
+            if leaf is not None:
+                bands.append(Band(leaf, band["label"], _text(band, "source") or _text(bm, "source")))
+        if target is not None:
+            benchmarks.append(Benchmark(bm["id"], bm["metric"], target, _text(bm, "target_text"), applies,
+                                        tuple(bands), _text(bm, "source"), _text(bm, "notes"), b.loc(doc, path)))
+
+    # stages
+    stages = []
+    stage_raw = b.unique("stages")
+    if stage_raw:
+        ids = [s["id"] for _, _, s in stage_raw]
+        if ids != list(PHASES):
+            doc, path, _ = stage_raw[0]
+            b.err(doc, path[:1], f"stages must be exactly {', '.join(PHASES)} in this order (found {', '.join(ids)})",
+                  "stages")
+        stages = [Stage(s["id"], s["name"], s["description"], _text(s, "source")) for _, _, s in stage_raw]
+    else:
+        stages = [Stage(p, p.capitalize(), DEFAULT_STAGES[p], "") for p in PHASES]
+    maturity = tuple(
+        MaturityStage(s["id"], s["name"], s["description"],
+                      tuple(Service(v["id"], v["title"], _text(v, "description")) for v in s.get("services", [])),
+                      _text(s, "source"))
+        for _, _, s in b.unique("maturity_stages"))
+
+    # actions
+    action_raw = b.unique("actions")
+    action_ids = {a["id"] for _, _, a in action_raw}
+    actions: list[Action] = []
+    phase_of = {a["id"]: a["phase"] for _, _, a in action_raw}
+    for doc, path, a in action_raw:
+        if a["area"] not in area_ids:
+            b.err(doc, path + ("area",), f"unknown area {a['area']!r}{did_you_mean(a['area'], area_ids)} "
+                  f"(areas are declared in pack.yaml: {one_of(area_ids)})", "unknown-area")
+        when = b.condition(doc, path + ("when",), a["when"]) if "when" in a else None
+        done = b.condition(doc, path + ("done_when",), a["done_when"]) if "done_when" in a else None
+        for j, r in enumerate(a.get("requires", [])):
+            if r not in action_ids:
+                b.err(doc, path + ("requires", j), f"unknown prerequisite {r!r}{did_you_mean(r, action_ids)}",
+                      "unknown-action")
+            elif PHASES.index(phase_of[r]) > PHASES.index(a["phase"]):
+                b.err(doc, path + ("requires", j), f"{a['id']!r} ({a['phase']}) requires {r!r}, which comes in a "
+                      f"later phase ({phase_of[r]}); a prerequisite must be in the same or an earlier phase",
+                      "prerequisite-phase")
+        if "when" not in a and "done_when" not in a:
+            b.err(doc, path, f"action {a['id']!r} has neither `when` nor `done_when`, so it would always fire; "
+                  "add `done_when` saying what shows the practice is in place", "unconditional", severity="warning")
+        actions.append(Action(
+            a["id"], _text(a, "title"), _text(a, "description"), a["phase"], a.get("tier"), a["area"],
+            a.get("impact", "medium"), a.get("effort", "medium"), when, done,
+            tuple(r for r in a.get("requires", []) if r in action_ids), _text(a, "source"), _text(a, "notes"),
+            b.loc(doc, path)))
+    for cyc in _cycles({a.id: set(a.requires) for a in actions}):
+        doc, path, _ = next(x for x in action_raw if x[2]["id"] == cyc[0])
+        b.err(doc, path + ("requires",), f"prerequisites form a cycle: {' -> '.join(cyc + [cyc[0]])}", "cycle", key=True)
+
+    checklists = []
+    for doc, path, c in b.unique("checklists"):
+        items = []
+        seen: set[str] = set()
+        for j, it in enumerate(c["items"]):
+            if it["id"] in seen:
+                b.err(doc, path + ("items", j, "id"), f"duplicate checklist item id {it['id']!r}", "duplicate-id")
+            seen.add(it["id"])
+            cond = b.condition(doc, path + ("items", j, "done_when"), it["done_when"])
+            if cond is not None:
+                items.append(ChecklistItem(it["id"], it["text"], cond, _text(it, "source") or _text(c, "source")))
+        checklists.append(Checklist(c["id"], c["title"], tuple(items), _text(c, "source")))
+
+    errors = [p for p in b.problems if p.severity == "error"]
+    if errors:
+        raise InvalidInput(b.problems)
+    pack = Pack(
+        id=m["id"], name=m["name"], version=m["version"], engine=str(m["engine"]),
+        description=_text(m, "description"), areas=areas, sources=sources,
+        complete_share=float(m.get("stage_rule", {}).get("complete_share", 0.75)),
+        stages=tuple(stages), maturity_stages=maturity, questions=dict(b.questions),
+        metrics=dict(b.metrics), benchmarks=tuple(benchmarks), actions=tuple(actions),
+        checklists=tuple(checklists), root=str(root), content_hash="sha256:" + hasher.hexdigest(),
+        files=tuple(d.file for d in docs), warnings=tuple(b.problems),
+    )
+    return pack
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each elementary cycle found by DFS, reported once, from its smallest id."""
+    found: list[list[str]] = []
+    seen_sets: set[frozenset[str]] = set()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(n: str) -> None:
+        state[n] = 1
+        stack.append(n)
+        for nxt in sorted(graph.get(n, ())):
+            if state.get(nxt) == 1:
+                cyc = stack[stack.index(nxt):]
+                key = frozenset(cyc)
+                if key not in seen_sets:
+                    seen_sets.add(key)
+                    i = cyc.index(min(cyc))
+                    found.append(cyc[i:] + cyc[:i])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[n] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found

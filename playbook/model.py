@@ -1,0 +1,241 @@
+"""The typed, immutable model of a rule pack and of a partner's answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+PHASES = ("start", "grow", "optimize")
+TIERS = ("good", "better", "best")
+LEVELS = ("low", "medium", "high")
+BETTER = ("higher", "lower", "none")
+
+
+@dataclass(frozen=True)
+class Loc:
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+# ---- conditions -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Leaf:
+    subject: str  # question | metric | profile | finding
+    ref: str  # the id of the question / metric / profile field / benchmark
+    op: str
+    value: Any  # operand as compiled (choices become positions when ordered)
+    shown: Any  # operand as the author wrote it, for messages
+    loc: Loc
+    order: tuple[str, ...] = ()  # ordered choices: answers compare by position
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple[Condition, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Condition
+    loc: Loc
+
+
+Condition = Union[Leaf, All, AnyOf, Not]
+
+
+# ---- pack -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class MaturityStage:
+    id: str
+    name: str
+    description: str
+    services: tuple[Service, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    help: str
+    section: str
+    type: str
+    choices: tuple[str, ...]
+    ordered: bool
+    unit: str
+    min: float | None
+    max: float | None
+    source: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Formula:
+    op: str  # metric | const | add | sub | mul | div | min | max
+    args: tuple[Formula, ...] = ()
+    ref: str = ""
+    const: float = 0.0
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    name: str
+    unit: str
+    better: str
+    min: float | None
+    max: float | None
+    description: str
+    source: str
+    compute: str | None  # a named computation
+    formula: Formula | None
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Band:
+    when: Leaf
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    id: str
+    metric: str
+    target: Leaf
+    target_text: str
+    applies_when: Condition | None
+    bands: tuple[Band, ...]
+    source: str
+    notes: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    title: str
+    description: str
+    phase: str
+    tier: str | None
+    area: str
+    impact: str
+    effort: str
+    when: Condition | None
+    done_when: Condition | None
+    requires: tuple[str, ...]
+    source: str
+    notes: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    text: str
+    done_when: Condition
+    source: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    items: tuple[ChecklistItem, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    name: str
+    version: str
+    engine: str
+    description: str
+    areas: tuple[Area, ...]
+    sources: tuple[Source, ...]
+    complete_share: float
+    stages: tuple[Stage, ...]
+    maturity_stages: tuple[MaturityStage, ...]
+    questions: dict[str, Question]
+    metrics: dict[str, Metric]
+    benchmarks: tuple[Benchmark, ...]
+    actions: tuple[Action, ...]
+    checklists: tuple[Checklist, ...]
+    root: str  # folder the pack was read from
+    content_hash: str
+    files: tuple[str, ...] = field(default=())
+    warnings: tuple[Any, ...] = field(default=())  # Problems of severity "warning"
+
+    def action(self, action_id: str) -> Action:
+        for a in self.actions:
+            if a.id == action_id:
+                return a
+        raise KeyError(action_id)
+
+
+# ---- answers --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Customer:
+    name: str
+    stage: str
+    revenue: float | None
+    renewal_date: str | None
+
+
+@dataclass(frozen=True)
+class Answers:
+    file: str
+    partner_name: str
+    assessed_on: str | None
+    years_in_cloud: float | None
+    focus: tuple[str, ...]
+    currency: str
+    answers: dict[str, Any]  # question id -> parsed value
+    metrics: dict[str, float]  # metric id -> parsed value (as given)
+    nps_responses: tuple[int, ...] | None
+    customers: tuple[Customer, ...]
+    input_hash: str
+    partner_extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,257 @@
+"""Report rendering: one template set, several outputs.
+
+The context handed to templates is built here from the Result, so templates
+hold layout only. Heavy imports (WeasyPrint) live in pdf.py and are imported
+only when a PDF is asked for.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from playbook.errors import InvalidInput, Problem, UsageError
+from playbook.model import Pack
+from playbook.result import Result, to_json
+from playbook.resources import data_dir
+from playbook.values import format_value
+
+FORMATS = ("html", "pdf", "json", "md")
+EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md"}
+TIER_LABEL = {"good": "Good", "better": "Better", "best": "Best", None: "—"}
+STATUS_LABEL = {"met": "Met", "not_met": "Not met", "not_assessed": "Not assessed",
+                "done": "Done", "not_done": "Not done", "recommended": "Open"}
+STATUS_SHAPE = {"met": "✔", "not_met": "✖", "not_assessed": "?", "done": "✔", "not_done": "✖"}
+MAX_LOGO_BYTES = 512_000
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Brand:
+    firm: str = ""
+    logo_data_uri: str = ""
+    accent: str = "#1f5fa8"
+    confidentiality: str = ""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    brand: Brand = field(default_factory=Brand)
+    template_dir: str | None = None
+    pdf_variant: str | None = None  # e.g. "pdf/a-3u"
+
+
+def load_brand(path: Path) -> Brand:
+    """Read brand.yaml (firm, logo, accent, confidentiality), embedding the logo."""
+    from playbook.yamlio import load_file
+
+    doc = load_file(path)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise InvalidInput([doc.problem((), "a brand file is a mapping: firm, logo, accent, confidentiality", "type")])
+    problems: list[Problem] = []
+    allowed = {"firm", "logo", "accent", "confidentiality"}
+    for k in data:
+        if k not in allowed:
+            from playbook.suggest import did_you_mean
+            problems.append(doc.problem((k,), f"unknown key {k!r}{did_you_mean(k, allowed)} "
+                                        f"(valid keys: {', '.join(sorted(allowed))})", "unknown-key", key=True))
+    accent = str(data.get("accent") or "#1f5fa8")
+    if not _COLOR.match(accent):
+        problems.append(doc.problem(("accent",), f"accent must be a colour like #1f5fa8, not {accent!r}", "value"))
+    logo_uri = ""
+    if data.get("logo"):
+        logo = (path.parent / str(data["logo"])).resolve()
+        mime = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}.get(
+            logo.suffix.lower())
+        if mime is None:
+            problems.append(doc.problem(("logo",), "the logo must be a .png, .jpg or .svg file", "value"))
+        elif not logo.is_file():
+            problems.append(doc.problem(("logo",), f"logo file not found: {logo}", "value"))
+        elif logo.stat().st_size > MAX_LOGO_BYTES:
+            problems.append(doc.problem(("logo",), f"the logo is larger than {MAX_LOGO_BYTES // 1000} KB", "value"))
+        else:
+            logo_uri = f"data:{mime};base64," + base64.b64encode(logo.read_bytes()).decode()
+    if problems:
+        raise InvalidInput(problems)
+    return Brand(str(data.get("firm") or ""), logo_uri, accent, str(data.get("confidentiality") or ""))
+
+
+def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environment:
+    paths = [str(data_dir("templates"))]
+    if template_dir:
+        if not Path(template_dir).is_dir():
+            raise UsageError(f"--template-dir {template_dir}: no such folder")
+        paths.insert(0, template_dir)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths),
+        autoescape=not markdown,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_md_escape if markdown else None,
+    )
+    env.filters["value"] = format_value
+    env.filters["css_str"] = _css_string
+    env.filters["pct"] = lambda x: "—" if x is None else f"{x} %"
+    return env
+
+
+def _css_string(v: str) -> Markup:
+    """A CSS string literal: every non-alphanumeric character as a CSS escape."""
+    out = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in str(v))
+    return Markup(f'"{out}"')
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+
+
+def _md_escape(v: Any) -> Any:
+    """Every value printed into Markdown is escaped, so partner text stays text."""
+    if isinstance(v, _Raw):
+        return v.text
+    if isinstance(v, str):
+        return _MD_SPECIAL.sub(r"\\\1", v).replace("\n", " ")
+    return v
+
+
+@dataclass(frozen=True)
+class _Raw:
+    text: str
+
+
+def bullet(value: float | None, op: str, target: Any, better: str) -> dict[str, Any] | None:
+    """Geometry of a bullet bar: the scale, the value bar and the target mark (0..100)."""
+    if value is None:
+        return None
+    bounds = list(target) if isinstance(target, (tuple, list)) else [target]
+    hi = max([abs(value), *[abs(float(b)) for b in bounds]]) * 1.25 or 1.0
+    lo = min(0.0, value, *[float(b) for b in bounds])
+    span = hi - lo
+
+    def pos(x: float) -> float:
+        return round(100 * (x - lo) / span, 2)
+
+    return {"value": pos(value), "zero": pos(0.0), "marks": [pos(float(b)) for b in bounds]}
+
+
+def radar(areas: list[dict[str, Any]], size: int = 260) -> dict[str, Any]:
+    """Points of a radar chart: one axis per area, radius = score."""
+    n = len(areas)
+    c = size / 2
+    r = size / 2 - 50
+    axes, pts, rings = [], [], []
+    for i, a in enumerate(areas):
+        ang = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
+        x, y = c + r * math.cos(ang), c + r * math.sin(ang)
+        lx, ly = c + (r + 18) * math.cos(ang), c + (r + 18) * math.sin(ang)
+        anchor = "middle" if abs(math.cos(ang)) < 0.3 else ("start" if math.cos(ang) > 0 else "end")
+        axes.append({"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1),
+                     "anchor": anchor, "name": a["name"], "score": a["score"]})
+        s = (a["score"] or 0) / 100
+        pts.append(f"{c + r * s * math.cos(ang):.1f},{c + r * s * math.sin(ang):.1f}")
+    for frac in (0.25, 0.5, 0.75, 1.0):
+        ring = []
+        for i in range(n):
+            ang = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
+            ring.append(f"{c + r * frac * math.cos(ang):.1f},{c + r * frac * math.sin(ang):.1f}")
+        rings.append(" ".join(ring))
+    return {"size": size, "c": c, "axes": axes, "points": " ".join(pts), "rings": rings}
+
+
+def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any]:
+    cur = result.currency
+    metric_rows = []
+    for mid, v in sorted(result.metrics.items()):
+        m = pack.metrics.get(mid)
+        metric_rows.append({"id": mid, "name": m.name if m else mid,
+                            "value": format_value(v, m.unit if m else None, cur),
+                            "origin": result.metric_origin.get(mid, "given")})
+    findings = []
+    for f in result.findings:
+        findings.append({
+            "f": f, "value": format_value(f.value, f.unit, cur),
+            "gap": "—" if f.gap is None or f.status == "met" else format_value(f.gap, f.unit, cur),
+            "status_label": STATUS_LABEL[f.status], "shape": STATUS_SHAPE[f.status],
+            "bullet": bullet(f.value, f.target_op, f.target_value, f.better),
+        })
+    phases = []
+    for st in pack.stages:
+        phases.append({"stage": st, "actions": [a for a in result.plan if a.phase == st.id],
+                       "progress": next(p for p in result.phases if p.phase == st.id)})
+    area_names = {a.id: a.name for a in pack.areas}
+    areas = [{"id": a.id, "name": a.name, "score": a.score, "done": a.done, "open": a.open,
+              "not_assessed": a.not_assessed} for a in result.areas]
+    scored = [a for a in areas if a["score"] is not None]
+    return {
+        "r": result, "pack": pack, "brand": options.brand, "metric_rows": metric_rows,
+        "findings": findings, "phases": phases, "areas": areas, "area_names": area_names,
+        "radar": radar(areas) if len(areas) >= 3 else None, "overall": round(sum(a["score"] for a in scored) / len(scored)) if scored else None,
+        "top": list(result.plan[:5]), "tier_label": TIER_LABEL, "status_label": STATUS_LABEL,
+        "status_shape": STATUS_SHAPE,
+        "kpis": [x for x in findings if x["f"].status != "not_assessed"][:6],
+        "done_actions": [a for a in result.actions if a.state == "done"],
+        "na_actions": [a for a in result.actions if a.state == "not_assessed"],
+        "stage_names": {s.id: s.name for s in pack.stages},
+        "title": f"{result.partner_name or 'Partner'} — {pack.name}",
+    }
+
+
+def render_html(result: Result, pack: Pack, options: RenderOptions | None = None, *, for_pdf: bool = False) -> str:
+    options = options or RenderOptions()
+    env = _env(options.template_dir)
+    ctx = context(result, pack, options)
+    ctx["for_pdf"] = for_pdf
+    # the stylesheet is ours, not partner text: inline it unescaped
+    ctx["css"] = Markup(env.get_template("report.css").render(brand=options.brand, for_pdf=for_pdf))
+    return env.get_template("report.html.j2").render(**ctx)
+
+
+def render_markdown(result: Result, pack: Pack, options: RenderOptions | None = None) -> str:
+    options = options or RenderOptions()
+    env = _env(options.template_dir, markdown=True)
+    return env.get_template("report.md.j2").render(**context(result, pack, options))
+
+
+def render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None = None) -> bytes:
+    if fmt == "json":
+        return to_json(result).encode()
+    if fmt == "md":
+        return render_markdown(result, pack, options).encode()
+    if fmt == "html":
+        return render_html(result, pack, options).encode()
+    if fmt == "pdf":
+        from playbook.render.pdf import html_to_pdf  # WeasyPrint is slow to import: only when asked
+
+        opts = options or RenderOptions()
+        return html_to_pdf(render_html(result, pack, opts, for_pdf=True), result, pack, opts)
+    raise UsageError(f"unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write next to the target and rename, so a failure never leaves half a file."""
+    path = path.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise users
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,76 @@
+"""HTML to PDF through WeasyPrint, with every outside fetch refused."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from contextlib import contextmanager
+from collections.abc import Iterator
+from typing import Any
+
+from playbook import __version__
+from playbook.errors import RenderError
+from playbook.model import Pack
+from playbook.result import Result
+
+MAX_SECONDS = 60
+MAX_PAGES = 400
+
+
+class BlockedFetch(Exception):
+    pass
+
+
+def safe_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Only data: URLs are served; file://, http(s):// and anything else are refused.
+
+    The report inlines its CSS and images, so nothing legitimate is lost."""
+    if url.startswith("data:"):
+        from weasyprint.urls import default_url_fetcher
+
+        return default_url_fetcher(url)
+    raise BlockedFetch(f"blocked fetch of {url[:80]!r}")
+
+
+@contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def stop(_sig: int, _frame: Any) -> None:
+        raise RenderError(f"the PDF took longer than {seconds} s to render; the input is probably too large")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
+    import weasyprint
+
+    # WeasyPrint logs each refused fetch as a warning; the refusal is the point
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    with _deadline(MAX_SECONDS):
+        doc = weasyprint.HTML(string=html, base_url=None, url_fetcher=safe_fetcher).render()
+        if len(doc.pages) > MAX_PAGES:
+            raise RenderError(f"the report would have {len(doc.pages)} pages (limit {MAX_PAGES})")
+        doc.metadata.title = f"{result.partner_name or 'Partner'} — {pack.name}"
+        doc.metadata.authors = [options.brand.firm or "playbook"]
+        doc.metadata.generator = f"playbook {__version__}"
+        doc.metadata.lang = "en"
+        # fixed dates keep the PDF reproducible from the same input
+        stamp = (result.assessed_on or "2000-01-01") + "T00:00:00Z"
+        doc.metadata.created = stamp
+        doc.metadata.modified = stamp
+        kwargs: dict[str, Any] = {}
+        if options.pdf_variant:
+            kwargs["pdf_variant"] = options.pdf_variant
+        out = doc.write_pdf(**kwargs)
+    assert out is not None
+    return bytes(out)

@@ -1,0 +1,235 @@
+"""JSON Schemas, generated from the registries so code and schema cannot drift.
+
+`playbook schema --out schemas/` writes them; a test checks that the copies
+in `schemas/` equal what this module generates.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from playbook import operators as ops
+from playbook.model import BETTER, LEVELS, PHASES, TIERS
+from playbook.values import QUESTION_TYPES, UNITS
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+BASE = "https://playbook.example/schemas/"
+ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
+TEXT = {"type": "string", "minLength": 1}
+SOURCE = {"type": "string", "pattern": "^\\S+ § .+$",
+          "description": "<guide file> § <section heading>"}
+SCALAR = {"type": ["string", "number", "boolean"]}
+NUM = {"type": "number"}
+
+
+def _operand(op: ops.Operator) -> dict[str, Any]:
+    if op.operand == "flag":
+        return {"const": True}
+    if op.operand == "list":
+        return {"type": "array", "items": SCALAR, "minItems": 1}
+    if op.operand == "pair":
+        return {"type": "array", "items": SCALAR, "minItems": 2, "maxItems": 2}
+    return SCALAR
+
+
+def condition_schema() -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "all": {"type": "array", "items": {"$ref": "#/$defs/condition"}, "minItems": 1},
+        "any": {"type": "array", "items": {"$ref": "#/$defs/condition"}, "minItems": 1},
+        "not": {"$ref": "#/$defs/condition"},
+        "question": ID, "metric": ID, "finding": ID,
+        "profile": {"enum": sorted(ops.PROFILE_FIELDS)},
+        "status": {"enum": list(ops.FINDING_STATUSES)},
+    }
+    for name, op in ops.OPERATORS.items():
+        props[name] = {**_operand(op), "description": f"the subject {op.words} this value"}
+    return {"type": "object", "properties": props, "additionalProperties": False,
+            "minProperties": 1, "description": "all / any / not, or a leaf: one subject and one operator"}
+
+
+def value_test_schema() -> dict[str, Any]:
+    """A bound on a metric's own value (benchmark targets and bands)."""
+    props = {n: _operand(ops.OPERATORS[n]) for n in ops.TARGET_OPERATORS}
+    return {"type": "object", "properties": props, "additionalProperties": False,
+            "minProperties": 1, "maxProperties": 1}
+
+
+def _obj(required: list[str], props: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": props, "additionalProperties": False}
+
+
+def _formula() -> dict[str, Any]:
+    arith = {k: {"type": "array", "items": {"$ref": "#/$defs/formula"}, "minItems": 2}
+             for k in ("add", "sub", "mul", "div", "min", "max")}
+    return {"oneOf": [{"type": "number"},
+                      {"type": "object", "properties": {"metric": ID, **arith},
+                       "additionalProperties": False, "minProperties": 1, "maxProperties": 1}]}
+
+
+def pack_file_schema() -> dict[str, Any]:
+    from playbook.computations import COMPUTATIONS
+
+    cond = {"$ref": "#/$defs/condition"}
+    common = {"source": SOURCE, "notes": {"type": "string"}}
+    stage = _obj(["id", "name", "description"], {"id": ID, "name": TEXT, "description": TEXT, **common})
+    service = _obj(["id", "title"], {"id": ID, "title": TEXT, "description": {"type": "string"}, **common})
+    maturity = _obj(["id", "name", "description", "services"], {
+        "id": ID, "name": TEXT, "description": TEXT,
+        "services": {"type": "array", "items": service}, **common})
+    question = _obj(["id", "text", "type", "section"], {
+        "id": ID, "text": TEXT, "help": {"type": "string"}, "section": TEXT,
+        "type": {"enum": list(QUESTION_TYPES)},
+        "choices": {"type": "array", "items": {"type": "string"}, "minItems": 2, "uniqueItems": True},
+        "ordered": {"type": "boolean"}, "unit": {"type": "string"},
+        "min": NUM, "max": NUM, **common})
+    metric = _obj(["id", "name", "unit", "better"], {
+        "id": ID, "name": TEXT, "unit": {"enum": list(UNITS)}, "better": {"enum": list(BETTER)},
+        "min": NUM, "max": NUM, "description": {"type": "string"},
+        "derive": {"type": "object", "properties": {
+            "compute": {"enum": sorted(COMPUTATIONS)}, "formula": {"$ref": "#/$defs/formula"}},
+            "additionalProperties": False, "minProperties": 1, "maxProperties": 1},
+        **common})
+    band = _obj(["when", "label"], {"when": {"$ref": "#/$defs/value_test"}, "label": TEXT, **common})
+    benchmark = _obj(["id", "metric", "target", "target_text"], {
+        "id": ID, "metric": ID, "target": {"$ref": "#/$defs/value_test"}, "target_text": TEXT,
+        "applies_when": cond, "bands": {"type": "array", "items": band}, **common})
+    action = _obj(["id", "title", "phase", "area"], {
+        "id": ID, "title": TEXT, "description": {"type": "string"},
+        "phase": {"enum": list(PHASES)}, "tier": {"enum": [*TIERS, None]},
+        "area": ID, "impact": {"enum": list(LEVELS)}, "effort": {"enum": list(LEVELS)},
+        "when": cond, "done_when": cond,
+        "requires": {"type": "array", "items": ID, "uniqueItems": True}, **common})
+    item = _obj(["id", "text", "done_when"], {"id": ID, "text": TEXT, "done_when": cond, **common})
+    checklist = _obj(["id", "title", "items"], {
+        "id": ID, "title": TEXT, "items": {"type": "array", "items": item, "minItems": 1}, **common})
+
+    def arr(s: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "array", "items": s}
+
+    return {
+        "$schema": DRAFT, "$id": BASE + "pack-file.schema.json",
+        "title": "playbook rule-pack content file",
+        "type": "object", "additionalProperties": False,
+        "properties": {
+            "stages": arr(stage), "maturity_stages": arr(maturity), "questions": arr(question),
+            "metrics": arr(metric), "benchmarks": arr(benchmark), "actions": arr(action),
+            "checklists": arr(checklist),
+        },
+        "$defs": {"condition": condition_schema(), "value_test": value_test_schema(), "formula": _formula()},
+    }
+
+
+def manifest_schema() -> dict[str, Any]:
+    return {
+        "$schema": DRAFT, "$id": BASE + "pack.schema.json",
+        "title": "playbook rule-pack manifest (pack.yaml)",
+        **_obj(["id", "name", "version", "engine"], {
+            "id": ID, "name": TEXT,
+            "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$"},
+            "engine": {"type": "string", "description": "engine versions, e.g. '>=0.1,<1'"},
+            "description": {"type": "string"},
+            "areas": {"type": "array", "items": _obj(["id", "name"], {"id": ID, "name": TEXT})},
+            "sources": {"type": "array", "items": _obj(["file"], {"file": TEXT, "title": {"type": "string"}})},
+            "stage_rule": _obj([], {"complete_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}}),
+        }),
+    }
+
+
+def answers_schema(pack: Any | None = None) -> dict[str, Any]:
+    """The answers file; with a pack, question and metric ids are spelled out
+    so editors can autocomplete them."""
+    answer_props: dict[str, Any] = {}
+    metric_props: dict[str, Any] = {}
+    if pack is not None:
+        for q in pack.questions.values():
+            s: dict[str, Any]
+            if q.type == "yesno":
+                s = {"type": ["boolean", "string"], "enum": [True, False, "yes", "no"]}
+            elif q.type == "choice":
+                s = {"enum": list(q.choices)}
+            elif q.type == "date":
+                s = {"type": "string", "format": "date"}
+            else:
+                s = {"type": ["number", "string"]}
+            answer_props[q.id] = {**s, "title": q.text, "description": q.help}
+        for m in pack.metrics.values():
+            metric_props[m.id] = {"type": ["number", "string"], "title": m.name,
+                                  "description": f"{m.description} ({m.unit})".strip()}
+    customer = _obj(["name", "stage"], {
+        "name": {"type": "string"},
+        "stage": ({"enum": [s.id for s in pack.maturity_stages]} if pack is not None else ID),
+        "revenue": {"type": ["number", "string"]},
+        "renewal_date": {"type": "string"},
+    })
+    return {
+        "$schema": DRAFT, "$id": BASE + "answers.schema.json",
+        "title": "playbook answers file",
+        "type": "object", "additionalProperties": False,
+        "properties": {
+            "partner": {"type": "object", "properties": {
+                "name": {"type": "string"},
+                "assessed_on": {"type": "string", "format": "date"},
+                "years_in_cloud": {"type": ["number", "string"]},
+                "focus": {"type": "array", "items": {"enum": list(ops.FOCUS_VALUES)}},
+                "currency": {"type": "string"},
+            }},
+            "answers": {"type": "object", "properties": answer_props,
+                        **({"additionalProperties": False} if pack is not None else {})},
+            "metrics": {"type": "object", "properties": metric_props,
+                        **({"additionalProperties": False} if pack is not None else {})},
+            "nps_responses": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 10}},
+            "customers": {"type": "array", "items": customer},
+        },
+    }
+
+
+def result_schema() -> dict[str, Any]:
+    reason = _obj(["text"], {"text": TEXT, "subject": {"type": "string"}, "ref": {"type": "string"},
+                              "observed": {}, "threshold": {}})
+    finding = {"type": "object", "required": ["benchmark", "metric", "value", "status", "target", "source"],
+               "properties": {
+                   "benchmark": ID, "metric": ID, "value": {"type": ["number", "null"]},
+                   "status": {"enum": list(ops.FINDING_STATUSES)}, "target": TEXT,
+                   "gap": {"type": ["number", "null"]}, "band": {"type": ["string", "null"]},
+                   "source": {"type": "string"}}}
+    action = {"type": "object",
+              "required": ["id", "title", "phase", "tier", "priority", "reasons", "source"],
+              "properties": {
+                  "id": ID, "title": TEXT, "description": {"type": "string"},
+                  "phase": {"enum": list(PHASES)}, "tier": {"enum": [*TIERS, None]},
+                  "area": {"type": "string"}, "impact": {"enum": list(LEVELS)},
+                  "effort": {"enum": list(LEVELS)},
+                  "priority": {"type": "integer", "minimum": 1}, "score": {"type": "number"},
+                  "reasons": {"type": "array", "items": {"type": "string"}},
+                  "evidence": {"type": "array", "items": reason},
+                  "requires": {"type": "array", "items": ID},
+                  "source": {"type": "string"}}}
+    return {
+        "$schema": DRAFT, "$id": BASE + "result.schema.json", "title": "playbook assessment result",
+        "type": "object",
+        "required": ["pack", "partner", "stage", "stage_reason", "metrics", "findings", "actions"],
+        "properties": {
+            "pack": {"type": "object", "required": ["id", "version"],
+                     "properties": {"id": ID, "version": {"type": "string"}, "hash": {"type": "string"}}},
+            "partner": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+            "stage": {"enum": list(PHASES)},
+            "stage_reason": TEXT,
+            "metrics": {"type": "object", "additionalProperties": {"type": "number"}},
+            "findings": {"type": "array", "items": finding},
+            "actions": {"type": "array", "items": action},
+        },
+    }
+
+
+def all_schemas(pack: Any | None = None) -> dict[str, dict[str, Any]]:
+    return {
+        "pack.schema.json": manifest_schema(),
+        "pack-file.schema.json": pack_file_schema(),
+        "answers.schema.json": answers_schema(pack),
+        "result.schema.json": result_schema(),
+    }
+
+
+def dumps(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -1,0 +1,39 @@
+"""Did-you-mean suggestions for unknown names."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+# Words people reach for that mean one of our names.
+ALIASES = {
+    "greater_than": "gt", "more_than": "gt", "above": "gt", ">": "gt",
+    "greater_or_equal": "ge", "gte": "ge", "at_least": "ge", ">=": "ge",
+    "less_than": "lt", "below": "lt", "under": "lt", "<": "lt",
+    "less_or_equal": "le", "lte": "le", "at_most": "le", "<=": "le",
+    "equals": "eq", "equal": "eq", "is": "eq", "==": "eq",
+    "not_equal": "ne", "neq": "ne", "!=": "ne",
+    "one_of": "in", "not_one_of": "not_in", "nin": "not_in",
+    "exists": "present", "missing": "absent", "has": "contains",
+    "and": "all", "or": "any", "all_of": "all", "any_of": "any",
+    "prerequisites": "requires", "depends_on": "requires", "condition": "when", "if": "when",
+    "done_if": "done_when", "citation": "source", "name": "title",
+}
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' or '' when nothing is close."""
+    opts = sorted(set(options))
+    alias = ALIASES.get(word.lower())
+    if alias and alias in opts:
+        return f"; did you mean {alias!r}?"
+    close = difflib.get_close_matches(word, opts, n=1, cutoff=0.6)
+    if not close:
+        close = [o for o in opts if word and (o.startswith(word) or word.startswith(o))][:1]
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def one_of(options: Iterable[str], limit: int = 12) -> str:
+    opts = sorted(set(options))
+    shown = ", ".join(opts[:limit])
+    return shown + (f", ... ({len(opts)} in all)" if len(opts) > limit else "")

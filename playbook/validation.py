@@ -1,0 +1,102 @@
+"""Turning JSON Schema errors into located, plain-language problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from playbook.errors import Problem
+from playbook.suggest import did_you_mean, one_of
+from playbook.yamlio import Document, PathKey
+
+_TYPE_WORDS = {"object": "a mapping (key: value)", "array": "a list", "string": "text",
+               "number": "a number", "integer": "a whole number", "boolean": "yes or no",
+               "null": "nothing"}
+
+
+def _found(v: Any) -> str:
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, bool):
+        return "yes/no"
+    if v is None:
+        return "nothing"
+    return repr(v)
+
+
+def _where(data: Any, path: PathKey) -> str:
+    """'in actions[3] (id 'x')' style context for messages."""
+    node, label = data, ""
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        label = f"{label}[{part}]" if isinstance(part, int) else (f"{label}.{part}" if label else str(part))
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            label = f"{label} ({node['id']})"
+    return f" in {label}" if label else ""
+
+
+def schema_problems(doc: Document, schema: dict[str, Any]) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(schema)
+    problems: list[Problem] = []
+    seen: set[tuple[PathKey, str]] = set()
+    for err in validator.iter_errors(doc.data):
+        problems.extend(_convert(doc, err, seen))
+    return problems
+
+
+def _convert(doc: Document, err: ValidationError, seen: set[tuple[PathKey, str]]) -> list[Problem]:
+    if err.validator in ("oneOf", "anyOf") and err.context:
+        return _convert(doc, best_match(err.context), seen)
+    path: PathKey = tuple(err.absolute_path)
+    ctx = _where(doc.data, path)
+    out: list[Problem] = []
+
+    def add(p: PathKey, msg: str, code: str, key: bool = False) -> None:
+        if (p, msg) not in seen:
+            seen.add((p, msg))
+            out.append(doc.problem(p, msg, code, key=key))
+
+    if err.validator == "additionalProperties":
+        allowed = list(err.schema.get("properties", {}))
+        for extra in sorted(set(err.instance) - set(allowed)):
+            add(path + (extra,),
+                f"unknown key {extra!r}{ctx}{did_you_mean(extra, allowed)} (valid keys: {one_of(allowed, 40)})",
+                "unknown-key", key=True)
+    elif err.validator == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else err.message
+        add(path, f"missing required key {missing!r}{ctx}", "missing-key")
+    elif err.validator == "enum":
+        opts = [str(o) for o in err.validator_value if o is not None]
+        hint = did_you_mean(str(err.instance), opts)
+        add(path, f"{_found(err.instance)} is not allowed{ctx}{hint} (use one of: {one_of(opts, 20)})", "enum")
+    elif err.validator == "const":
+        add(path, f"{_found(err.instance)} is not allowed{ctx}: write true", "enum")
+    elif err.validator == "type":
+        want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        words = " or ".join(_TYPE_WORDS.get(w, w) for w in want)
+        add(path, f"expected {words}{ctx}, found {_found(err.instance)}", "type")
+    elif err.validator == "pattern":
+        if err.schema.get("description"):
+            add(path, f"{_found(err.instance)}{ctx} must look like {err.schema['description']}", "pattern")
+        else:
+            add(path, f"{_found(err.instance)}{ctx} must be lower-case letters, digits and underscores "
+                      f"(like churn_rate_annual)" if "a-z" in str(err.validator_value)
+                else f"{_found(err.instance)}{ctx} does not match the expected form {err.validator_value}", "pattern")
+    elif err.validator in ("minProperties", "maxProperties") and isinstance(err.instance, dict):
+        if err.validator == "minProperties":
+            add(path, f"this mapping{ctx} is empty", "empty")
+        else:
+            add(path, f"use exactly one of {one_of(err.schema.get('properties', {}))}{ctx}, "
+                      f"found {one_of(err.instance)}", "too-many")
+    elif err.validator in ("minItems", "maxItems"):
+        add(path, f"{err.message}{ctx}", "items")
+    else:
+        add(path, f"{err.message}{ctx}", err.validator)
+    return out

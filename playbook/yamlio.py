@@ -1,0 +1,251 @@
+"""All YAML handling: safe, position-keeping, hostile-input-proof loading.
+
+We never construct Python objects from tags. The document is rebuilt from
+parser events with an explicit stack (no recursion, so deep nesting cannot
+crash us), aliases are refused (no alias bombs), duplicate keys are refused,
+and every key and value keeps its line and column for error messages.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+
+from playbook.errors import InvalidInput, Problem
+
+try:  # the C parser is much faster; fall back quietly where libyaml is absent
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 2_000_000
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+PathKey = tuple[Union[str, int], ...]
+
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_MAP_TAG = _STD + "map"
+_SEQ_TAG = _STD + "seq"
+
+# One resolver/constructor pair, reused: resolving implicit scalar types and
+# building them is all we borrow from PyYAML's constructor.
+_RESOLVER = yaml.SafeLoader("")
+_CONSTRUCTOR = yaml.SafeLoader("")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded YAML file: plain data plus where each key and value was written."""
+
+    file: str
+    data: Any
+    value_pos: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_pos: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value at `path` (or of its key), or
+        of the nearest enclosing node that exists."""
+        path = tuple(path)
+        while True:
+            if key and path in self.key_pos:
+                return self.key_pos[path]
+            if path in self.value_pos:
+                return self.value_pos[path]
+            if path in self.key_pos:
+                return self.key_pos[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+    def problem(
+        self, path: PathKey, message: str, code: str, *, key: bool = False,
+        severity: str = "error",
+    ) -> Problem:
+        line, col = self.where(path, key=key)
+        return Problem(self.file, line, col, message, code, severity)
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+
+
+def _fail(file: str, mark: Any, message: str, code: str) -> InvalidInput:
+    line, col = _pos(mark) if mark is not None else (0, 0)
+    return InvalidInput([Problem(file, line, col, message, code)])
+
+
+def decode(raw: bytes, file: str) -> str:
+    """Bytes to text, refusing binary files and oversized input with a clear message."""
+    if len(raw) > MAX_BYTES:
+        raise InvalidInput([Problem(file, 0, 0,
+            f"file is too large ({len(raw):,} bytes; the limit is {MAX_BYTES:,})", "too-large")])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InvalidInput([Problem(file, line, col,
+            "this is not a UTF-8 text file; save it as UTF-8 YAML", "not-text")]) from None
+    if "\x00" in text:
+        off = text.index("\x00")
+        line = text.count("\n", 0, off) + 1
+        raise InvalidInput([Problem(file, line, off - (text.rfind("\n", 0, off) + 1) + 1,
+            "this looks like a binary file, not YAML text", "not-text")])
+    return text
+
+
+def load_file(path: Path, display: str | None = None) -> Document:
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput([Problem(name, 0, 0, f"cannot read the file: {exc.strerror}", "unreadable")]) from None
+    return loads(decode(raw, name), name)
+
+
+def _scalar(event: Any, file: str) -> Any:
+    tag = event.tag
+    if tag in (None, "!"):
+        if event.implicit[0] and tag is None:
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        else:
+            tag = _STD + "str"
+    elif tag.startswith("!!"):
+        tag = _STD + tag[2:]
+    if tag not in _SCALAR_TAGS:
+        raise _fail(file, event.start_mark,
+            f"the tag {_show_tag(event.tag)!r} is not allowed: write plain values (text, numbers, yes/no, dates)", "tag")
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+    except (ValueError, yaml.YAMLError, OverflowError):
+        raise _fail(file, event.start_mark, f"{event.value!r} is not a valid {tag[len(_STD):]}", "value") from None
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return event.value  # dates stay as the text written; callers parse them
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _fail(file, event.start_mark, f"{event.value!r} is not a finite number", "value")
+    return value
+
+
+def _check_collection_tag(event: Any, expected: str, file: str) -> None:
+    tag = event.tag
+    if tag in (None, "!"):
+        return
+    if tag.startswith("!!"):
+        tag = _STD + tag[2:]
+    if tag != expected:
+        raise _fail(file, event.start_mark,
+            f"the tag {_show_tag(event.tag)!r} is not allowed: write plain mappings and lists", "tag")
+
+
+def loads(text: str, file: str = "<string>") -> Document:
+    """Parse one YAML document into plain data with positions.
+
+    Raises InvalidInput for syntax errors, tags, aliases, duplicate keys,
+    several documents, and documents that are too deep or too large."""
+    value_pos: dict[PathKey, tuple[int, int]] = {}
+    key_pos: dict[PathKey, tuple[int, int]] = {}
+    # stack entries: [container, path, pending_key or None, seen_keys]
+    stack: list[list[Any]] = []
+    root: Any = None
+    documents = 0
+    nodes = 0
+
+    def attach(value: Any, start: Any) -> PathKey | None:
+        nonlocal root
+        if not stack:
+            root = value
+            value_pos[()] = _pos(start)
+            return ()
+        top = stack[-1]
+        container, path = top[0], top[1]
+        if isinstance(container, list):
+            child = path + (len(container),)
+            container.append(value)
+            value_pos[child] = _pos(start)
+            return child
+        if top[2] is None:  # this value is a key
+            if not isinstance(value, str):
+                raise _fail(file, start, "a key must be plain text, not a list or mapping", "key")
+            if value in top[3]:
+                first = key_pos[path + (value,)]
+                raise _fail(file, start,
+                    f"duplicate key {value!r} (first written at line {first[0]}); remove one of them",
+                    "duplicate-key")
+            top[3].add(value)
+            top[2] = value
+            key_pos[path + (value,)] = _pos(start)
+            return None
+        key = top[2]
+        top[2] = None
+        container[key] = value
+        child = path + (key,)
+        value_pos[child] = _pos(start)
+        return child
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _fail(file, event.start_mark,
+                        "the file holds more than one YAML document (---); keep one", "documents")
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                raise _fail(file, event.start_mark,
+                    "anchors and aliases (*name) are not supported; write the value out", "alias")
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _fail(file, event.start_mark, f"the file has more than {MAX_NODES:,} values", "too-large")
+            if isinstance(event, yaml.ScalarEvent):
+                is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
+                value = event.value if is_key and event.tag is None else _scalar(event, file)
+                if is_key and event.tag is not None:
+                    value = str(value)
+                attach(value, event.start_mark)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                is_map = isinstance(event, yaml.MappingStartEvent)
+                _check_collection_tag(event, _MAP_TAG if is_map else _SEQ_TAG, file)
+                if len(stack) >= MAX_DEPTH:
+                    raise _fail(file, event.start_mark, f"the file is nested more than {MAX_DEPTH} levels deep", "too-deep")
+                container: Any = {} if is_map else []
+                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                    raise _fail(file, event.start_mark, "a key must be plain text, not a list or mapping", "key")
+                path = attach(container, event.start_mark)
+                stack.append([container, path, None, set()])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "invalid YAML"
+        raise _fail(file, mark, f"YAML syntax error: {what}", "syntax") from None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
+        mark = getattr(exc, "position", None)
+        if isinstance(exc, yaml.reader.ReaderError):
+            line = text.count("\n", 0, exc.position) + 1
+            col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+            raise InvalidInput([Problem(file, line, col,
+                "the file contains a control character YAML does not allow "
+                f"(U+{int(exc.character) if isinstance(exc.character, int) else ord(exc.character):04X}); remove it", "syntax")]) from None
+        raise _fail(file, None, f"YAML error: {exc}", "syntax") from None
+    return Document(file, root, value_pos, key_pos)
+
+
+def dump(data: Any) -> str:
+    """Block-style YAML for output we write (resolved packs)."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)
