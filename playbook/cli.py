@@ -197,5 +197,43 @@ def schema(pack_spec: str | None, out_dir: Path | None) -> None:
         click.echo(str(out_dir / name))
 
 
+@cli.command("test")
+@click.argument("pack_path", metavar="PACK", default="default")
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="List actions never seen both firing and not firing.")
+@click.option("-v", "--verbose", is_flag=True, help="Name every case, not only failures.")
+def test_cmd(pack_path: str, show_coverage: bool, verbose: bool) -> None:
+    """Run the test cases kept in PACK/tests/*.yaml."""
+    from playbook.loader import load_pack
+    from playbook.packtest import coverage, load_cases, run_case, trace
+
+    pack = load_pack(pack_path)
+    cases = load_cases(pack)
+    if not cases:
+        raise UsageError(f"{pack.root}: no test cases in tests/*.yaml; zero cases is not a pass")
+    results = [run_case(pack, c) for c in cases]
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if r.ok and verbose:
+            click.echo(f"PASS {r.case.file}:{r.case.line}: {r.case.name}")
+        if not r.ok:
+            click.echo(f"FAIL {r.case.file}:{r.case.line}: {r.case.name}")
+            for f in r.failures:
+                click.echo(f"  - {f}")
+            if r.result is not None:
+                click.echo("  trace:")
+                for line in trace(pack, r.result):
+                    click.echo("  " + line)
+    if show_coverage:
+        missing = coverage(pack, results)
+        click.echo(f"coverage: {len(pack.actions) - len(missing)} of {len(pack.actions)} actions seen both "
+                   "firing and not firing")
+        for aid in missing:
+            click.echo(f"  not covered: {aid}")
+    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
 def main() -> None:
     cli(prog_name="playbook")

@@ -21,7 +21,7 @@ from playbook.model import (
 from playbook.resources import bundled_packs
 from playbook.schema import manifest_schema, pack_file_schema
 from playbook.suggest import did_you_mean, one_of
-from playbook.validation import schema_problems
+from playbook.validation import schema_errors
 from playbook.values import QUESTION_TYPES, UNITS, normalize_choice, parse_bool, parse_date, parse_number
 from playbook.yamlio import Document, PathKey, load_file
 
@@ -86,6 +86,7 @@ class _Builder:
         self.questions: dict[str, Question] = {}
         self.metrics: dict[str, Metric] = {}
         self.benchmark_ids: set[str] = set()
+        self.broken_ids: set[str] = set()  # actions left out for schema errors: not "unknown"
 
     def err(self, doc: Document, path: PathKey, msg: str, code: str, key: bool = False,
             severity: str = "error") -> None:
@@ -257,7 +258,7 @@ def _text(item: dict[str, Any], key: str) -> str:
 
 
 def load_pack(spec: str | Path | None = None) -> Pack:
-    root = resolve_pack_dir(str(spec) if spec is not None else None)
+    root = resolve_pack_dir(str(spec) if spec is not None else None).resolve()
     b = _Builder(root)
     base = root.parent
     files = sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")
@@ -265,7 +266,7 @@ def load_pack(spec: str | Path | None = None) -> Pack:
 
     def display(p: Path) -> str:
         try:
-            return str(p.relative_to(Path.cwd()))
+            return str(p.relative_to(Path.cwd().resolve()))
         except ValueError:
             return str(p.relative_to(base)) if p.is_relative_to(base) else str(p)
 
@@ -284,6 +285,11 @@ def load_pack(spec: str | Path | None = None) -> Pack:
     content_docs = [d for d in docs if d is not manifest_doc]
     if manifest_doc is None:
         raise InvalidInput(b.problems)
+    # Items that fail the schema are left out of the cross-reference stage
+    # (checking them would only add noise), but every other item is still
+    # checked, so one run reports every mistake.
+    broken: set[tuple[str, PathKey]] = set()
+    usable: list[Document] = []
     for doc, schema in [(manifest_doc, manifest_schema()), *[(d, pack_file_schema()) for d in content_docs]]:
         if doc.data is None:
             b.err(doc, (), "the file is empty", "empty")
@@ -291,9 +297,16 @@ def load_pack(spec: str | Path | None = None) -> Pack:
         if not isinstance(doc.data, dict):
             b.err(doc, (), "the file must be a mapping of keys (e.g. `actions:`) to lists", "type")
             continue
-        b.problems.extend(schema_problems(doc, schema))
-    if b.problems:  # structure first: cross-references on a broken structure only add noise
+        errs = schema_errors(doc, schema)
+        b.problems.extend(p for _, p in errs)
+        if any(len(path) < 2 for path, _ in errs) and doc is not manifest_doc:
+            continue  # the file's own shape is wrong: nothing in it can be trusted
+        broken |= {(doc.file, path[:2]) for path, _ in errs}
+        if doc is not manifest_doc:
+            usable.append(doc)
+    if any(p.file == manifest_doc.file for p in b.problems):
         raise InvalidInput(b.problems)
+    content_docs = usable
 
     m: dict[str, Any] = manifest_doc.data
     compat = engine_compatible(str(m["engine"]))
@@ -312,6 +325,10 @@ def load_pack(spec: str | Path | None = None) -> Pack:
     for doc in content_docs:
         for kind in KINDS:
             for i, item in enumerate(doc.data.get(kind) or []):
+                if (doc.file, (kind, i)) in broken:
+                    if isinstance(item, dict) and isinstance(item.get("id"), str) and kind == "actions":
+                        b.broken_ids.add(item["id"])
+                    continue
                 b.raw[kind].append((doc, (kind, i), item))
                 src = item.get("source")
                 if isinstance(src, str) and source_files:
@@ -412,6 +429,8 @@ def load_pack(spec: str | Path | None = None) -> Pack:
         when = b.condition(doc, path + ("when",), a["when"]) if "when" in a else None
         done = b.condition(doc, path + ("done_when",), a["done_when"]) if "done_when" in a else None
         for j, r in enumerate(a.get("requires", [])):
+            if r in b.broken_ids:
+                continue
             if r not in action_ids:
                 b.err(doc, path + ("requires", j), f"unknown prerequisite {r!r}{did_you_mean(r, action_ids)}",
                       "unknown-action")

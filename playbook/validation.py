@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 import jsonschema
@@ -43,12 +45,22 @@ def _where(data: Any, path: PathKey) -> str:
 
 
 def schema_problems(doc: Document, schema: dict[str, Any]) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(schema)
-    problems: list[Problem] = []
+    return [p for _, p in schema_errors(doc, schema)]
+
+
+def schema_errors(doc: Document, schema: dict[str, Any]) -> list[tuple[PathKey, Problem]]:
+    """Each problem with the data path it is about, so callers can skip broken items."""
+    validator = _validator(json.dumps(schema, sort_keys=True))
+    out: list[tuple[PathKey, Problem]] = []
     seen: set[tuple[PathKey, str]] = set()
     for err in validator.iter_errors(doc.data):
-        problems.extend(_convert(doc, err, seen))
-    return problems
+        out.extend((tuple(err.absolute_path), p) for p in _convert(doc, err, seen))
+    return out
+
+
+@lru_cache(maxsize=16)
+def _validator(schema_json: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(schema_json))
 
 
 def _convert(doc: Document, err: ValidationError, seen: set[tuple[PathKey, str]]) -> list[Problem]:

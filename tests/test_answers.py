@@ -1,0 +1,74 @@
+"""Every bad input of the contract: exit 1, a located message, never a crash."""
+
+from __future__ import annotations
+
+import pytest
+
+from playbook.answers import parse_answers
+from playbook.errors import InvalidInput
+
+GOOD = b"""partner:
+  name: Fabrikam
+  years_in_cloud: 3
+  focus: [managed_services]
+answers:
+  onboarding_process: yes
+  renewal_outreach: Ad hoc
+metrics:
+  churn_rate_annual: 12%
+  mrr: $180,000
+nps_responses: [10, 9, 3]
+"""
+
+BAD = [
+    # (answers file, code, line, column, words in the message)
+    (b"metrics:\n  churn_rate_anual: 12%\n", "unknown-metric", 2, 3, "did you mean 'churn_rate_annual'"),
+    (b"answers:\n  onbording_process: yes\n", "unknown-question", 2, 3, "did you mean 'onboarding_process'"),
+    (b"metrics:\n  churn_rate_annual: 140%\n", "value", 2, 22, "above the allowed maximum 100%"),
+    (b"nps_responses: [10, 11]\n", "maximum", 1, 21, "11"),
+    (b"answers:\n  renewal_outreach: sometimes\n", "value", 2, 21, "allowed: none, ad_hoc, scheduled_90_60_30"),
+    (b"answers:\n  onboarding_process: maybe\n", "value", 2, 23, "not yes or no"),
+    (b"metrics:\n  mrr: lots\n", "value", 2, 8, "not a number"),
+    (b"answers: [1, 2]\n", "type", 1, 10, "expected a mapping"),
+    (b"partner:\n  name: x\n  nmae: y\n", "unknown-key", 3, 3, "did you mean 'name'"),
+    (b"answerz: {}\n", "unknown-key", 1, 1, "did you mean 'answers'"),
+    (b"", "empty", 1, 1, "playbook init"),
+    (b"- a\n- b\n", "type", 1, 1, "must be a mapping"),
+    (b"just a sentence\n", "type", 1, 1, "must be a mapping"),
+    (b"a: 1\na: 2\n", "duplicate-key", 2, 1, "duplicate key 'a'"),
+    (b"answers: !!python/object/apply:os.system [echo hi]\n", "tag", 1, 10, "not allowed"),
+    (b"answers: {onboarding_process: yes\n", "syntax", 2, 1, "YAML syntax error"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not-text", 1, 1, "not a UTF-8 text file"),
+    (b"partner:\n  years_in_cloud: -2\n", "value", 2, 19, "below the allowed minimum"),
+    (b"partner:\n  focus: [resale, cloud]\n", "enum", 2, 19, "use one of"),
+]
+
+
+@pytest.mark.parametrize("raw,code,line,col,words", BAD)
+def test_bad_answers(mini, raw: bytes, code: str, line: int, col: int, words: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        parse_answers(raw, mini, "a.yaml")
+    probs = exc.value.problems
+    assert [(p.code, p.line, p.column) for p in probs][:1] == [(code, line, col)], [p.format() for p in probs]
+    assert words in probs[0].message
+
+
+def test_all_problems_reported_at_once(mini) -> None:
+    raw = b"answers:\n  onbording_process: yes\nmetrics:\n  churn_rate_annual: 140%\n  mrr: lots\n"
+    with pytest.raises(InvalidInput) as exc:
+        parse_answers(raw, mini, "a.yaml")
+    assert [p.line for p in exc.value.problems] == [2, 4, 5]
+
+
+def test_values_are_read_as_people_write_them(mini) -> None:
+    a = parse_answers(GOOD, mini, "a.yaml")
+    assert a.answers == {"onboarding_process": True, "renewal_outreach": "ad_hoc"}
+    assert a.metrics == {"churn_rate_annual": 12.0, "mrr": 180000.0}
+    assert a.nps_responses == (10, 9, 3)
+    assert a.focus == ("managed_services",)
+    assert a.input_hash.startswith("sha256:")
+
+
+def test_blank_answer_is_not_assessed(mini) -> None:
+    a = parse_answers(b"answers:\n  onboarding_process:\n", mini, "a.yaml")
+    assert a.answers == {}

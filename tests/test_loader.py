@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from playbook.errors import InvalidInput, UsageError
+from playbook.loader import engine_compatible, load_pack, resolve_pack_dir
+from tests.conftest import DATA, MINI
+
+BROKEN = DATA / "packs" / "broken"
+
+
+def test_mini_pack_loads(mini) -> None:
+    assert mini.id == "mini"
+    assert [a.id for a in mini.actions] == ["formal_onboarding", "renewals_early", "reduce_churn", "raise_nps"]
+    assert mini.content_hash.startswith("sha256:")
+    assert load_pack(MINI).content_hash == mini.content_hash
+
+
+def test_broken_pack_reports_one_error_per_mistake() -> None:
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(BROKEN)
+    got = [(p.line, p.code) for p in exc.value.problems]
+    assert got == [
+        (19, "unknown-key"),      # priorty
+        (24, "unknown-key"),      # greater_than
+        (29, "unknown-metric"),   # churn_rate_anual
+        (35, "cycle"),
+        (42, "duplicate-id"),
+        (51, "operator-type"),
+        (56, "unknown-value"),
+    ]
+    text = "\n".join(p.format() for p in exc.value.problems)
+    assert "did you mean 'gt'?" in text
+    assert "did you mean 'churn_rate_annual'?" in text
+    assert "did you mean 'scheduled'?" in text
+    assert all(p.file.endswith("content.yaml") and p.column > 0 for p in exc.value.problems)
+
+
+def _pack(tmp_path: Path, manifest: str, content: str) -> Path:
+    (tmp_path / "pack.yaml").write_text(manifest)
+    (tmp_path / "content.yaml").write_text(content)
+    return tmp_path
+
+
+MANIFEST = "id: t\nname: T\nversion: 1.0.0\nengine: '>=0.1,<1'\nareas: [{id: x, name: X}]\n"
+
+
+@pytest.mark.parametrize("content,code", [
+    ("actions:\n  - {id: a, title: A, phase: grow, area: x, done_when: {question: q, eq: yes}, requires: [b]}\n"
+     "  - {id: b, title: B, phase: optimize, area: x, done_when: {question: q, eq: yes}}\n"
+     "questions: [{id: q, text: Q, type: yesno, section: S}]\n", "prerequisite-phase"),
+    ("actions:\n  - {id: a, title: A, phase: start, area: x, done_when: {question: q, eq: yes}, requires: [zz]}\n"
+     "questions: [{id: q, text: Q, type: yesno, section: S}]\n", "unknown-action"),
+    ("actions:\n  - {id: a, title: A, phase: start, area: y, done_when: {question: q, eq: yes}}\n"
+     "questions: [{id: q, text: Q, type: yesno, section: S}]\n", "unknown-area"),
+    ("actions:\n  - {id: a, title: A, phase: start, area: x, done_when: {question: q, eq: maybe}}\n"
+     "questions: [{id: q, text: Q, type: yesno, section: S}]\n", "operand-type"),
+    ("actions:\n  - {id: a, title: A, phase: start, area: x, done_when: {question: q, lt: 3}}\n"
+     "questions: [{id: q, text: Q, type: yesno, section: S}]\n", "operator-type"),
+    ("actions:\n  - {id: a, title: A, phase: start, area: x, when: {all: [{question: q, eq: yes}], any: []}}\n"
+     "questions: [{id: q, text: Q, type: yesno, section: S}]\n", "items"),
+    ("metrics:\n  - {id: m, name: M, unit: count, better: higher, derive: {formula: {add: [{metric: n}, 1]}}}\n"
+     "  - {id: n, name: N, unit: count, better: higher, derive: {formula: {add: [{metric: m}, 1]}}}\n", "cycle"),
+    ("benchmarks:\n  - {id: b, metric: nope, target: {ge: 1}, target_text: x}\n", "unknown-metric"),
+    ("actions: {}\n", "type"),
+    ("- just a list\n", "type"),
+])
+def test_cross_reference_errors(tmp_path: Path, content: str, code: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(_pack(tmp_path, MANIFEST, content))
+    assert code in [p.code for p in exc.value.problems], exc.value
+
+
+def test_engine_range_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="needs engine >=9"):
+        load_pack(_pack(tmp_path, MANIFEST.replace(">=0.1,<1", ">=9"), "{}\n"))
+
+
+@pytest.mark.parametrize("spec,ok", [(">=0.1,<1", True), (">=0.2", False), ("==0.1", True), ("<0.1", False),
+                                     ("~=0.1", True), ("bogus", None)])
+def test_engine_compatible(spec: str, ok: bool | None) -> None:
+    assert engine_compatible(spec, "0.1.0") is ok
+
+
+def test_unknown_pack_suggests(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="did you mean 'default'"):
+        resolve_pack_dir("defualt")
+    with pytest.raises(UsageError, match="no pack.yaml"):
+        resolve_pack_dir(str(tmp_path))
+
+
+def test_unconditional_action_is_a_warning(tmp_path: Path) -> None:
+    pack = load_pack(_pack(tmp_path, MANIFEST, "actions:\n  - {id: a, title: A, phase: start, area: x}\n"))
+    assert [w.code for w in pack.warnings] == ["unconditional"]
