@@ -61,7 +61,8 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
     if problems:
         raise InvalidInput(problems)
 
-    partner = data.get("partner") or {}
+    # a blank or "" field in a template that was not filled in means "not given"
+    partner = {k: v for k, v in (data.get("partner") or {}).items() if v not in (None, "")}
     name = partner.get("name")
     years = None
     if partner.get("years_in_cloud") is not None:

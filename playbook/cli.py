@@ -166,7 +166,7 @@ def init(pack_spec: str | None, output: str, force: bool) -> None:
     from playbook.render import write_atomic
 
     pack = load_pack(pack_spec)
-    text = answers_template(pack, "https://playbook.example/schemas/answers.schema.json")
+    text = answers_template(pack, "answers.schema.json")
     if output == "-":
         click.echo(text, nl=False)
         return
@@ -174,7 +174,8 @@ def init(pack_spec: str | None, output: str, force: bool) -> None:
     if target.exists() and not force:
         raise UsageError(f"{target} already exists; choose another -o or add --force to overwrite it")
     write_atomic(target, text.encode())
-    click.echo(f"{target}: {len(pack.questions)} questions; fill it in, then run: playbook assess {target}")
+    click.echo(f"{target}: {len(pack.questions)} questions; fill it in, then run: playbook assess {target}\n"
+               f"For autocomplete in your editor, also run: playbook schema --out {target.parent}")
 
 
 @cli.command()

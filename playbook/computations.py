@@ -20,7 +20,10 @@ def _clv(m: Mapping[str, float], _r: Sequence[int] | None) -> float | None:
     mrr, customers, churn = m.get("mrr"), m.get("active_customers"), m.get("churn_rate_annual")
     if mrr is None or not customers or not churn:
         return None  # a churn of zero makes lifetime unbounded: leave CLV unassessed
-    return (mrr * 12 / customers) / (churn / 100)
+    try:
+        return (mrr * 12 / customers) / (churn / 100)
+    except (ZeroDivisionError, OverflowError):  # churn so small it underflows
+        return None
 
 
 def _nps(_m: Mapping[str, float], responses: Sequence[int] | None) -> float | None:
@@ -69,9 +72,10 @@ def eval_formula(f: Formula, m: Mapping[str, float]) -> float | None:
     if f.op == "div":
         out = nums[0]
         for v in nums[1:]:
-            if v == 0:
+            try:
+                out /= v
+            except ZeroDivisionError:
                 return None
-            out /= v
         return out
     if f.op == "min":
         return min(nums)

@@ -167,21 +167,22 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
         "title": "playbook answers file",
         "type": "object", "additionalProperties": False,
         "properties": {
-            "partner": {"type": "object", "properties": {
-                "name": {"type": "string"},
-                "assessed_on": {"type": "string", "format": "date"},
-                "years_in_cloud": {"type": ["number", "string"]},
-                "focus": {"type": "array", "items": {"enum": list(ops.FOCUS_VALUES)}},
-                "currency": {"type": "string"},
+            "partner": {"type": ["object", "null"], "properties": {
+                "name": {"type": ["string", "null"]},
+                "assessed_on": {"type": ["string", "null"]},
+                "years_in_cloud": {"type": ["number", "string", "null"]},
+                "focus": {"type": ["array", "null"], "items": {"enum": list(ops.FOCUS_VALUES)}},
+                "currency": {"type": ["string", "null"]},
                 "contact": {"type": "string"}, "industry": {"type": "string"},
                 "region": {"type": "string"}, "notes": {"type": "string"},
             }, "additionalProperties": False},
-            "answers": {"type": "object", "properties": answer_props,
+            "answers": {"type": ["object", "null"], "properties": answer_props,
                         **({"additionalProperties": False} if pack is not None else {})},
-            "metrics": {"type": "object", "properties": metric_props,
+            "metrics": {"type": ["object", "null"], "properties": metric_props,
                         **({"additionalProperties": False} if pack is not None else {})},
-            "nps_responses": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 10}},
-            "customers": {"type": "array", "items": customer},
+            "nps_responses": {"type": ["array", "null"],
+                              "items": {"type": "integer", "minimum": 0, "maximum": 10}},
+            "customers": {"type": ["array", "null"], "items": customer},
         },
     }
 

@@ -1,0 +1,161 @@
+"""The CLI through click's CliRunner, and once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from playbook import __version__
+from playbook.cli import cli
+from playbook.schema import result_schema
+from tests.conftest import MINI
+
+ANSWERS = """partner:
+  name: Fabrikam
+  assessed_on: 2026-11-01
+answers:
+  onboarding_process: no
+  renewal_outreach: ad_hoc
+metrics:
+  churn_rate_annual: 12%
+"""
+
+
+@pytest.fixture()
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "acme.yaml").write_text(ANSWERS)
+    return tmp_path
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_version() -> None:
+    r = invoke("--version")
+    assert r.exit_code == 0 and __version__ in r.output
+
+
+def test_assess_writes_html_next_to_cwd_and_prints_path(work: Path) -> None:
+    r = invoke("assess", "acme.yaml", "--pack", str(MINI))
+    assert r.exit_code == 0, r.output
+    out = work / "acme-report.html"
+    assert r.output.strip() == str(out)
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>") and "Fabrikam" in html
+
+
+def test_assess_json_to_stdout_follows_the_contract(work: Path) -> None:
+    r = invoke("assess", "acme.yaml", "--pack", str(MINI), "--format", "json", "-o", "-")
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    jsonschema.validate(data, result_schema())
+    assert data["pack"] == {"id": "mini", "name": "Mini test pack", "version": "0.1.0",
+                            "hash": data["pack"]["hash"]}
+    assert data["stage"] == "start"
+    assert [a["id"] for a in data["actions"]][:2] == ["formal_onboarding", "renewals_early"]
+    assert data["findings"][0] == {"benchmark": "churn_target", "metric": "churn_rate_annual", "value": 12.0,
+                                   "status": "not_met", "target": "under 8-10 % a year", "gap": 2.0,
+                                   "band": None, "source": "guide.txt § Churn"}
+    assert not list(work.glob("*-report.*"))
+
+
+@pytest.mark.parametrize("fmt,ext", [("md", ".md"), ("json", ".json"), ("html", ".html")])
+def test_format_from_option_and_extension(work: Path, fmt: str, ext: str) -> None:
+    assert invoke("assess", "acme.yaml", "--pack", str(MINI), "--format", fmt).exit_code == 0
+    assert (work / f"acme-report{ext}").is_file()
+    assert invoke("assess", "acme.yaml", "--pack", str(MINI), "-o", f"out{ext}").exit_code == 0
+    assert (work / f"out{ext}").is_file()
+
+
+def test_invalid_answers_exit_1_write_nothing_and_keep_old_report(work: Path) -> None:
+    (work / "acme-report.html").write_text("previous report")
+    (work / "acme.yaml").write_text("metrics:\n  churn_rate_anual: 12%\n")
+    r = invoke("assess", "acme.yaml", "--pack", str(MINI))
+    assert r.exit_code == 1
+    assert "acme.yaml:2:3: error: unknown metric 'churn_rate_anual'; did you mean 'churn_rate_annual'?" in r.stderr
+    assert "nothing was written" in r.stderr
+    assert (work / "acme-report.html").read_text() == "previous report"
+    assert not [p for p in work.iterdir() if p.name.startswith(".")]
+
+
+def test_usage_errors_exit_2(work: Path) -> None:
+    assert invoke("assess", "missing.yaml").exit_code == 2
+    r = invoke("assess", "acme.yaml", "--pack", "defualt")
+    assert r.exit_code == 2 and "did you mean 'default'" in r.stderr
+    assert invoke("assess", "acme.yaml", "--pack", str(MINI), "--format", "docx").exit_code == 2
+    r = invoke("assess", "acme.yaml", "--pack", str(MINI), "-o", "acme.yaml")
+    assert r.exit_code == 2 and "refusing to overwrite" in r.stderr
+    assert invoke("assess", "acme.yaml", "--pack", str(MINI), "-o", "nodir/x.html").exit_code == 2
+
+
+def test_validate_answers_and_packs(work: Path) -> None:
+    r = invoke("validate", "acme.yaml", str(MINI), "--pack", str(MINI))
+    assert r.exit_code == 0 and "acme.yaml: ok" in r.output
+    (work / "bad.yaml").write_text("answers:\n  onboarding_process: maybe\n")
+    r = invoke("validate", "bad.yaml", "--pack", str(MINI), "--format", "json")
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    assert data["ok"] is False and data["problems"][0]["line"] == 2
+
+
+def test_init_writes_a_template_that_validates_and_never_overwrites(work: Path) -> None:
+    r = invoke("init", "--pack", str(MINI))
+    assert r.exit_code == 0
+    text = (work / "answers.yaml").read_text()
+    assert "onboarding_process:" in text and "one of: none, ad_hoc, scheduled_90_60_30" in text
+    assert "Yes means a named owner" in text
+    assert invoke("validate", "answers.yaml", "--pack", str(MINI)).exit_code == 0
+    (work / "answers.yaml").write_text("mine")
+    r = invoke("init", "--pack", str(MINI))
+    assert r.exit_code == 2 and "already exists" in r.stderr
+    assert (work / "answers.yaml").read_text() == "mine"
+
+
+def test_pack_test_command(work: Path, tmp_path: Path) -> None:
+    r = invoke("test", str(MINI), "--coverage")
+    assert r.exit_code == 0 and "2 passed, 0 failed" in r.output and "not covered: raise_nps" in r.output
+
+
+def test_pack_test_fails_on_a_wrong_expectation(tmp_path: Path) -> None:
+    import shutil
+    pack = tmp_path / "mini"
+    shutil.copytree(MINI, pack)
+    case = pack / "tests" / "basic.yaml"
+    case.write_text(case.read_text().replace("stage: optimize", "stage: grow"))
+    r = invoke("test", str(pack))
+    assert r.exit_code == 1
+    assert "expected stage 'grow', got 'optimize'" in r.output and "trace:" in r.output
+
+
+def test_zero_cases_is_an_error(tmp_path: Path) -> None:
+    import shutil
+    pack = tmp_path / "mini"
+    shutil.copytree(MINI, pack, ignore=shutil.ignore_patterns("tests"))
+    r = invoke("test", str(pack))
+    assert r.exit_code == 2 and "zero cases is not a pass" in r.stderr
+
+
+def test_schema_command(tmp_path: Path) -> None:
+    r = invoke("schema", "--pack", str(MINI), "--out", str(tmp_path / "s"))
+    assert r.exit_code == 0
+    assert {p.name for p in (tmp_path / "s").iterdir()} == {
+        "pack.schema.json", "pack-file.schema.json", "answers.schema.json", "result.schema.json"}
+
+
+def test_real_subprocess_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"answers: !!python/object/apply:os.system [echo pwned]\n")
+    p = subprocess.run([sys.executable, "-m", "playbook", "assess", str(bad), "--pack", str(MINI)],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert p.returncode == 1
+    assert "Traceback" not in p.stderr and "pwned" not in p.stdout
+    assert f"{bad}:1:10: error: the tag '!!python/object/apply:os.system' is not allowed" in p.stderr
+    assert list(tmp_path.iterdir()) == [bad]
