@@ -22,15 +22,32 @@ class BlockedFetch(Exception):
     pass
 
 
-def safe_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Only data: URLs are served; file://, http(s):// and anything else are refused.
+def check_url(url: str) -> None:
+    """Only data: URLs may be fetched; file://, http(s):// and anything else are refused.
 
     The report inlines its CSS and images, so nothing legitimate is lost."""
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
+    if not url.startswith("data:"):
+        raise BlockedFetch(f"blocked fetch of {url[:80]!r}")
 
-        return default_url_fetcher(url)
-    raise BlockedFetch(f"blocked fetch of {url[:80]!r}")
+
+def make_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves data: URLs only (old and new WeasyPrint APIs)."""
+    import weasyprint.urls as wu
+
+    if hasattr(wu, "URLFetcher"):  # WeasyPrint >= 68
+
+        class SafeFetcher(wu.URLFetcher):  # type: ignore[misc]
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                check_url(url)
+                return super().fetch(url, headers)
+
+        return SafeFetcher(allowed_protocols=("data",))
+
+    def fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
+        check_url(url)
+        return wu.default_url_fetcher(url, *args, **kwargs)
+
+    return fetcher
 
 
 @contextmanager
@@ -57,7 +74,7 @@ def html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
     # WeasyPrint logs each refused fetch as a warning; the refusal is the point
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     with _deadline(MAX_SECONDS):
-        doc = weasyprint.HTML(string=html, base_url=None, url_fetcher=safe_fetcher).render()
+        doc = weasyprint.HTML(string=html, base_url=None, url_fetcher=make_fetcher()).render()
         if len(doc.pages) > MAX_PAGES:
             raise RenderError(f"the report would have {len(doc.pages)} pages (limit {MAX_PAGES})")
         doc.metadata.title = f"{result.partner_name or 'Partner'} — {pack.name}"

@@ -1,0 +1,87 @@
+"""Reports: escaped, self-contained, and the PDF fetches nothing."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+import yaml
+
+from playbook.answers import parse_answers
+from playbook.engine import evaluate
+from playbook.render import Brand, RenderOptions, bullet, render, render_html, render_markdown
+from playbook.render.pdf import BlockedFetch, check_url, make_fetcher
+
+HOSTILE = ("<script>alert(1)</script> Fabrikam <img src='file:///etc/passwd'> "
+           "<link rel=stylesheet href='http://127.0.0.1:9/x.css'> <a href='file:///etc/shadow'>x</a>")
+
+
+@pytest.fixture()
+def hostile_result(mini):
+    doc = {"partner": {"name": HOSTILE, "assessed_on": "2026-11-01"},
+           "answers": {"onboarding_process": "no"}, "metrics": {"churn_rate_annual": 12}}
+    return evaluate(mini, parse_answers(yaml.safe_dump(doc).encode(), mini, "h.yaml"))
+
+
+def test_html_escapes_partner_text_and_has_no_external_urls(mini, hostile_result) -> None:
+    html = render_html(hostile_result, mini)
+    assert "<script>" not in html and "<img src='file" not in html and "<link" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Fabrikam" in html
+    # every src/href in the markup is a fragment or a data: URI
+    for url in re.findall(r'(?:src|href)="([^"]*)"', html):
+        assert url.startswith(("#", "data:")), url
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "").split("&lt;")[0]
+
+
+def test_markdown_escapes_partner_text(mini, hostile_result) -> None:
+    md = render_markdown(hostile_result, mini)
+    assert "<script>" not in md and "\\<script\\>" in md
+
+
+def test_fetcher_allows_only_data_urls() -> None:
+    fetcher = make_fetcher()
+    fetch = getattr(fetcher, "fetch", fetcher)
+    for url in ("file:///etc/passwd", "http://127.0.0.1:9/x.css", "https://example.com/x.png", "ftp://x/y"):
+        with pytest.raises(BlockedFetch):
+            check_url(url)
+        with pytest.raises(BlockedFetch):
+            fetch(url)
+    got = fetch("data:text/plain;base64,aGk=")
+    body = got.read() if hasattr(got, "read") else (got.get("string") or got["file_obj"].read())
+    assert body == b"hi"
+
+
+def test_pdf_renders_fetches_nothing_and_has_outline(mini, hostile_result, monkeypatch) -> None:
+    import pypdf
+    import playbook.render.pdf as pdfmod
+
+    calls: list[str] = []
+    real = pdfmod.check_url
+
+    def spy(url: str) -> None:
+        calls.append(url)
+        real(url)
+
+    monkeypatch.setattr(pdfmod, "check_url", spy)
+    data = render(hostile_result, mini, "pdf", RenderOptions(Brand(firm="Contoso Advisory")))
+    assert data.startswith(b"%PDF")
+    assert not [c for c in calls if not c.startswith("data:")]
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    n = len(reader.pages)
+    assert f"Page 2 of {n}" in text and f"Page {n} of {n}" in text
+    assert "<script>alert(1)</script> Fabrikam" in text  # shown as text
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert titles[:3] == ["Executive summary", "KPI scorecard", "Action plan"]
+    assert reader.metadata.title.endswith("Mini test pack")
+    assert re.search(r"Executive summary\s*\.*\s*3", text)  # contents with page numbers
+    assert not reader.attachments
+
+
+def test_bullet_geometry() -> None:
+    b = bullet(12.0, "le", 10.0, "lower")
+    assert b is not None and 0 <= b["marks"][0] < b["value"] <= 100
+    assert bullet(None, "le", 10, "lower") is None
+    b = bullet(-20.0, "ge", 50.0, "higher")
+    assert b is not None and b["value"] < b["zero"] < b["marks"][0]
