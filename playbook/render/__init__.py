@@ -94,6 +94,7 @@ def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environm
         paths.insert(0, template_dir)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(paths),
+        bytecode_cache=_bytecode_cache(),
         autoescape=not markdown,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -113,6 +114,17 @@ def _css_string(v: str) -> Markup:
     return Markup(f'"{out}"')
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates, cached per user (Jinja's private temp folder): compiling
+    the report template costs more than the rest of a run."""
+    if os.environ.get("PLAYBOOK_NO_CACHE"):
+        return None
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 
 
@@ -127,6 +139,8 @@ def _md_escape(v: Any) -> Any:
 
 @dataclass(frozen=True)
 class _Raw:
+    """_ raw."""
+
     text: str
 
 

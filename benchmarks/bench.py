@@ -1,0 +1,111 @@
+"""Benchmarks: `python benchmarks/bench.py [--runs N] [--answers FILE] [--pack ID|PATH]`.
+
+Reports cold `playbook assess` to HTML against the import floor
+(`python -c "import yaml, click, jinja2, jsonschema"`) measured in the same
+run, cold PDF time and peak memory, pack load + validation, and evaluation
+time per rule. Targets: HTML cold <= 1.5x the floor; evaluation <= 10 us per
+rule; PDF ~20 pages <= 2.5 s and <= 150 MB peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+# Measure as an installed user runs it: with compiled bytecode (pip compiles
+# on install), whatever PYTHONDONTWRITEBYTECODE says in this shell.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="playbook-bench-pyc-")
+
+
+def cold(cmd: list[str], runs: int) -> float:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=ENV)  # warm the disk and pyc
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=ENV)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def peak_mb(cmd: list[str]) -> float:
+    out = subprocess.run([sys.executable, "-c", _PEAK, *cmd], check=True, capture_output=True, text=True, cwd=ROOT,
+                         env=ENV)
+    return int(out.stdout.strip()) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--answers", nargs="*", default=None)
+    ap.add_argument("--pack", default="default")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    answers = args.answers or sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
+    py = sys.executable
+    out: dict[str, object] = {}
+    tmp = Path(tempfile.mkdtemp())
+
+    floor = cold([py, "-c", "import yaml, click, jinja2, jsonschema"], args.runs)
+    html = cold([py, "-m", "playbook", "assess", answers[0], "--pack", args.pack, "-o", str(tmp / "r.html")],
+                args.runs)
+    out["import_floor_s"] = round(floor, 3)
+    out["assess_html_cold_s"] = round(html, 3)
+    out["html_over_floor"] = round(html / floor, 2)
+
+    pdfs = {}
+    for a in answers:
+        cmd = [py, "-m", "playbook", "assess", a, "--pack", args.pack, "-o", str(tmp / "r.pdf")]
+        t = cold(cmd, max(1, args.runs // 3))
+        import pypdf
+        pages = len(pypdf.PdfReader(str(tmp / "r.pdf")).pages)
+        pdfs[Path(a).name] = {"seconds": round(t, 2), "pages": pages, "peak_mb": round(peak_mb(cmd), 1)}
+    out["pdf_cold"] = pdfs
+
+    sys.path.insert(0, str(ROOT))
+    from playbook.answers import load_answers
+    from playbook.engine import evaluate
+    from playbook.loader import load_pack
+
+    n = 20
+    t = time.perf_counter()
+    for _ in range(n):
+        pack = load_pack(args.pack)
+    out["pack_load_validate_ms"] = round((time.perf_counter() - t) / n * 1000, 2)
+    data = load_answers(Path(answers[0]), pack)
+    rules = len(pack.actions) + len(pack.benchmarks) + sum(len(c.items) for c in pack.checklists)
+    n = 300
+    t = time.perf_counter()
+    for _ in range(n):
+        evaluate(pack, data)
+    per_eval = (time.perf_counter() - t) / n
+    out["rules"] = rules
+    out["evaluate_ms"] = round(per_eval * 1000, 3)
+    out["evaluate_us_per_rule"] = round(per_eval / rules * 1e6, 2)
+
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return
+    print(f"import floor (yaml, click, jinja2, jsonschema): {floor * 1000:.0f} ms")
+    print(f"playbook assess -> HTML, cold:                  {html * 1000:.0f} ms  ({html / floor:.2f}x floor; target <= 1.5x)")
+    for name, r in pdfs.items():
+        print(f"playbook assess -> PDF, cold, {name}: {r['seconds']:.2f} s, {r['pages']} pages, peak {r['peak_mb']:.0f} MB")
+    print(f"pack load + validation:                         {out['pack_load_validate_ms']} ms")
+    print(f"evaluation: {out['evaluate_ms']} ms for {rules} rules = {out['evaluate_us_per_rule']} us per rule (target <= 10)")
+
+
+if __name__ == "__main__":
+    main()
