@@ -236,5 +236,56 @@ def test_cmd(pack_path: str, show_coverage: bool, verbose: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path, exists=True))
+@PACK_OPTION
+@click.option("--action", "action_id", default=None, metavar="ID", help="Explain only this action.")
+def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None:
+    """Show, for each action, why it fired or did not: every condition, the value seen, the result."""
+    from playbook.answers import load_answers
+    from playbook.engine import evaluate
+    from playbook.explain import explain as trace
+    from playbook.loader import load_pack
+    from playbook.suggest import did_you_mean
+
+    pack = load_pack(pack_spec)
+    data = load_answers(answers, pack, _display(answers))
+    ids = [a.id for a in pack.actions]
+    if action_id and action_id not in ids:
+        raise UsageError(f"unknown action {action_id!r}{did_you_mean(action_id, ids)}")
+    result = evaluate(pack, data)
+    states = {s.id: s.state for s in result.actions}
+    for line in trace(pack, data, states, action_id):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("pack_path", metavar="PACK", default="default")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md")
+@click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
+def docs(pack_path: str, fmt: str, output: str) -> None:
+    """Render a catalog of PACK: stages, questions, metrics, benchmarks, actions in plain words."""
+    from playbook.catalog import render_catalog
+    from playbook.loader import load_pack
+    from playbook.render import write_atomic
+
+    text = render_catalog(load_pack(pack_path), fmt)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_atomic(Path(output), text.encode())
+        click.echo(output)
+
+
+@cli.command()
+@click.argument("pack_path", metavar="PACK", default="default")
+@click.option("--resolved", is_flag=True, help="Print the pack as it will be evaluated (after extends).")
+def show(pack_path: str, resolved: bool) -> None:
+    """Print PACK as YAML: its manifest and every item, merged across files."""
+    from playbook.loader import resolved_yaml
+
+    click.echo(resolved_yaml(pack_path), nl=False)
+
+
 def main() -> None:
     cli(prog_name="playbook")

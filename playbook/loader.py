@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,7 @@ class _Builder:
         self.metrics: dict[str, Metric] = {}
         self.benchmark_ids: set[str] = set()
         self.broken_ids: set[str] = set()  # actions left out for schema errors: not "unknown"
+        self.disabled: set[str] = set()
 
     def err(self, doc: Document, path: PathKey, msg: str, code: str, key: bool = False,
             severity: str = "error") -> None:
@@ -243,6 +245,32 @@ class _Builder:
         return out
 
 
+def _check_engine(b: _Builder, manifest_doc: Document) -> None:
+    spec = str(manifest_doc.data["engine"])
+    compat = engine_compatible(spec)
+    if compat is None:
+        b.err(manifest_doc, ("engine",), f"cannot read the engine range {spec!r}; write it like '>=0.1,<1'", "engine")
+    elif not compat:
+        b.err(manifest_doc, ("engine",), f"this pack needs engine {spec}, but this is playbook "
+              f"{ENGINE_VERSION}; upgrade playbook or use a pack made for this version", "engine")
+
+
+def _add_items(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]], source_files: set[str]) -> None:
+    for kind in KINDS:
+        for i, item in enumerate(doc.data.get(kind) or []):
+            if (doc.file, (kind, i)) in broken:
+                if isinstance(item, dict) and isinstance(item.get("id"), str) and kind == "actions":
+                    b.broken_ids.add(item["id"])
+                continue
+            b.raw[kind].append((doc, (kind, i), item))
+            src = item.get("source")
+            if isinstance(src, str) and source_files:
+                f = src.split(" § ")[0].strip()
+                if f not in source_files:
+                    b.err(doc, (kind, i, "source"), f"source file {f!r} is not listed in pack.yaml "
+                          f"sources{did_you_mean(f, source_files)}", "unknown-source")
+
+
 def _formula(raw: Any) -> Formula:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return Formula("const", const=float(raw))
@@ -257,12 +285,18 @@ def _text(item: dict[str, Any], key: str) -> str:
     return "" if v is None else str(v).strip()
 
 
-def load_pack(spec: str | Path | None = None) -> Pack:
-    root = resolve_pack_dir(str(spec) if spec is not None else None).resolve()
-    b = _Builder(root)
-    base = root.parent
+@dataclass
+class _Layer:
+    root: Path
+    manifest: Document
+    content: list[Document]
+    broken: set[tuple[str, PathKey]]
+
+
+def _read_layer(root: Path, b: _Builder, hasher: Any) -> _Layer | None:
+    """Read one pack folder: YAML, then the JSON Schema stage."""
     files = sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")
-    hasher = hashlib.sha256()
+    base = root.parent
 
     def display(p: Path) -> str:
         try:
@@ -279,12 +313,10 @@ def load_pack(spec: str | Path | None = None) -> Pack:
             continue
         hasher.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
         docs.append(doc)
-    if b.problems and not docs:
-        raise InvalidInput(b.problems)
-    manifest_doc = next((d for d in docs if d.file.endswith("pack.yaml")), None)
-    content_docs = [d for d in docs if d is not manifest_doc]
+    manifest_doc = next((d for d in docs if Path(d.file).name == "pack.yaml"), None)
     if manifest_doc is None:
-        raise InvalidInput(b.problems)
+        return None
+    content_docs = [d for d in docs if d is not manifest_doc]
     # Items that fail the schema are left out of the cross-reference stage
     # (checking them would only add noise), but every other item is still
     # checked, so one run reports every mistake.
@@ -302,19 +334,107 @@ def load_pack(spec: str | Path | None = None) -> Pack:
         if any(len(path) < 2 for path, _ in errs) and doc is not manifest_doc:
             continue  # the file's own shape is wrong: nothing in it can be trusted
         broken |= {(doc.file, path[:2]) for path, _ in errs}
+        broken |= {(doc.file, path[:3]) for path, _ in errs if path[:1] in (("override",), ("disable",))}
         if doc is not manifest_doc:
             usable.append(doc)
-    if any(p.file == manifest_doc.file for p in b.problems):
-        raise InvalidInput(b.problems)
-    content_docs = usable
+    if any(p.file == manifest_doc.file for p in b.problems) or not isinstance(manifest_doc.data, dict):
+        return None
+    return _Layer(root, manifest_doc, usable, broken)
 
-    m: dict[str, Any] = manifest_doc.data
-    compat = engine_compatible(str(m["engine"]))
-    if compat is None:
-        b.err(manifest_doc, ("engine",), f"cannot read the engine range {m['engine']!r}; write it like '>=0.1,<1'", "engine")
-    elif not compat:
-        b.err(manifest_doc, ("engine",), f"this pack needs engine {m['engine']}, but this is playbook "
-              f"{ENGINE_VERSION}; upgrade playbook or use a pack made for this version", "engine")
+
+def _apply_overlay(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]]) -> None:
+    """`disable:` and `override:` of an extending pack, applied to the items read so far."""
+    for kind, ids in (doc.data.get("disable") or {}).items():
+        for j, iid in enumerate(ids):
+            known = [x[2].get("id") for x in b.raw[kind]]
+            if iid not in known:
+                b.err(doc, ("disable", kind, j), f"cannot disable unknown {kind[:-1].replace('_', ' ')} {iid!r}"
+                      f"{did_you_mean(iid, [k for k in known if isinstance(k, str)])}", "unknown-override")
+                continue
+            b.raw[kind] = [x for x in b.raw[kind] if x[2].get("id") != iid]
+            b.disabled.add(iid)
+    for kind, entries in (doc.data.get("override") or {}).items():
+        for j, entry in enumerate(entries):
+            if (doc.file, ("override", kind, j)) in broken:
+                continue
+            known = [x[2].get("id") for x in b.raw[kind]]
+            iid = entry["id"]
+            if iid not in known:
+                b.err(doc, ("override", kind, j, "id"), f"cannot override unknown {kind[:-1].replace('_', ' ')} "
+                      f"{iid!r}{did_you_mean(iid, [k for k in known if isinstance(k, str)])}", "unknown-override")
+                continue
+            i = known.index(iid)
+            bdoc, bpath, item = b.raw[kind][i]
+            b.raw[kind][i] = (bdoc, bpath, {**item, **entry})
+
+
+def _resolve_extends(layer: _Layer, spec: str) -> Path:
+    p = (layer.root / spec)
+    if p.is_dir() and (p / "pack.yaml").is_file():
+        return p.resolve()
+    packs = bundled_packs()
+    if spec in packs:
+        return packs[spec].resolve()
+    raise InvalidInput([layer.manifest.problem(("extends",), f"cannot find the pack {spec!r} to extend"
+                        f"{did_you_mean(spec, packs)}; give a bundled pack id ({one_of(packs)}) or a folder "
+                        "path relative to this pack", "extends")])
+
+
+def load_pack(spec: str | Path | None = None) -> Pack:
+    return _load(spec)[0]
+
+
+def resolved_yaml(spec: str | Path | None = None) -> str:
+    """The pack as it will be evaluated, after `extends`, overrides and disables."""
+    from playbook.yamlio import dump
+
+    pack, manifest, raw = _load(spec)
+    out: dict[str, Any] = {k: v for k, v in manifest.items() if k != "extends"}
+    out["content_hash"] = pack.content_hash
+    for kind in KINDS:
+        if raw[kind]:
+            out[kind] = [item for _, _, item in raw[kind]]
+    return dump(out)
+
+
+def _load(spec: str | Path | None) -> tuple[Pack, dict[str, Any], dict[str, list[tuple[Document, PathKey, dict[str, Any]]]]]:
+    root = resolve_pack_dir(str(spec) if spec is not None else None).resolve()
+    b = _Builder(root)
+    hasher = hashlib.sha256()
+    layers: list[_Layer] = []
+    seen: list[Path] = []
+    while True:
+        if root in seen:
+            chain = " -> ".join(p.name for p in [*seen, root])
+            raise InvalidInput([*b.problems, layers[0].manifest.problem(
+                ("extends",), f"packs extend each other in a cycle: {chain}", "cycle")])
+        seen.append(root)
+        layer = _read_layer(root, b, hasher)
+        if layer is None:
+            raise InvalidInput(b.problems)
+        layers.insert(0, layer)
+        ext = layer.manifest.data.get("extends")
+        if not ext:
+            break
+        root = _resolve_extends(layer, str(ext))
+    top = layers[-1]
+    manifest_doc = top.manifest
+    m: dict[str, Any] = dict(manifest_doc.data)
+    # areas and sources accumulate along the chain; the rest comes from the top pack
+    areas_raw: dict[str, Any] = {}
+    sources_raw: dict[str, Any] = {}
+    for layer in layers:
+        for a in layer.manifest.data.get("areas", []):
+            areas_raw[a["id"]] = a
+        for src in layer.manifest.data.get("sources", []):
+            sources_raw[src["file"]] = src
+        if "stage_rule" in layer.manifest.data and "stage_rule" not in manifest_doc.data:
+            m["stage_rule"] = layer.manifest.data["stage_rule"]
+    m["areas"] = list(areas_raw.values())
+    m["sources"] = list(sources_raw.values())
+    for layer in layers[:-1]:
+        _check_engine(b, layer.manifest)
+    _check_engine(b, manifest_doc)
     areas = tuple(Area(a["id"], a["name"]) for a in m.get("areas", []))
     area_ids = {a.id for a in areas} or {"general"}
     if not areas:
@@ -322,20 +442,10 @@ def load_pack(spec: str | Path | None = None) -> Pack:
     sources = tuple(Source(s["file"], s.get("title", "")) for s in m.get("sources", []))
     source_files = {s.file for s in sources}
 
-    for doc in content_docs:
-        for kind in KINDS:
-            for i, item in enumerate(doc.data.get(kind) or []):
-                if (doc.file, (kind, i)) in broken:
-                    if isinstance(item, dict) and isinstance(item.get("id"), str) and kind == "actions":
-                        b.broken_ids.add(item["id"])
-                    continue
-                b.raw[kind].append((doc, (kind, i), item))
-                src = item.get("source")
-                if isinstance(src, str) and source_files:
-                    f = src.split(" § ")[0].strip()
-                    if f not in source_files:
-                        b.err(doc, (kind, i, "source"), f"source file {f!r} is not listed in pack.yaml "
-                              f"sources{did_you_mean(f, source_files)}", "unknown-source")
+    for layer in layers:
+        for doc in layer.content:
+            _add_items(b, doc, layer.broken, source_files)
+            _apply_overlay(b, doc, layer.broken)
 
     # questions
     for doc, path, q in b.unique("questions"):
@@ -472,10 +582,11 @@ def load_pack(spec: str | Path | None = None) -> Pack:
         complete_share=float(m.get("stage_rule", {}).get("complete_share", 0.75)),
         stages=tuple(stages), maturity_stages=maturity, questions=dict(b.questions),
         metrics=dict(b.metrics), benchmarks=tuple(benchmarks), actions=tuple(actions),
-        checklists=tuple(checklists), root=str(root), content_hash="sha256:" + hasher.hexdigest(),
-        files=tuple(d.file for d in docs), warnings=tuple(b.problems),
+        checklists=tuple(checklists), root=str(top.root), content_hash="sha256:" + hasher.hexdigest(),
+        files=tuple(d.file for layer in layers for d in [layer.manifest, *layer.content]),
+        warnings=tuple(b.problems),
     )
-    return pack
+    return pack, m, b.raw
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -43,6 +43,13 @@ class CaseResult:
         return not self.failures
 
 
+def _rel(p: Path) -> str:
+    try:
+        return str(p.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
 def case_files(pack: Pack) -> list[Path]:
     return sorted((Path(pack.root) / "tests").glob("*.yaml"))
 
@@ -53,7 +60,7 @@ def load_cases(pack: Pack) -> list[Case]:
     cases: list[Case] = []
     for f in case_files(pack):
         try:
-            doc = load_file(f)
+            doc = load_file(f, _rel(f))
         except InvalidInput as exc:
             problems.extend(exc.problems)
             continue

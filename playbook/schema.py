@@ -107,6 +107,20 @@ def pack_file_schema() -> dict[str, Any]:
     def arr(s: dict[str, Any]) -> dict[str, Any]:
         return {"type": "array", "items": s}
 
+    def partial(s: dict[str, Any]) -> dict[str, Any]:
+        return {**s, "required": ["id"]}
+
+    items = {"stages": stage, "maturity_stages": maturity, "questions": question, "metrics": metric,
+             "benchmarks": benchmark, "actions": action, "checklists": checklist}
+    overlay = {
+        "override": {"type": "object", "additionalProperties": False,
+                     "description": "change fields of items of the extended pack, by id",
+                     "properties": {k: arr(partial(v)) for k, v in items.items()}},
+        "disable": {"type": "object", "additionalProperties": False,
+                    "description": "remove items of the extended pack, by id",
+                    "properties": {k: {"type": "array", "items": ID} for k in items}},
+    }
+
     return {
         "$schema": DRAFT, "$id": BASE + "pack-file.schema.json",
         "title": "playbook rule-pack content file",
@@ -114,7 +128,7 @@ def pack_file_schema() -> dict[str, Any]:
         "properties": {
             "stages": arr(stage), "maturity_stages": arr(maturity), "questions": arr(question),
             "metrics": arr(metric), "benchmarks": arr(benchmark), "actions": arr(action),
-            "checklists": arr(checklist),
+            "checklists": arr(checklist), **overlay,
         },
         "$defs": {"condition": condition_schema(), "value_test": value_test_schema(), "formula": _formula()},
     }
@@ -129,6 +143,7 @@ def manifest_schema() -> dict[str, Any]:
             "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$"},
             "engine": {"type": "string", "description": "engine versions, e.g. '>=0.1,<1'"},
             "description": {"type": "string"},
+            "extends": {"type": "string", "description": "a bundled pack id, or a path to a pack folder"},
             "areas": {"type": "array", "items": _obj(["id", "name"], {"id": ID, "name": TEXT})},
             "sources": {"type": "array", "items": _obj(["file"], {"file": TEXT, "title": {"type": "string"}})},
             "stage_rule": _obj([], {"complete_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}}),
