@@ -60,6 +60,7 @@ def explain(pack: Pack, answers: Answers, states: dict[str, str], action_id: str
         lines.append("  done_when:")
         lines += trace_condition(a.done_when, facts) if a.done_when is not None else ["    (none: never done)"]
         if a.requires:
-            lines.append(f"  requires: {', '.join(f'{r} ({states[r].replace("_", " ")})' for r in a.requires)}")
+            reqs = ", ".join(f"{r} ({states[r].replace('_', ' ')})" for r in a.requires)
+            lines.append(f"  requires: {reqs}")
         lines.append("")
     return lines
