@@ -279,6 +279,23 @@ def docs(pack_path: str, fmt: str, output: str) -> None:
 
 @cli.command()
 @click.argument("pack_path", metavar="PACK", default="default")
+@click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
+def coverage(pack_path: str, output: str) -> None:
+    """Write the guide-coverage table of PACK: each cited guide section and the items encoding it."""
+    from playbook.catalog import coverage_markdown
+    from playbook.loader import load_pack
+    from playbook.render import write_atomic
+
+    text = coverage_markdown(load_pack(pack_path))
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_atomic(Path(output), text.encode())
+        click.echo(output)
+
+
+@cli.command()
+@click.argument("pack_path", metavar="PACK", default="default")
 @click.option("--resolved", is_flag=True, help="Print the pack as it will be evaluated (after extends).")
 def show(pack_path: str, resolved: bool) -> None:
     """Print PACK as YAML: its manifest and every item, merged across files."""

@@ -1,0 +1,125 @@
+"""Every shipped YAML file is a test case: packs validate and pass their own
+tests, examples validate and reproduce their checked-in reports, the schemas
+in schemas/ are what the code generates, and every pack item cites the guide."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from playbook.answers import load_answers
+from playbook.engine import evaluate
+from playbook.loader import load_pack
+from playbook.packtest import load_cases, run_case, trace
+from playbook.render import render
+from playbook.schema import all_schemas, dumps
+from tests.conftest import EXAMPLES, ROOT
+
+PACKS = sorted(p.parent for p in (ROOT / "assessments").glob("*/pack.yaml"))
+OVERLAYS = sorted(p.parent for p in EXAMPLES.glob("*/pack.yaml"))
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+GUIDE = ROOT.parent / "shared" / "guide"
+UPDATE = bool(os.environ.get("PLAYBOOK_UPDATE_GOLDEN"))
+
+
+@pytest.mark.parametrize("pack_dir", PACKS + OVERLAYS, ids=lambda p: p.name)
+def test_pack_validates_without_warnings(pack_dir: Path) -> None:
+    pack = load_pack(pack_dir)
+    assert not pack.warnings, [w.format() for w in pack.warnings]
+
+
+def _cases():
+    out = []
+    for d in PACKS + OVERLAYS:
+        pack = load_pack(d)
+        out += [pytest.param(pack, c, id=f"{d.name}:{Path(c.file).name}:{c.line}") for c in load_cases(pack)]
+    return out
+
+
+@pytest.mark.parametrize("pack,case", _cases())
+def test_pack_case(pack, case) -> None:
+    r = run_case(pack, case)
+    assert r.ok, "\n".join([*r.failures, *(trace(pack, r.result) if r.result else [])])
+
+
+@pytest.mark.parametrize("pack_dir", PACKS + OVERLAYS, ids=lambda p: p.name)
+def test_every_pack_has_cases(pack_dir: Path) -> None:
+    assert load_cases(load_pack(pack_dir))
+
+
+def test_schemas_are_generated(default_pack) -> None:
+    for name, schema in all_schemas(default_pack).items():
+        path = ROOT / "schemas" / name
+        if UPDATE:
+            path.write_text(dumps(schema))
+        assert path.read_text() == dumps(schema), f"schemas/{name} is stale: run playbook schema --out schemas"
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("fmt", ["json", "html", "md"])
+def test_example_reports_do_not_drift(example: Path, fmt: str, default_pack, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = evaluate(default_pack, load_answers(example.relative_to(ROOT), default_pack))
+    got = render(result, default_pack, fmt).decode()
+    golden = example.with_name(f"{example.stem}-report.{fmt}")
+    if UPDATE:
+        golden.write_text(got)
+    assert golden.is_file(), f"missing {golden.name}: run PLAYBOOK_UPDATE_GOLDEN=1 pytest {__file__}"
+    assert got == golden.read_text(), (f"{golden.name} drifted from what the code produces; if the change is "
+                                       f"intended, run PLAYBOOK_UPDATE_GOLDEN=1 pytest {__file__}")
+
+
+def test_examples_cover_every_stage(default_pack, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    stages = {evaluate(default_pack, load_answers(e.relative_to(ROOT), default_pack)).stage for e in EXAMPLE_FILES}
+    assert stages == {"start", "grow", "optimize"}
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[^a-z0-9%]+", " ", s.lower()).strip()
+
+
+def _citations(pack_dir: Path):
+    import yaml
+
+    for f in sorted(pack_dir.glob("*.yaml")):
+        data = yaml.safe_load(f.read_text()) or {}
+        for kind, items in data.items():
+            if kind in ("override", "disable") or not isinstance(items, list):
+                continue
+            for item in items:
+                yield f.name, kind, item.get("id"), item.get("source")
+                for sub in item.get("services", []) + item.get("items", []):
+                    yield f.name, kind, sub.get("id"), sub.get("source") or item.get("source")
+
+
+@pytest.mark.skipif(not GUIDE.is_dir(), reason="the guide (../shared/guide) is not beside this checkout")
+def test_every_default_item_cites_an_existing_section() -> None:
+    texts = {p.name: _norm(p.read_text(errors="replace")) for p in GUIDE.glob("*.txt")}
+    bad = []
+    for fname, kind, iid, source in _citations(ROOT / "assessments" / "default"):
+        if kind == "stages" and iid in ("start", "grow", "optimize") and not source:
+            bad.append(f"{fname}: {kind} {iid}: no source")
+            continue
+        if not source:
+            bad.append(f"{fname}: {kind} {iid}: no source")
+            continue
+        file, _, section = source.partition(" § ")
+        if file not in texts:
+            bad.append(f"{fname}: {kind} {iid}: unknown guide file {file!r}")
+        elif not section or _norm(section) not in texts[file]:
+            bad.append(f"{fname}: {kind} {iid}: section {section!r} not found in {file}")
+    assert not bad, "\n".join(bad)
+
+
+def test_coverage_table_is_current(default_pack) -> None:
+    from playbook.catalog import coverage_markdown
+
+    path = ROOT / "docs" / "coverage.md"
+    if UPDATE:
+        path.write_text(coverage_markdown(default_pack))
+    assert path.read_text() == coverage_markdown(default_pack), "run: playbook coverage default -o docs/coverage.md"
