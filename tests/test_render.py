@@ -85,3 +85,46 @@ def test_bullet_geometry() -> None:
     assert bullet(None, "le", 10, "lower") is None
     b = bullet(-20.0, "ge", 50.0, "higher")
     assert b is not None and b["value"] < b["zero"] < b["marks"][0]
+
+
+def test_pdf_refuses_file_and_http_fetches_in_raw_html(mini, hostile_result, monkeypatch, tmp_path) -> None:
+    import pypdf
+    import playbook.render.pdf as pdfmod
+
+    secret = tmp_path / "secret.css"
+    secret.write_text("body { background: red }")
+    calls: list[str] = []
+    real = pdfmod.check_url
+
+    def spy(url: str) -> None:
+        calls.append(url)
+        real(url)
+
+    monkeypatch.setattr(pdfmod, "check_url", spy)
+    html = (f"<html><head><link rel='stylesheet' href='file://{secret}'>"
+            "<link rel='attachment' href='file:///etc/hostname'></head>"
+            "<body><img src='http://127.0.0.1:9/x.png'><p>text</p></body></html>")
+    data = pdfmod.html_to_pdf(html, hostile_result, mini, RenderOptions())
+    assert {c.split("://")[0] for c in calls} <= {"file", "http"} and len(calls) >= 2
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert not reader.attachments
+    assert "text" in reader.pages[0].extract_text()
+
+
+def test_pdfa_variant(mini, hostile_result) -> None:
+    import pypdf
+
+    data = render(hostile_result, mini, "pdf", RenderOptions(pdf_variant="pdf/a-3u"))
+    root = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="U"' in xmp
+    assert "/OutputIntents" in root
+
+
+def test_render_deadline(mini, hostile_result, monkeypatch) -> None:
+    import playbook.render.pdf as pdfmod
+    from playbook.errors import RenderError
+
+    monkeypatch.setattr(pdfmod, "MAX_PAGES", 1)
+    with pytest.raises(RenderError, match="pages"):
+        render(hostile_result, mini, "pdf")
