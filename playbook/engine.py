@@ -426,9 +426,9 @@ def _not_assessed(pack: Pack, facts: Facts, extra: list[NotAssessed]) -> tuple[N
         if b.metric not in facts.metrics and holds(b.applies_when, facts) is not False:
             uses[("metric", b.metric)] = uses.get(("metric", b.metric), 0) + 1
     out = []
-    for (kind, ref), n in uses.items():
+    for (kind, ref), count in uses.items():
         text = pack.questions[ref].text if kind == "question" else pack.metrics[ref].name
-        out.append(NotAssessed(kind, ref, text, n))
+        out.append(NotAssessed(kind, ref, text, count))
     seen = {(n.kind, n.id) for n in out}
     for n in extra:
         if (n.kind, n.id) not in seen:

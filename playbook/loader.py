@@ -183,8 +183,8 @@ class _Builder:
         op = ops.OPERATORS[op_keys[0]]
         kind, choices, _ = self.subject_kind(subject, ref)
         if kind is None:
-            pool = {"question": self.questions, "metric": self.metrics, "profile": ops.PROFILE_FIELDS,
-                    "finding": self.benchmark_ids}[subject]
+            pool: list[str] = sorted({"question": set(self.questions), "metric": set(self.metrics),
+                                      "profile": set(ops.PROFILE_FIELDS), "finding": self.benchmark_ids}[subject])
             self.err(doc, path + (subject,), f"unknown {subject} {ref!r}{did_you_mean(str(ref), pool)}",
                      f"unknown-{subject}")
             return None
@@ -223,7 +223,8 @@ class _Builder:
         if not isinstance(raw, dict) or len(raw) != 1:
             return None
         (name, val), = raw.items()
-        return self.condition(doc, path, {"metric": metric, name: val})
+        leaf = self.condition(doc, path, {"metric": metric, name: val})
+        return leaf if isinstance(leaf, Leaf) else None
 
     # ---- items ------------------------------------------------------------
 
@@ -563,11 +564,11 @@ def _load(spec: str | Path | None) -> tuple[Pack, dict[str, Any], dict[str, list
     checklists = []
     for doc, path, c in b.unique("checklists"):
         items = []
-        seen: set[str] = set()
+        item_ids: set[str] = set()
         for j, it in enumerate(c["items"]):
-            if it["id"] in seen:
+            if it["id"] in item_ids:
                 b.err(doc, path + ("items", j, "id"), f"duplicate checklist item id {it['id']!r}", "duplicate-id")
-            seen.add(it["id"])
+            item_ids.add(it["id"])
             cond = b.condition(doc, path + ("items", j, "done_when"), it["done_when"])
             if cond is not None:
                 items.append(ChecklistItem(it["id"], it["text"], cond, _text(it, "source") or _text(c, "source")))

@@ -63,7 +63,9 @@ def _validator(schema_json: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(json.loads(schema_json))
 
 
-def _convert(doc: Document, err: ValidationError, seen: set[tuple[PathKey, str]]) -> list[Problem]:
+def _convert(doc: Document, err: Any, seen: set[tuple[PathKey, str]]) -> list[Problem]:
+    # `err` is a jsonschema ValidationError; its stubs type most fields as
+    # possibly unset, which they never are for the validators handled here
     if err.validator in ("oneOf", "anyOf") and err.context:
         return _convert(doc, best_match(err.context), seen)
     path: PathKey = tuple(err.absolute_path)
@@ -92,7 +94,7 @@ def _convert(doc: Document, err: ValidationError, seen: set[tuple[PathKey, str]]
         add(path, f"{_found(err.instance)} is not allowed{ctx}: write true", "enum")
     elif err.validator == "type":
         want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        words = " or ".join(_TYPE_WORDS.get(w, w) for w in want)
+        words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in want)
         add(path, f"expected {words}{ctx}, found {_found(err.instance)}", "type")
     elif err.validator == "pattern":
         if err.schema.get("description"):

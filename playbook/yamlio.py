@@ -120,7 +120,7 @@ def _scalar(event: Any, file: str) -> Any:
     tag = event.tag
     if tag in (None, "!"):
         if event.implicit[0] and tag is None:
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         else:
             tag = _STD + "str"
     elif tag.startswith("!!"):
@@ -164,7 +164,7 @@ def loads(text: str, file: str = "<string>") -> Document:
     documents = 0
     nodes = 0
 
-    def attach(value: Any, start: Any) -> PathKey | None:
+    def attach(value: Any, start: Any) -> Any:
         nonlocal root
         if not stack:
             root = value

@@ -206,14 +206,14 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
     area_names = {a.id: a.name for a in pack.areas}
     areas = [{"id": a.id, "name": a.name, "score": a.score, "done": a.done, "open": a.open,
               "not_assessed": a.not_assessed} for a in result.areas]
-    scored = [a for a in areas if a["score"] is not None]
+    scored = [int(a["score"]) for a in areas if a["score"] is not None]
     return {
         "r": result, "pack": pack, "brand": options.brand, "metric_rows": metric_rows,
         "findings": findings, "phases": phases, "areas": areas, "area_names": area_names,
-        "radar": radar(areas) if len(areas) >= 3 else None, "overall": round(sum(a["score"] for a in scored) / len(scored)) if scored else None,
+        "radar": radar(areas) if len(areas) >= 3 else None, "overall": round(sum(scored) / len(scored)) if scored else None,
         "top": list(result.plan[:5]), "tier_label": TIER_LABEL, "status_label": STATUS_LABEL,
         "status_shape": STATUS_SHAPE,
-        "kpis": [x for x in findings if x["f"].status != "not_assessed"][:6],
+        "kpis": [x for x in findings if x["f"].status != "not_assessed"][:6],  # type: ignore[attr-defined]
         "done_actions": [a for a in result.actions if a.state == "done"],
         "na_actions": [a for a in result.actions if a.state == "not_assessed"],
         "stage_names": {s.id: s.name for s in pack.stages},
