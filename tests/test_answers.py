@@ -72,3 +72,51 @@ def test_values_are_read_as_people_write_them(mini) -> None:
 def test_blank_answer_is_not_assessed(mini) -> None:
     a = parse_answers(b"answers:\n  onboarding_process:\n", mini, "a.yaml")
     assert a.answers == {}
+
+
+# ---- properties: nothing a client sends may crash us --------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import yaml  # noqa: E402
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+                    st.text(max_size=20), st.sampled_from(["12%", "$1,000", "yes", "ad hoc", "2026-11-01", "1e999"]))
+keys = st.one_of(st.sampled_from(["partner", "answers", "metrics", "nps_responses", "customers", "name",
+                                  "onboarding_process", "renewal_outreach", "churn_rate_annual", "mrr", "stage",
+                                  "focus", "years_in_cloud", "assessed_on"]), st.text(max_size=8))
+trees = st.recursive(scalars, lambda kids: st.one_of(st.lists(kids, max_size=4),
+                                                     st.dictionaries(keys, kids, max_size=5)), max_leaves=25)
+
+
+def _never_crashes(mini, raw: bytes) -> None:
+    try:
+        parse_answers(raw, mini, "fuzz.yaml")
+    except InvalidInput as exc:
+        assert exc.problems and all(p.message for p in exc.problems)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_crash(mini, raw: bytes) -> None:
+    _never_crashes(mini, raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab: -[]{}!&*'\"\n\t#%|>?,0129.yesno@`")), max_size=120))
+def test_arbitrary_yaml_like_text_never_crashes(mini, text: str) -> None:
+    _never_crashes(mini, text.encode())
+
+
+@settings(max_examples=300, deadline=None)
+@given(trees)
+def test_arbitrary_documents_never_crash(mini, tree) -> None:
+    _never_crashes(mini, yaml.safe_dump(tree, allow_unicode=True).encode())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({}, optional={"partner": trees, "answers": trees, "metrics": trees,
+                                           "nps_responses": trees, "customers": trees}))
+def test_arbitrary_answer_sections_never_crash(mini, doc) -> None:
+    _never_crashes(mini, yaml.safe_dump(doc, allow_unicode=True).encode())

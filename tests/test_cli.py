@@ -159,3 +159,35 @@ def test_real_subprocess_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in p.stderr and "pwned" not in p.stdout
     assert f"{bad}:1:10: error: the tag '!!python/object/apply:os.system' is not allowed" in p.stderr
     assert list(tmp_path.iterdir()) == [bad]
+
+
+ALIAS_BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+
+CONTRACT_BAD = [
+    # every bad input the contract names, through the real command on the default pack
+    ("unknown id", "metrics:\n  churn_rate_anual: 12%\n", "bad.yaml:2:3:", "did you mean 'churn_rate_annual'"),
+    ("out of range", "metrics:\n  churn_rate_annual: 140%\n", "bad.yaml:2:22:", "above the allowed maximum"),
+    ("nps response 11", "nps_responses: [10, 11]\n", "bad.yaml:1:21:", "11"),
+    ("yaml syntax", "answers: {partner_of_record: all\n", "bad.yaml:2:1:", "YAML syntax error"),
+    ("python tag", "answers: !!python/object/apply:os.system [id]\n", "bad.yaml:1:10:", "not allowed"),
+    ("duplicate key", "answers:\n  postmortems: yes\n  postmortems: no\n", "bad.yaml:3:3:", "duplicate key"),
+    ("unknown answer value", "answers:\n  partner_of_record: most\n", "bad.yaml:2:22:", "allowed: all, some, none"),
+    ("empty file", "", "bad.yaml:1:1:", "empty"),
+    ("not a mapping", "- 1\n- 2\n", "bad.yaml:1:1:", "must be a mapping"),
+    ("alias bomb", ALIAS_BOMB, "bad.yaml:2:", "aliases"),
+    ("binary garbage", "\x00\x01\x02\xff", "bad.yaml:1:", "text"),
+]
+
+
+@pytest.mark.parametrize("what,text,where,words", CONTRACT_BAD, ids=[c[0] for c in CONTRACT_BAD])
+def test_contract_bad_inputs(work: Path, what: str, text: str, where: str, words: str) -> None:
+    (work / "bad.yaml").write_bytes(text.encode("latin-1") if what == "binary garbage" else text.encode())
+    for fmt in ("html", "json", "pdf"):
+        r = invoke("assess", "bad.yaml", "--format", fmt)
+        assert r.exit_code == 1, r.output
+        assert r.stderr.startswith(where) and words in r.stderr.splitlines()[0], r.stderr
+        assert "Traceback" not in r.stderr
+        assert sorted(p.name for p in work.iterdir()) == ["acme.yaml", "bad.yaml"]
+    r = invoke("validate", "bad.yaml")
+    assert r.exit_code == 1 and r.stderr.startswith(where)
