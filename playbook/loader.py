@@ -574,6 +574,7 @@ def _load(spec: str | Path | None) -> tuple[Pack, dict[str, Any], dict[str, list
                 items.append(ChecklistItem(it["id"], it["text"], cond, _text(it, "source") or _text(c, "source")))
         checklists.append(Checklist(c["id"], c["title"], tuple(items), _text(c, "source")))
 
+    _lint(b, action_raw, actions, benchmarks, checklists, metric_raw)
     errors = [p for p in b.problems if p.severity == "error"]
     if errors:
         raise InvalidInput(b.problems)
@@ -588,6 +589,87 @@ def _load(spec: str | Path | None) -> tuple[Pack, dict[str, Any], dict[str, list
         warnings=tuple(b.problems),
     )
     return pack, m, b.raw
+
+
+def _leaves(cond: Condition | None) -> list[Leaf]:
+    if cond is None:
+        return []
+    if isinstance(cond, Leaf):
+        return [cond]
+    if isinstance(cond, Not):
+        return _leaves(cond.item)
+    return [x for c in cond.items for x in _leaves(c)]
+
+
+def _impossible(cond: Condition | None, lo_hi: dict[str, tuple[float | None, float | None]]) -> str | None:
+    """Why a condition can never hold, for the common cases: a bound outside the
+    metric's range, or an `all` whose numeric bounds on one metric do not overlap."""
+    if cond is None or isinstance(cond, (Not, AnyOf)):
+        return None
+    leaves = [cond] if isinstance(cond, Leaf) else [c for c in cond.items if isinstance(c, Leaf)]
+    bounds: dict[str, list[float]] = {}
+    for leaf in leaves:
+        if leaf.subject != "metric" or leaf.op not in ("lt", "le", "gt", "ge", "between", "eq"):
+            continue
+        lo, hi = bounds.setdefault(leaf.ref, [float("-inf"), float("inf")])
+        v = leaf.value
+        if leaf.op in ("gt", "ge"):
+            lo = max(lo, float(v) + (1e-9 if leaf.op == "gt" else 0))
+        elif leaf.op in ("lt", "le"):
+            hi = min(hi, float(v) - (1e-9 if leaf.op == "lt" else 0))
+        elif leaf.op == "between":
+            lo, hi = max(lo, float(v[0])), min(hi, float(v[1]))
+        else:
+            lo, hi = max(lo, float(v)), min(hi, float(v))
+        mlo, mhi = lo_hi.get(leaf.ref, (None, None))
+        if mlo is not None:
+            lo = max(lo, mlo)
+        if mhi is not None:
+            hi = min(hi, mhi)
+        bounds[leaf.ref] = [lo, hi]
+    for ref, (lo, hi) in bounds.items():
+        if lo > hi:
+            return f"no value of metric {ref!r} satisfies it"
+    for sub in (cond.items if isinstance(cond, All) else ()):
+        why = _impossible(sub, lo_hi) if isinstance(sub, All) else None
+        if why:
+            return why
+    return None
+
+
+def _lint(b: _Builder, action_raw: Any, actions: list[Action], benchmarks: list[Benchmark],
+          checklists: list[Checklist], metric_raw: Any) -> None:
+    """Warnings: rules that can never fire, questions and metrics nothing uses."""
+    ranges = {m.id: (m.min, m.max) for m in b.metrics.values()}
+    raw_by_id = {a["id"]: (doc, path) for doc, path, a in action_raw}
+    for a in actions:
+        why = _impossible(a.when, ranges)
+        if why and a.id in raw_by_id:
+            doc, path = raw_by_id[a.id]
+            b.err(doc, path + ("when",), f"action {a.id!r} can never fire: {why}", "never-true",
+                  key=True, severity="warning")
+    used_q: set[str] = set()
+    used_m: set[str] = set()
+    conds: list[Condition | None] = [c for a in actions for c in (a.when, a.done_when)]
+    conds += [bm.applies_when for bm in benchmarks]
+    conds += [it.done_when for c in checklists for it in c.items]
+    for cond in conds:
+        for leaf in _leaves(cond):
+            (used_q if leaf.subject == "question" else used_m).add(leaf.ref)
+    used_m |= {bm.metric for bm in benchmarks}
+    for m in b.metrics.values():
+        if m.compute:
+            used_m |= set(COMPUTATIONS[m.compute].needs)
+        elif m.formula:
+            used_m |= formula_refs(m.formula)
+    for doc, path, q in b.raw["questions"]:
+        if q.get("id") in b.questions and q["id"] not in used_q:
+            b.err(doc, path + ("id",), f"question {q['id']!r} is not used by any action, checklist or benchmark; "
+                  "use it in a condition or remove it", "unused-question", severity="warning")
+    for doc, path, mt in metric_raw:
+        if mt["id"] not in used_m and not mt.get("track_only"):
+            b.err(doc, path + ("id",), f"metric {mt['id']!r} has no benchmark and no rule uses it",
+                  "unused-metric", severity="warning")
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:

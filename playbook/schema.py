@@ -86,6 +86,8 @@ def pack_file_schema() -> dict[str, Any]:
     metric = _obj(["id", "name", "unit", "better"], {
         "id": ID, "name": TEXT, "unit": {"enum": list(UNITS)}, "better": {"enum": list(BETTER)},
         "min": NUM, "max": NUM, "description": {"type": "string"},
+        "track_only": {"type": "boolean",
+                       "description": "shown in reports although no benchmark or rule uses it"},
         "derive": {"type": "object", "properties": {
             "compute": {"enum": sorted(COMPUTATIONS)}, "formula": {"$ref": "#/$defs/formula"}},
             "additionalProperties": False, "minProperties": 1, "maxProperties": 1},

@@ -21,7 +21,7 @@ def test_mini_pack_loads(mini) -> None:
 def test_broken_pack_reports_one_error_per_mistake() -> None:
     with pytest.raises(InvalidInput) as exc:
         load_pack(BROKEN)
-    got = [(p.line, p.code) for p in exc.value.problems]
+    got = [(p.line, p.code) for p in exc.value.problems if p.severity == "error"]
     assert got == [
         (19, "unknown-key"),      # priorty
         (24, "unknown-key"),      # greater_than
@@ -94,3 +94,22 @@ def test_unknown_pack_suggests(tmp_path: Path) -> None:
 def test_unconditional_action_is_a_warning(tmp_path: Path) -> None:
     pack = load_pack(_pack(tmp_path, MANIFEST, "actions:\n  - {id: a, title: A, phase: start, area: x}\n"))
     assert [w.code for w in pack.warnings] == ["unconditional"]
+
+
+def test_lint_warnings(tmp_path: Path) -> None:
+    content = """questions:
+  - {id: used, text: U, type: yesno, section: S}
+  - {id: unused, text: N, type: yesno, section: S}
+metrics:
+  - {id: churn, name: C, unit: percent, better: lower}
+  - {id: lonely, name: L, unit: count, better: higher}
+  - {id: shown, name: S, unit: count, better: higher, track_only: true}
+actions:
+  - {id: never, title: N, phase: start, area: x, when: {all: [{metric: churn, gt: 50}, {metric: churn, lt: 10}]}}
+  - {id: over, title: O, phase: start, area: x, when: {metric: churn, gt: 100}}
+  - {id: fine, title: F, phase: start, area: x, when: {metric: churn, gt: 10}, done_when: {question: used, eq: yes}}
+"""
+    pack = load_pack(_pack(tmp_path, MANIFEST, content))
+    got = sorted((w.line, w.code) for w in pack.warnings)
+    assert got == [(3, "unused-question"), (6, "unused-metric"), (9, "never-true"), (10, "never-true")]
+    assert all(w.severity == "warning" for w in pack.warnings)
