@@ -121,13 +121,15 @@ def _scalar(event: Any, file: str) -> Any:
     if tag in (None, "!"):
         if event.implicit[0] and tag is None:
             tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+            if tag in (_STD + "merge", _STD + "value"):  # a plain "<<" or "=" is just text here
+                tag = _STD + "str"
         else:
             tag = _STD + "str"
     elif tag.startswith("!!"):
         tag = _STD + tag[2:]
     if tag not in _SCALAR_TAGS:
         raise _fail(file, event.start_mark,
-            f"the tag {_show_tag(event.tag)!r} is not allowed: write plain values (text, numbers, yes/no, dates)", "tag")
+            f"the tag {_show_tag(event.tag or tag)!r} is not allowed: write plain values (text, numbers, yes/no, dates)", "tag")
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
