@@ -128,3 +128,43 @@ def test_render_deadline(mini, hostile_result, monkeypatch) -> None:
     monkeypatch.setattr(pdfmod, "MAX_PAGES", 1)
     with pytest.raises(RenderError, match="pages"):
         render(hostile_result, mini, "pdf")
+
+
+PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                        "0000000d49444154789c6360f8cfc0f01f0005000201e2e1a4a90000000049454e44ae426082")
+
+
+def test_brand_is_embedded_as_data_uri(tmp_path, mini, hostile_result) -> None:
+    from playbook.render import load_brand
+
+    (tmp_path / "logo.png").write_bytes(PNG_1PX)
+    (tmp_path / "brand.yaml").write_text("firm: Contoso <Advisory>\nlogo: logo.png\naccent: '#8a2be2'\n"
+                                         "confidentiality: Confidential - Fabrikam only\n")
+    brand = load_brand(tmp_path / "brand.yaml")
+    assert brand.logo_data_uri.startswith("data:image/png;base64,")
+    html = render_html(hostile_result, mini, RenderOptions(brand))
+    assert 'src="data:image/png;base64,' in html and "Contoso &lt;Advisory&gt;" in html
+    assert "--accent: #8a2be2" in html and "Confidential - Fabrikam only" in html
+
+
+@pytest.mark.parametrize("text,words", [
+    ("firm: X\naccent: red\n", "accent must be a colour"),
+    ("firm: X\nlogo: missing.png\n", "logo file not found"),
+    ("firm: X\nlogo: brand.yaml\n", "must be a .png, .jpg or .svg"),
+    ("frim: X\n", "did you mean 'firm'"),
+])
+def test_bad_brand_files(tmp_path, text: str, words: str) -> None:
+    from playbook.errors import InvalidInput
+    from playbook.render import load_brand
+
+    (tmp_path / "brand.yaml").write_text(text)
+    with pytest.raises(InvalidInput, match=words):
+        load_brand(tmp_path / "brand.yaml")
+
+
+def test_template_dir_overrides_a_template(tmp_path, mini, hostile_result) -> None:
+    (tmp_path / "report.md.j2").write_text("custom: {{ r.partner_name }}\n")
+    md = render_markdown(hostile_result, mini, RenderOptions(template_dir=str(tmp_path)))
+    assert md.startswith("custom: \\<script\\>")
+    html = render_html(hostile_result, mini, RenderOptions(template_dir=str(tmp_path)))
+    assert html.startswith("<!DOCTYPE html>")  # the other templates still come from the bundle
