@@ -89,7 +89,7 @@ def _citations(pack_dir: Path):
     for f in sorted(pack_dir.glob("*.yaml")):
         data = yaml.safe_load(f.read_text()) or {}
         for kind, items in data.items():
-            if kind in ("override", "disable") or not isinstance(items, list):
+            if kind in ("override", "disable", "areas", "sources") or not isinstance(items, list):
                 continue
             for item in items:
                 yield f.name, kind, item.get("id"), item.get("source")
