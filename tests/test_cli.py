@@ -172,7 +172,7 @@ CONTRACT_BAD = [
     ("yaml syntax", "answers: {partner_of_record: all\n", "bad.yaml:2:1:", "YAML syntax error"),
     ("python tag", "answers: !!python/object/apply:os.system [id]\n", "bad.yaml:1:10:", "not allowed"),
     ("duplicate key", "answers:\n  postmortems: yes\n  postmortems: no\n", "bad.yaml:3:3:", "duplicate key"),
-    ("unknown answer value", "answers:\n  partner_of_record: most\n", "bad.yaml:2:22:", "allowed: all, some, none"),
+    ("unknown answer value", "answers:\n  partner_of_record: most\n", "bad.yaml:2:22:", "allowed: none, some, all"),
     ("empty file", "", "bad.yaml:1:1:", "empty"),
     ("not a mapping", "- 1\n- 2\n", "bad.yaml:1:1:", "must be a mapping"),
     ("alias bomb", ALIAS_BOMB, "bad.yaml:2:", "aliases"),
