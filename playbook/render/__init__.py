@@ -159,6 +159,17 @@ def bullet(value: float | None, op: str, target: Any, better: str) -> dict[str, 
     return {"value": pos(value), "zero": pos(0.0), "marks": [pos(float(b)) for b in bounds]}
 
 
+def _wrap_label(text: str, width: int) -> list[str]:
+    """Greedy word wrap, so long area names do not run off the chart."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def radar(areas: list[dict[str, Any]], size: int = 260) -> dict[str, Any]:
     """Points of a radar chart: one axis per area, radius = score."""
     n = len(areas)
@@ -170,8 +181,11 @@ def radar(areas: list[dict[str, Any]], size: int = 260) -> dict[str, Any]:
         x, y = c + r * math.cos(ang), c + r * math.sin(ang)
         lx, ly = c + (r + 18) * math.cos(ang), c + (r + 18) * math.sin(ang)
         anchor = "middle" if abs(math.cos(ang)) < 0.3 else ("start" if math.cos(ang) > 0 else "end")
+        lines = _wrap_label(a["name"], 18)
+        if math.sin(ang) < -0.3:  # labels above the chart grow upwards
+            ly -= 11 * (len(lines) - 1)
         axes.append({"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1),
-                     "anchor": anchor, "name": a["name"], "score": a["score"]})
+                     "anchor": anchor, "name": a["name"], "lines": lines, "score": a["score"]})
         s = (a["score"] or 0) / 100
         pts.append(f"{c + r * s * math.cos(ang):.1f},{c + r * s * math.sin(ang):.1f}")
     for frac in (0.25, 0.5, 0.75, 1.0):
@@ -181,6 +195,16 @@ def radar(areas: list[dict[str, Any]], size: int = 260) -> dict[str, Any]:
             ring.append(f"{c + r * frac * math.cos(ang):.1f},{c + r * frac * math.sin(ang):.1f}")
         rings.append(" ".join(ring))
     return {"size": size, "c": c, "axes": axes, "points": " ".join(pts), "rings": rings}
+
+
+def citer(pack: Pack) -> Any:
+    """"<file> § <section>" as a reader sees it: the source's title, not its file name."""
+    titles = {s.file: s.title for s in pack.sources}
+
+    def cite(source: str) -> str:
+        file, sep, section = source.partition(" § ")
+        return f"{titles.get(file.strip(), file)}{sep}{section}"
+    return cite
 
 
 def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any]:
@@ -208,8 +232,9 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
               "not_assessed": a.not_assessed} for a in result.areas]
     scored = [int(a["score"]) for a in areas if a["score"] is not None]
     return {
-        "r": result, "pack": pack, "brand": options.brand, "metric_rows": metric_rows,
+        "r": result, "pack": pack, "brand": options.brand, "metric_rows": metric_rows, "cite": citer(pack),
         "findings": findings, "phases": phases, "areas": areas, "area_names": area_names,
+        "titles": {a.id: a.title for a in pack.actions}, "planned": {a.id for a in result.plan},
         "radar": radar(areas) if len(areas) >= 3 else None, "overall": round(sum(scored) / len(scored)) if scored else None,
         "top": list(result.plan[:5]), "tier_label": TIER_LABEL, "status_label": STATUS_LABEL,
         "status_shape": STATUS_SHAPE,
