@@ -123,7 +123,8 @@ def format_value(x: Any, unit: str | None, currency: str = "") -> str:
         return "yes" if x else "no"
     if not isinstance(x, (int, float)):
         return str(x).replace("_", " ")
-    n = fmt_number(round(float(x), 2))
+    # Money above 100 reads better whole (USD 37,755 rather than USD 37,755.14).
+    n = fmt_number(round(float(x)) if unit in ("money", "money_month") and abs(x) >= 100 else round(float(x), 2))
     if unit == "percent":
         return f"{n} %"
     if unit in ("money", "money_month"):

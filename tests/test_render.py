@@ -12,6 +12,7 @@ from playbook.answers import parse_answers
 from playbook.engine import evaluate
 from playbook.render import Brand, RenderOptions, bullet, render, render_html, render_markdown
 from playbook.render.pdf import BlockedFetch, check_url, make_fetcher
+from tests.conftest import ROOT
 
 HOSTILE = ("<script>alert(1)</script> Fabrikam <img src='file:///etc/passwd'> "
            "<link rel=stylesheet href='http://127.0.0.1:9/x.css'> <a href='file:///etc/shadow'>x</a>")
@@ -168,3 +169,39 @@ def test_template_dir_overrides_a_template(tmp_path, mini, hostile_result) -> No
     assert md.startswith("custom: \\<script\\>")
     html = render_html(hostile_result, mini, RenderOptions(template_dir=str(tmp_path)))
     assert html.startswith("<!DOCTYPE html>")  # the other templates still come from the bundle
+
+
+EXAMPLE_FILES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_every_example_renders_to_html_and_pdf_with_all_sections(example, default_pack) -> None:
+    """The whole report for each shipped example: every section in the HTML
+    and the PDF, the PDF's contents page numbers agree with its bookmarks, and
+    the HTML is one self-contained file under 300 KB."""
+    import pypdf
+
+    result = evaluate(default_pack, parse_answers(example.read_bytes(), default_pack, example.name))
+    html = render_html(result, default_pack)
+    assert len(html.encode()) < 300_000
+    assert not [u for u in re.findall(r'(?:src|href)="([^"]*)"', html) if not u.startswith(("#", "data:"))]
+    sections = ["Executive summary", "KPI scorecard", "Action plan", "Checklists",
+                *(["Customers by cloud maturity"] if result.customers else []),
+                "Not assessed", "Practices in place", "Method"]
+    for s in sections:
+        assert f"<h1>{s}</h1>" in html, s
+
+    reader = pypdf.PdfReader(io.BytesIO(render(result, default_pack, "pdf")))
+    n = len(reader.pages)
+    pages = [p.extract_text() for p in reader.pages]
+    assert all(f"Page {i} of {n}" in t for i, t in enumerate(pages[1:], start=2))
+    top = [o for o in reader.outline if not isinstance(o, list)]
+    assert [o.title for o in top] == sections
+    contents = pages[1]
+    for o in top:  # the contents page lists each section with the page its bookmark points to
+        page = reader.get_destination_page_number(o) + 1
+        assert re.search(rf"{re.escape(o.title)}\s*\.*\s*{page}\b", contents), (o.title, page)
+        assert o.title in pages[page - 1]
+    # the executive summary fits on one page (page 4 already carries the next section's header)
+    assert "Top five actions" in pages[2] and "KPI snapshot" in pages[2] and "Executive summary" not in pages[3]
+    assert result.partner_name in pages[0]
