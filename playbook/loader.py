@@ -6,7 +6,10 @@ Every problem in every file is collected and raised at once as InvalidInput.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -382,7 +385,65 @@ def _resolve_extends(layer: _Layer, spec: str) -> Path:
 
 
 def load_pack(spec: str | Path | None = None) -> Pack:
-    return _load(spec)[0]
+    """The validated pack. A validated pack is cached per user, keyed by its
+    folder and the working directory (file names in messages are relative to
+    it) and checked against a digest of every YAML file of every layer,
+    because validating it again costs more than the rest of a run.
+    PLAYBOOK_NO_CACHE=1 turns the cache off."""
+    cache = _cache_file(resolve_pack_dir(str(spec) if spec is not None else None).resolve())
+    if cache is not None:
+        hit = _cache_read(cache)
+        if hit is not None:
+            return hit
+    pack = _load(spec)[0]
+    if cache is not None:
+        _cache_write(cache, pack)
+    return pack
+
+
+def _cache_file(root: Path) -> Path | None:
+    if os.environ.get("PLAYBOOK_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    key = hashlib.sha256(f"{ENGINE_VERSION}\0{sys.version}\0{root}\0{os.getcwd()}".encode()).hexdigest()[:32]
+    return Path(base) / "playbook" / f"pack-{key}.pickle"
+
+
+def _layers_digest(files: tuple[str, ...]) -> str:
+    """Every YAML file in the folders the pack was read from: an edited,
+    added or removed file changes the digest."""
+    h = hashlib.sha256()
+    for folder in sorted({Path(f).resolve().parent for f in files}):
+        for f in sorted(folder.glob("*.yaml")):
+            h.update(str(f).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _cache_read(cache: Path) -> Pack | None:
+    try:
+        st = cache.stat()
+        # Unpickling runs code, so only a file this user wrote and nobody else can change is read.
+        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+            return None
+        with cache.open("rb") as fh:
+            digest, pack = pickle.load(fh)
+        if isinstance(pack, Pack) and digest == _layers_digest(pack.files):
+            return pack
+    except Exception:  # noqa: BLE001 - any unreadable or stale cache is just a miss
+        pass
+    return None
+
+
+def _cache_write(cache: Path, pack: Pack) -> None:
+    try:
+        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump((_layers_digest(pack.files), pack), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except Exception:  # noqa: BLE001 - a read-only home must not stop an assessment
+        pass
 
 
 def resolved_yaml(spec: str | Path | None = None) -> str:

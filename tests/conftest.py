@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The validated-pack cache goes to a throwaway folder, so tests neither read
+# a stale cache from the developer's home nor leave files in it.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="playbook-test-cache-")
 
 from playbook.loader import load_pack
 from playbook.model import Pack

@@ -113,3 +113,71 @@ actions:
     got = sorted((w.line, w.code) for w in pack.warnings)
     assert got == [(3, "unused-question"), (6, "unused-metric"), (9, "never-true"), (10, "never-true")]
     assert all(w.severity == "warning" for w in pack.warnings)
+
+
+def _copy_mini(tmp_path: Path) -> Path:
+    import shutil
+    pack = tmp_path / "mini"
+    shutil.copytree(MINI, pack)
+    return pack
+
+
+def test_validated_pack_is_cached_and_an_edit_invalidates_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    pack = _copy_mini(tmp_path)
+    first = load_pack(pack)
+    cached = list((tmp_path / "cache" / "playbook").glob("pack-*.pickle"))
+    assert len(cached) == 1 and cached[0].stat().st_mode & 0o777 == 0o600
+    assert load_pack(pack) == first
+
+    content = pack / "content.yaml"
+    content.write_text(content.read_text().replace("title:", "titel:", 1))
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(pack)
+    assert any(p.code == "unknown-key" for p in exc.value.problems)
+
+
+def test_a_new_file_in_the_pack_folder_invalidates_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    pack = _copy_mini(tmp_path)
+    load_pack(pack)
+    (pack / "more.yaml").write_text("actions:\n  - id: oops\n")
+    with pytest.raises(InvalidInput):
+        load_pack(pack)
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+    import pickle
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    pack = _copy_mini(tmp_path)
+    good = load_pack(pack)
+    (cache,) = (tmp_path / "cache" / "playbook").glob("pack-*.pickle")
+    digest, _ = pickle.loads(cache.read_bytes())
+
+    def plant(mode: int) -> None:
+        cache.write_bytes(pickle.dumps((digest, dataclasses.replace(good, name="planted"))))
+        cache.chmod(mode)
+
+    plant(0o600)
+    assert load_pack(pack).name == "planted"  # the cache is really read...
+    plant(0o666)
+    assert load_pack(pack) == good  # ...but never one that others could have written
+    cache.write_bytes(b"not a pickle")
+    assert load_pack(pack) == good
+
+
+def test_no_cache_when_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("PLAYBOOK_NO_CACHE", "1")
+    load_pack(MINI)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_read_only_cache_folder_does_not_stop_loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cache").write_text("a file where the folder should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert load_pack(MINI).id

@@ -131,6 +131,23 @@ def test_render_deadline(mini, hostile_result, monkeypatch) -> None:
         render(hostile_result, mini, "pdf")
 
 
+def test_missing_pango_is_a_clear_render_error(mini, hostile_result, monkeypatch) -> None:
+    import builtins
+
+    from playbook.errors import RenderError
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(RenderError, match="needs the Pango library.*apt install libpango"):
+        render(hostile_result, mini, "pdf")
+
+
 PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
                         "0000000d49444154789c6360f8cfc0f01f0005000201e2e1a4a90000000049454e44ae426082")
 

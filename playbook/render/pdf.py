@@ -69,7 +69,13 @@ def _deadline(seconds: int) -> Iterator[None]:
 
 
 def html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
-    import weasyprint
+    try:
+        import weasyprint
+    except OSError as exc:  # WeasyPrint loads Pango when imported
+        raise RenderError(
+            f"PDF output needs the Pango library, which this machine lacks ({exc}). On Debian or Ubuntu: "
+            "apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0. "
+            "HTML, Markdown and JSON reports work without it.") from None
 
     # WeasyPrint logs each refused fetch as a warning; the refusal is the point
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
