@@ -222,3 +222,41 @@ def test_every_example_renders_to_html_and_pdf_with_all_sections(example, defaul
     # the executive summary fits on one page (page 4 already carries the next section's header)
     assert "Top five actions" in pages[2] and "KPI snapshot" in pages[2] and "Executive summary" not in pages[3]
     assert result.partner_name in pages[0]
+
+
+def _elements_per_page(doc) -> list[set]:
+    def walk(box, acc):
+        if getattr(box, "element", None) is not None:
+            acc.add(box.element)
+        for child in box.all_children() if hasattr(box, "all_children") else ():
+            walk(child, acc)
+        return acc
+    return [walk(p._page_box, set()) for p in doc.pages]
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_no_heading_or_caption_is_left_alone_at_the_foot_of_a_page(example, default_pack) -> None:
+    """What follows a heading (or a table's caption) starts on the heading's page."""
+    import weasyprint
+
+    result = evaluate(default_pack, parse_answers(example.read_bytes(), default_pack, example.name))
+    doc = weasyprint.HTML(string=render_html(result, default_pack), url_fetcher=make_fetcher()).render()
+    pages = _elements_per_page(doc)
+    parent_of = {}
+    for page in pages:
+        for el in page:
+            for child in list(el):
+                parent_of[child] = el
+    alone = []
+    for n, page in enumerate(pages, start=1):
+        for el in page:
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag not in ("h1", "h2", "h3", "caption"):
+                continue
+            siblings = list(parent_of.get(el, []))
+            after = siblings[siblings.index(el) + 1:] if el in siblings else []
+            if tag == "caption":
+                after = [s for s in after if s.tag.rsplit("}", 1)[-1] == "tbody"]
+            if after and after[0] not in page:
+                alone.append((n, tag, "".join(el.itertext()).strip()))
+    assert not alone
