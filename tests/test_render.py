@@ -222,6 +222,12 @@ def test_every_example_renders_to_html_and_pdf_with_all_sections(example, defaul
     # the executive summary fits on one page (page 4 already carries the next section's header)
     assert "Top five actions" in pages[2] and "KPI snapshot" in pages[2] and "Executive summary" not in pages[3]
     assert result.partner_name in pages[0]
+    # what folds away in the browser (reasons, practices in place) is printed in the PDF
+    assert "<details>" in html and "<details open" not in html
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    assert "Why:" in text
+    in_place = [a for a in result.actions if a.state == "done"]
+    assert in_place and all(a.title in text for a in in_place)
 
 
 def _elements_per_page(doc) -> list[set]:
