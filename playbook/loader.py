@@ -12,6 +12,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from playbook import ENGINE_VERSION
@@ -91,6 +92,7 @@ class _Builder:
         self.metrics: dict[str, Metric] = {}
         self.benchmark_ids: set[str] = set()
         self.broken_ids: set[str] = set()  # actions left out for schema errors: not "unknown"
+        self.cited: dict[str, set[str]] = {}  # guide file -> normalized sections cited
         self.disabled: set[str] = set()
 
     def err(self, doc: Document, path: PathKey, msg: str, code: str, key: bool = False,
@@ -259,7 +261,25 @@ def _check_engine(b: _Builder, manifest_doc: Document) -> None:
               f"{ENGINE_VERSION}; upgrade playbook or use a pack made for this version", "engine")
 
 
-def _add_items(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]], source_files: set[str]) -> None:
+def _norm_section(section: str) -> str:
+    # Headings are cited as people retype them: case and punctuation may differ.
+    return re.sub(r"[^a-z0-9%]+", " ", section.lower()).strip()
+
+
+def _source_strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """Every `source:` in an item, its bands, checklist items and services included."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "source" and isinstance(v, str):
+                yield path + (k,), v
+            elif isinstance(v, (dict, list)):
+                yield from _source_strings(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _source_strings(v, path + (i,))
+
+
+def _add_items(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]], sources: dict[str, Source]) -> None:
     for kind in KINDS:
         for i, item in enumerate(doc.data.get(kind) or []):
             if (doc.file, (kind, i)) in broken:
@@ -267,12 +287,51 @@ def _add_items(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]], sou
                     b.broken_ids.add(item["id"])
                 continue
             b.raw[kind].append((doc, (kind, i), item))
-            src = item.get("source")
-            if isinstance(src, str) and source_files:
-                f = src.split(" § ")[0].strip()
-                if f not in source_files:
-                    b.err(doc, (kind, i, "source"), f"source file {f!r} is not listed in pack.yaml "
-                          f"sources{did_you_mean(f, source_files)}", "unknown-source")
+            if sources:
+                for path, src in _source_strings(item, (kind, i)):
+                    _check_source(b, doc, path, src, sources)
+
+
+def _check_source(b: _Builder, doc: Document, path: PathKey, src: str, sources: dict[str, Source]) -> None:
+    f, _, section = (part.strip() for part in src.partition(" § "))
+    if f not in sources:
+        b.err(doc, path, f"source file {f!r} is not listed in pack.yaml sources{did_you_mean(f, sources)}",
+              "unknown-source")
+        return
+    b.cited.setdefault(f, set()).add(_norm_section(section))
+    declared = sources[f].sections
+    if declared and _norm_section(section) not in {_norm_section(d) for d in declared}:
+        b.err(doc, path, f"section {section!r} is not one of the sections pack.yaml lists for {f}"
+              f"{did_you_mean(section, declared)}", "unknown-section")
+
+
+def _check_sections(b: _Builder, sources: dict[str, Source], where: dict[str, tuple[Document, int]]) -> None:
+    """Warnings that keep the coverage table honest: a listed section that
+    nothing cites needs a `not_encoded` reason, and one with a reason must
+    not be cited."""
+    for f, src in sources.items():
+        if f not in where:
+            continue
+        doc, i = where[f]
+        cited = b.cited.get(f, set())
+        skipped = {_norm_section(sec) for sec, _ in src.not_encoded}
+        raw_sections = doc.data["sources"][i].get("sections", [])
+        for j, raw in enumerate(raw_sections):
+            name = raw if isinstance(raw, str) else raw.get("section", "")
+            key = _norm_section(name)
+            if key not in cited and key not in skipped:
+                b.err(doc, ("sources", i, "sections", j), f"no pack item cites {f} § {name}; encode it, "
+                      "or say why not with {section: ..., not_encoded: ...}", "uncovered-section",
+                      severity="warning")
+            elif key in cited and key in skipped:
+                b.err(doc, ("sources", i, "sections", j), f"{f} § {name} is marked not_encoded but pack items "
+                      "cite it; drop not_encoded", "cited-not-encoded", severity="warning")
+
+
+def _source(raw: dict[str, Any]) -> Source:
+    sections = tuple(x if isinstance(x, str) else x["section"] for x in raw.get("sections", []))
+    skipped = tuple((x["section"], x["not_encoded"]) for x in raw.get("sections", []) if isinstance(x, dict))
+    return Source(raw["file"], raw.get("title", ""), raw.get("note", ""), sections, skipped)
 
 
 def _formula(raw: Any) -> Formula:
@@ -485,11 +544,13 @@ def _load(spec: str | Path | None) -> tuple[Pack, dict[str, Any], dict[str, list
     # areas and sources accumulate along the chain; the rest comes from the top pack
     areas_raw: dict[str, Any] = {}
     sources_raw: dict[str, Any] = {}
+    source_where: dict[str, tuple[Document, int]] = {}
     for layer in layers:
         for a in layer.manifest.data.get("areas", []):
             areas_raw[a["id"]] = a
-        for src in layer.manifest.data.get("sources", []):
+        for i, src in enumerate(layer.manifest.data.get("sources", [])):
             sources_raw[src["file"]] = src
+            source_where[src["file"]] = (layer.manifest, i)
         if "stage_rule" in layer.manifest.data and "stage_rule" not in manifest_doc.data:
             m["stage_rule"] = layer.manifest.data["stage_rule"]
     m["areas"] = list(areas_raw.values())
@@ -501,13 +562,14 @@ def _load(spec: str | Path | None) -> tuple[Pack, dict[str, Any], dict[str, list
     area_ids = {a.id for a in areas} or {"general"}
     if not areas:
         areas = (Area("general", "General"),)
-    sources = tuple(Source(s["file"], s.get("title", "")) for s in m.get("sources", []))
-    source_files = {s.file for s in sources}
+    sources = tuple(_source(s) for s in m.get("sources", []))
+    by_file = {s.file: s for s in sources}
 
     for layer in layers:
         for doc in layer.content:
-            _add_items(b, doc, layer.broken, source_files)
+            _add_items(b, doc, layer.broken, by_file)
             _apply_overlay(b, doc, layer.broken)
+    _check_sections(b, by_file, source_where)
 
     # questions
     for doc, path, q in b.unique("questions"):

@@ -184,6 +184,11 @@ class Checklist:
 class Source:
     file: str
     title: str
+    note: str = ""
+    # When given, citations of this file must name one of these sections, and
+    # the coverage table lists each of them, encoded or not.
+    sections: tuple[str, ...] = ()
+    not_encoded: tuple[tuple[str, str], ...] = ()  # (section, why nothing encodes it)
 
 
 @dataclass(frozen=True)

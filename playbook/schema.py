@@ -147,7 +147,21 @@ def manifest_schema() -> dict[str, Any]:
             "description": {"type": "string"},
             "extends": {"type": "string", "description": "a bundled pack id, or a path to a pack folder"},
             "areas": {"type": "array", "items": _obj(["id", "name"], {"id": ID, "name": TEXT})},
-            "sources": {"type": "array", "items": _obj(["file"], {"file": TEXT, "title": {"type": "string"}})},
+            "sources": {"type": "array", "items": _obj(["file"], {
+                "file": TEXT, "title": {"type": "string"},
+                "note": {"type": "string", "description": "how the pack uses this file"},
+                "sections": {
+                    "type": "array",
+                    "description": "every section of the file, in order; citations must name one of them",
+                    "items": {"oneOf": [
+                        TEXT,
+                        _obj(["section", "not_encoded"], {
+                            "section": TEXT,
+                            "not_encoded": {"type": "string", "minLength": 1,
+                                            "description": "why no pack item encodes this section"}}),
+                    ]},
+                },
+            })},
             "stage_rule": _obj([], {"complete_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}}),
         }),
     }

@@ -124,6 +124,7 @@ def _copy_mini(tmp_path: Path) -> Path:
 
 def test_validated_pack_is_cached_and_an_edit_invalidates_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
     monkeypatch.chdir(tmp_path)
     pack = _copy_mini(tmp_path)
     first = load_pack(pack)
@@ -140,6 +141,7 @@ def test_validated_pack_is_cached_and_an_edit_invalidates_it(tmp_path: Path, mon
 
 def test_a_new_file_in_the_pack_folder_invalidates_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
     monkeypatch.chdir(tmp_path)
     pack = _copy_mini(tmp_path)
     load_pack(pack)
@@ -152,6 +154,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path, monkeypatch: pyte
     import dataclasses
     import pickle
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
     monkeypatch.chdir(tmp_path)
     pack = _copy_mini(tmp_path)
     good = load_pack(pack)
@@ -181,3 +184,46 @@ def test_a_read_only_cache_folder_does_not_stop_loading(tmp_path: Path, monkeypa
     (tmp_path / "cache").write_text("a file where the folder should be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert load_pack(MINI).id
+
+
+SECTIONED = MANIFEST + """sources:
+  - file: g.txt
+    sections:
+      - Onboarding
+      - Renewal strategy
+      - {section: Foreword, not_encoded: narrative}
+      - {section: Churn, not_encoded: said twice}
+"""
+SECTION_CONTENT = """questions:
+  - {id: q, text: Q, type: yesno, section: S, source: "g.txt § ONBOARDING"}
+actions:
+  - id: a
+    title: A
+    phase: start
+    area: x
+    done_when: {question: q, eq: yes}
+    source: "g.txt § Renewal strategies"
+checklists:
+  - id: c
+    title: C
+    items:
+      - {id: i, text: I, done_when: {question: q, eq: yes}, source: "g.txt § Churn"}
+"""
+
+
+def test_citations_must_name_a_listed_section(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(_pack(tmp_path, SECTIONED, SECTION_CONTENT))
+    (p,) = [p for p in exc.value.problems if p.severity == "error"]
+    assert (p.file.endswith("content.yaml"), p.line, p.column, p.code) == (True, 9, 13, "unknown-section")
+    assert "did you mean 'Renewal strategy'?" in p.message
+
+
+def test_sections_nothing_cites_need_a_reason(tmp_path: Path) -> None:
+    content = SECTION_CONTENT.replace("Renewal strategies", "Onboarding")
+    pack = load_pack(_pack(tmp_path, SECTIONED, content))
+    got = sorted((w.line, w.code) for w in pack.warnings)
+    # Renewal strategy is cited by nothing; Churn is cited yet marked not encoded
+    assert got == [(10, "uncovered-section"), (12, "cited-not-encoded")]
+    (g,) = pack.sources
+    assert g.sections[:2] == ("Onboarding", "Renewal strategy") and dict(g.not_encoded)["Foreword"] == "narrative"
