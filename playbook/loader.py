@@ -454,9 +454,9 @@ def load_pack(spec: str | Path | None = None) -> Pack:
         hit = _cache_read(cache)
         if hit is not None:
             return hit
-    pack = _load(spec)[0]
+    pack, _, _, layer_dirs = _load(spec)
     if cache is not None:
-        _cache_write(cache, pack)
+        _cache_write(cache, pack, layer_dirs)
     return pack
 
 
@@ -468,11 +468,11 @@ def _cache_file(root: Path) -> Path | None:
     return Path(base) / "playbook" / f"pack-{key}.pickle"
 
 
-def _layers_digest(files: tuple[str, ...]) -> str:
-    """Every YAML file in the folders the pack was read from: an edited,
+def _layers_digest(layer_dirs: tuple[Path, ...]) -> str:
+    """Every YAML file in every layer's folder (absolute paths): an edited,
     added or removed file changes the digest."""
     h = hashlib.sha256()
-    for folder in sorted({Path(f).resolve().parent for f in files}):
+    for folder in layer_dirs:
         for f in sorted(folder.glob("*.yaml")):
             h.update(str(f).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
@@ -485,21 +485,21 @@ def _cache_read(cache: Path) -> Pack | None:
         if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
             return None
         with cache.open("rb") as fh:
-            digest, pack = pickle.load(fh)
-        if isinstance(pack, Pack) and digest == _layers_digest(pack.files):
+            digest, layer_dirs, pack = pickle.load(fh)
+        if isinstance(pack, Pack) and digest == _layers_digest(layer_dirs):
             return pack
     except Exception:  # noqa: BLE001 - any unreadable or stale cache is just a miss
         pass
     return None
 
 
-def _cache_write(cache: Path, pack: Pack) -> None:
+def _cache_write(cache: Path, pack: Pack, layer_dirs: tuple[Path, ...]) -> None:
     try:
         cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump((_layers_digest(pack.files), pack), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_layers_digest(layer_dirs), layer_dirs, pack), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache)
     except Exception:  # noqa: BLE001 - a read-only home must not stop an assessment
         pass
@@ -509,7 +509,7 @@ def resolved_yaml(spec: str | Path | None = None) -> str:
     """The pack as it will be evaluated, after `extends`, overrides and disables."""
     from playbook.yamlio import dump
 
-    pack, manifest, raw = _load(spec)
+    pack, manifest, raw, _ = _load(spec)
     out: dict[str, Any] = {k: v for k, v in manifest.items() if k != "extends"}
     out["content_hash"] = pack.content_hash
     for kind in KINDS:
@@ -518,7 +518,8 @@ def resolved_yaml(spec: str | Path | None = None) -> str:
     return dump(out)
 
 
-def _load(spec: str | Path | None) -> tuple[Pack, dict[str, Any], dict[str, list[tuple[Document, PathKey, dict[str, Any]]]]]:
+def _load(spec: str | Path | None) -> tuple[
+        Pack, dict[str, Any], dict[str, list[tuple[Document, PathKey, dict[str, Any]]]], tuple[Path, ...]]:
     root = resolve_pack_dir(str(spec) if spec is not None else None).resolve()
     b = _Builder(root)
     hasher = hashlib.sha256()
@@ -711,7 +712,7 @@ def _load(spec: str | Path | None) -> tuple[Pack, dict[str, Any], dict[str, list
         files=tuple(d.file for layer in layers for d in [layer.manifest, *layer.content]),
         warnings=tuple(b.problems),
     )
-    return pack, m, b.raw
+    return pack, m, b.raw, tuple(seen)
 
 
 def _leaves(cond: Condition | None) -> list[Leaf]:

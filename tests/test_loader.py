@@ -139,6 +139,26 @@ def test_validated_pack_is_cached_and_an_edit_invalidates_it(tmp_path: Path, mon
     assert any(p.code == "unknown-key" for p in exc.value.problems)
 
 
+def test_an_edit_is_seen_when_the_pack_is_outside_the_working_directory_and_in_a_base_layer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # messages name such files relative to the pack's parent, not the working directory
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    base = _copy_mini(tmp_path)
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "pack.yaml").write_text("id: overlay\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: ../mini\n")
+    assert load_pack(overlay).id == "overlay"
+    content = base / "content.yaml"
+    content.write_text(content.read_text().replace("title:", "titel:", 1))
+    with pytest.raises(InvalidInput):
+        load_pack(overlay)
+    with pytest.raises(InvalidInput):
+        load_pack(base)
+
+
 def test_a_new_file_in_the_pack_folder_invalidates_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
@@ -159,10 +179,10 @@ def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path, monkeypatch: pyte
     pack = _copy_mini(tmp_path)
     good = load_pack(pack)
     (cache,) = (tmp_path / "cache" / "playbook").glob("pack-*.pickle")
-    digest, _ = pickle.loads(cache.read_bytes())
+    digest, layer_dirs, _ = pickle.loads(cache.read_bytes())
 
     def plant(mode: int) -> None:
-        cache.write_bytes(pickle.dumps((digest, dataclasses.replace(good, name="planted"))))
+        cache.write_bytes(pickle.dumps((digest, layer_dirs, dataclasses.replace(good, name="planted"))))
         cache.chmod(mode)
 
     plant(0o600)
