@@ -464,7 +464,10 @@ def _cache_file(root: Path) -> Path | None:
     if os.environ.get("PLAYBOOK_NO_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    key = hashlib.sha256(f"{ENGINE_VERSION}\0{sys.version}\0{root}\0{os.getcwd()}".encode()).hexdigest()[:32]
+    # the code that validates and models a pack is part of the key, so an
+    # upgrade or a local edit of the package never meets an old cached pack
+    code = sorted((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in Path(__file__).parent.glob("*.py"))
+    key = hashlib.sha256(f"{ENGINE_VERSION}\0{sys.version}\0{root}\0{os.getcwd()}\0{code}".encode()).hexdigest()[:32]
     return Path(base) / "playbook" / f"pack-{key}.pickle"
 
 

@@ -247,3 +247,20 @@ def test_sections_nothing_cites_need_a_reason(tmp_path: Path) -> None:
     assert got == [(10, "uncovered-section"), (12, "cited-not-encoded")]
     (g,) = pack.sources
     assert g.sections[:2] == ("Onboarding", "Renewal strategy") and dict(g.not_encoded)["Foreword"] == "narrative"
+
+
+def test_the_cache_key_changes_with_the_package_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import playbook.loader as loader
+
+    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
+    before = loader._cache_file(MINI)
+    code = Path(loader.__file__)
+    st = code.stat()
+    try:
+        os.utime(code, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        assert loader._cache_file(MINI) != before
+    finally:
+        os.utime(code, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert loader._cache_file(MINI) == before
