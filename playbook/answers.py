@@ -11,7 +11,7 @@ from playbook.errors import InvalidInput, Problem
 from playbook.model import Answers, Customer, Pack
 from playbook.schema import answers_schema
 from playbook.suggest import did_you_mean, one_of
-from playbook.validation import schema_problems
+from playbook.validation import schema_errors
 from playbook.values import (
     check_range, normalize_choice, parse_bool, parse_date, parse_number,
 )
@@ -57,12 +57,20 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
     if not isinstance(data, dict):
         raise InvalidInput([doc.problem((), "an answers file must be a mapping with the keys "
                                         f"{', '.join(TOP_KEYS)}; run `playbook init` for a template", "type")])
-    problems.extend(p for p in schema_problems(doc, answers_schema(None)))
-    if problems:
+    # Structural problems are reported together with every other mistake;
+    # only the parts they are about are left out of the later checks.
+    errors = schema_errors(doc, answers_schema(None))
+    problems.extend(p for _, p in errors)
+    broken = {path[:n] for path, _ in errors for n in (1, 2)}
+    if any(not path for path, _ in errors):
         raise InvalidInput(problems)
 
+    def ok(*path: Any) -> bool:
+        return path[:1] not in broken and path[:2] not in broken
+
     # a blank or "" field in a template that was not filled in means "not given"
-    partner = {k: v for k, v in (data.get("partner") or {}).items() if v not in (None, "")}
+    partner = {k: v for k, v in ((data.get("partner") if ok("partner") else None) or {}).items()
+               if v not in (None, "") and ok("partner", k)}
     name = partner.get("name")
     years = None
     if partner.get("years_in_cloud") is not None:
@@ -80,7 +88,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
     focus = tuple(sorted(set(partner.get("focus") or [])))
 
     answers: dict[str, Any] = {}
-    for qid, v in (data.get("answers") or {}).items():
+    for qid, v in ((data.get("answers") if ok("answers") else None) or {}).items():
         q = pack.questions.get(qid)
         if q is None:
             problems.append(doc.problem(("answers", qid), f"unknown question {qid!r}"
@@ -97,7 +105,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
             problems.append(doc.problem(("answers", qid), f"{qid}: {exc}", "value"))
 
     metrics: dict[str, float] = {}
-    for mid, v in (data.get("metrics") or {}).items():
+    for mid, v in ((data.get("metrics") if ok("metrics") else None) or {}).items():
         m = pack.metrics.get(mid)
         if m is None:
             problems.append(doc.problem(("metrics", mid), f"unknown metric {mid!r}"
@@ -112,14 +120,16 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
         except ValueError as exc:
             problems.append(doc.problem(("metrics", mid), f"{mid}: {exc}", "value"))
 
-    responses = data.get("nps_responses")
+    responses = data.get("nps_responses") if not any(p[:1] == ("nps_responses",) for p in broken) else None
     nps: tuple[int, ...] | None = None
     if responses is not None:
         nps = tuple(int(r) for r in responses)  # the schema stage checked 0..10 integers
 
     customers = []
     stage_ids = [s.id for s in pack.maturity_stages]
-    for i, c in enumerate(data.get("customers") or []):
+    for i, c in enumerate((data.get("customers") if ok("customers") else None) or []):
+        if not ok("customers", i):
+            continue
         stage = normalize_choice(c.get("stage", ""))
         if stage_ids and stage not in stage_ids:
             problems.append(doc.problem(("customers", i, "stage"), f"unknown customer stage {c.get('stage')!r}"
@@ -130,6 +140,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
         if c.get("revenue") is not None:
             try:
                 revenue = parse_number(c["revenue"], money=True)
+                check_range(revenue, 0, None, "money")
             except ValueError as exc:
                 problems.append(doc.problem(("customers", i, "revenue"), f"revenue: {exc}", "value"))
         renewal = None

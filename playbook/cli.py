@@ -31,6 +31,11 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # `playbook ... | head`: the reader left, which is not an error
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except RecursionError:
             click.echo("error: the input is nested too deeply to process", err=True)
             ctx.exit(1)
@@ -66,6 +71,30 @@ def _display(path: Path) -> str:
     return str(path)
 
 
+def _write_output(output: str, data: bytes, inputs: tuple[Path, ...] = ()) -> None:
+    """Write a generated file atomically, never over an input or a YAML file:
+    a slip of `-o` must not destroy an answers file or a pack."""
+    from playbook.render import write_atomic
+
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    resolved = target.resolve()
+    if any(resolved == Path(i).resolve() for i in inputs) or target.suffix.lower() in (".yaml", ".yml"):
+        raise UsageError(f"refusing to overwrite {target}: it is an input or a YAML file; choose another -o")
+    if target.is_dir():
+        raise UsageError(f"cannot write {target}: it is a folder; give a file name")
+    if not resolved.parent.is_dir():
+        raise UsageError(f"cannot write {target}: the folder {target.parent} does not exist")
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+    click.echo(str(target))
+
+
 @cli.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path, exists=True))
 @PACK_OPTION
@@ -85,11 +114,16 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
     from playbook.answers import load_answers
     from playbook.engine import evaluate
     from playbook.loader import load_pack
-    from playbook.render import EXTENSIONS, RenderOptions, load_brand, render, write_atomic
+    from playbook.render import EXTENSIONS, RenderOptions, load_brand, render
 
+    suffix = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
     if fmt is None:
-        suffix = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
+        if suffix and suffix not in EXTENSIONS and suffix not in ("yaml", "yml"):
+            raise UsageError(f"cannot tell the format from '.{suffix}': name the file .html, .pdf, .json or .md, "
+                             "or give --format")
         fmt = suffix if suffix in EXTENSIONS else "html"
+    elif suffix in EXTENSIONS and suffix != fmt:
+        raise UsageError(f"-o {output} says {suffix} but --format says {fmt}; make them agree")
     pack = load_pack(pack_spec)
     data = load_answers(answers, pack, _display(answers))
     brand = load_brand(brand_file) if brand_file else None
@@ -98,20 +132,8 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
                             pdf_variant="pdf/a-3u" if pdfa else None)
     result = evaluate(pack, data)
     payload = render(result, pack, fmt, options)
-    if output == "-":
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
-        return
-    target = Path(output) if output else Path.cwd() / f"{answers.stem}-report{EXTENSIONS[fmt]}"
-    if target.resolve() == answers.resolve():
-        raise UsageError(f"refusing to overwrite the answers file {answers} with the report")
-    if not target.parent.is_dir():
-        raise UsageError(f"cannot write {target}: the folder {target.parent} does not exist")
-    try:
-        write_atomic(target, payload)
-    except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
-    click.echo(str(target))
+    target = output or str(Path.cwd() / f"{answers.stem}-report{EXTENSIONS[fmt]}")
+    _write_output(target, payload, (answers, *([brand_file] if brand_file else [])))
 
 
 @cli.command()
@@ -267,14 +289,8 @@ def docs(pack_path: str, fmt: str, output: str) -> None:
     """Render a catalog of PACK: stages, questions, metrics, benchmarks, actions in plain words."""
     from playbook.catalog import render_catalog
     from playbook.loader import load_pack
-    from playbook.render import write_atomic
 
-    text = render_catalog(load_pack(pack_path), fmt)
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        write_atomic(Path(output), text.encode())
-        click.echo(output)
+    _write_output(output, render_catalog(load_pack(pack_path), fmt).encode())
 
 
 @cli.command()
@@ -284,14 +300,8 @@ def coverage(pack_path: str, output: str) -> None:
     """Write the guide-coverage table of PACK: each cited guide section and the items encoding it."""
     from playbook.catalog import coverage_markdown
     from playbook.loader import load_pack
-    from playbook.render import write_atomic
 
-    text = coverage_markdown(load_pack(pack_path))
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        write_atomic(Path(output), text.encode())
-        click.echo(output)
+    _write_output(output, coverage_markdown(load_pack(pack_path)).encode())
 
 
 @cli.command()

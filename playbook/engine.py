@@ -372,12 +372,12 @@ def _stage(pack: Pack, states: list[ActionState]) -> tuple[tuple[PhaseProgress, 
             if passed:
                 before = f"the {' and '.join(p.name for p in passed)} practices are in place, but "
             goal = "to move on" if pp.phase != PHASES[-1] else "for a fully optimized practice"
-            reason = (f"{pp.name} stage: {before}only {pp.done} of {total} {pp.name} practices are in place "
+            reason = (f"{before}only {pp.done} of {total} {pp.name} practices are in place "
                       f"({pp.open} open{na}); {need} are needed {goal}.")
             return tuple(progress), pp.phase, reason[0].upper() + reason[1:]
         passed.append(pp)
     summary = ", ".join(f"{p.done} of {p.done + p.open + p.not_assessed} {p.name}" for p in progress)
-    return tuple(progress), "optimize", (f"Optimize stage: the practices of every phase are largely in place "
+    return tuple(progress), "optimize", (f"The practices of every phase are largely in place "
                                          f"({summary}); what remains is refinement.")
 
 

@@ -24,10 +24,19 @@ def facts_for(pack: Pack, answers: Answers) -> Facts:
 def _leaf_line(leaf: Leaf, facts: Facts) -> str:
     v = _subject_value(leaf, facts)
     op = ops.OPERATORS[leaf.op]
-    seen = "not given" if v is None else repr(v)
-    rule = op.words if op.operand == "flag" else f"{op.words} {leaf.shown!r}"
+    seen = "not given" if v is None else _show(v)
+    rule = op.words if op.operand == "flag" else f"{op.words} {_show(leaf.shown)}"
     return (f"{leaf.subject} {leaf.ref} = {seen}; rule: {rule} -> {MARK[eval_leaf(leaf, facts)]}"
             f"  ({leaf.loc.file}:{leaf.loc.line})")
+
+
+def _show(v: object) -> str:
+    """Values as the answers file writes them: yes/no, not True/False."""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_show(x) for x in v) + "]"
+    return repr(v)
 
 
 def trace_condition(cond: Condition | None, facts: Facts, indent: str = "    ") -> list[str]:

@@ -43,15 +43,17 @@ def resolve_pack_dir(spec: str | None) -> Path:
     """A pack given by bundled id or by folder (or its pack.yaml) path."""
     spec = spec or DEFAULT_PACK
     p = Path(spec)
+    packs = bundled_packs()
+    # A bare bundled id means the bundled pack even if the working directory
+    # happens to hold a folder of that name; write ./NAME for the folder.
+    if spec in packs and "/" not in spec and "\\" not in spec:
+        return packs[spec]
     if p.is_file() and p.name == "pack.yaml":
         return p.parent
     if p.is_dir():
         if not (p / "pack.yaml").is_file():
             raise UsageError(f"{spec}: not a rule pack (no pack.yaml in this folder)")
         return p
-    packs = bundled_packs()
-    if spec in packs:
-        return packs[spec]
     raise UsageError(f"unknown pack {spec!r}{did_you_mean(spec, packs)}; "
                      f"bundled packs: {one_of(packs) or 'none'}; or give a folder holding pack.yaml")
 
@@ -481,6 +483,23 @@ def _layers_digest(layer_dirs: tuple[Path, ...]) -> str:
     return h.hexdigest()
 
 
+def _extends_chain(root: Path) -> tuple[Path, ...]:
+    """The layer folders as `extends` resolves them today (a symlink may have
+    been re-pointed since the cache was written)."""
+    import yaml
+
+    chain = [root]
+    while len(chain) < 16:
+        manifest = yaml.safe_load((chain[-1] / "pack.yaml").read_text(encoding="utf-8")) or {}
+        ext = manifest.get("extends") if isinstance(manifest, dict) else None
+        if not ext:
+            break
+        p = chain[-1] / str(ext)
+        packs = bundled_packs()
+        chain.append(p.resolve() if (p / "pack.yaml").is_file() else packs[str(ext)].resolve())
+    return tuple(chain)
+
+
 def _cache_read(cache: Path) -> Pack | None:
     try:
         st = cache.stat()
@@ -489,7 +508,8 @@ def _cache_read(cache: Path) -> Pack | None:
             return None
         with cache.open("rb") as fh:
             digest, layer_dirs, pack = pickle.load(fh)
-        if isinstance(pack, Pack) and digest == _layers_digest(layer_dirs):
+        if (isinstance(pack, Pack) and _extends_chain(layer_dirs[0]) == layer_dirs
+                and digest == _layers_digest(layer_dirs)):
             return pack
     except Exception:  # noqa: BLE001 - any unreadable or stale cache is just a miss
         pass

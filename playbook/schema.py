@@ -7,6 +7,7 @@ in `schemas/` equal what this module generates.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from playbook import operators as ops
@@ -167,6 +168,15 @@ def manifest_schema() -> dict[str, Any]:
     }
 
 
+def _words_pattern(words: Any) -> str:
+    """A regex matching any of `words` in any case, with spaces, hyphens or
+    slashes for underscores (what values.normalize_choice accepts)."""
+    def one(word: str) -> str:
+        return "".join("[\\s/_-]+" if ch == "_" else f"[{ch.lower()}{ch.upper()}]" if ch.isalpha()
+                       else re.escape(ch) for ch in word)
+    return "^\\s*(?:" + "|".join(one(w) for w in words) + ")\\s*$"
+
+
 def answers_schema(pack: Any | None = None) -> dict[str, Any]:
     """The answers file; with a pack, question and metric ids are spelled out
     so editors can autocomplete them."""
@@ -175,21 +185,29 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
     if pack is not None:
         for q in pack.questions.values():
             s: dict[str, Any]
+            # A blank answer (null) means "not assessed". Words are accepted the
+            # way the CLI reads them (any case, spaces or hyphens for _), while
+            # the enum still gives editors the canonical values to offer.
             if q.type == "yesno":
-                s = {"type": ["boolean", "string"], "enum": [True, False, "yes", "no"]}
+                s = {"anyOf": [{"enum": [True, False, "yes", "no", None]},
+                               {"type": "string", "pattern": _words_pattern(("yes", "y", "true", "on", "1",
+                                                                             "no", "n", "false", "off", "0"))}]}
             elif q.type == "choice":
-                s = {"enum": list(q.choices)}
+                s = {"anyOf": [{"enum": [*q.choices, None]},
+                               {"type": "string", "pattern": _words_pattern(q.choices)}]}
             elif q.type == "date":
-                s = {"type": "string", "format": "date"}
+                s = {"anyOf": [{"type": "null"}, {"type": "string", "format": "date"}]}
             else:
-                s = {"type": ["number", "string"]}
+                s = {"type": ["number", "string", "null"]}
             answer_props[q.id] = {**s, "title": q.text, "description": q.help}
         for m in pack.metrics.values():
-            metric_props[m.id] = {"type": ["number", "string"], "title": m.name,
+            metric_props[m.id] = {"type": ["number", "string", "null"], "title": m.name,
                                   "description": f"{m.description} ({m.unit})".strip()}
     customer = _obj(["name", "stage"], {
         "name": {"type": "string"},
-        "stage": ({"enum": [s.id for s in pack.maturity_stages]} if pack is not None else ID),
+        "stage": ({"anyOf": [{"enum": [s.id for s in pack.maturity_stages]},
+                             {"type": "string", "pattern": _words_pattern([s.id for s in pack.maturity_stages])}]}
+                  if pack is not None else TEXT),
         "revenue": {"type": ["number", "string"]},
         "renewal_date": {"type": "string"},
     })

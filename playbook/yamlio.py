@@ -134,6 +134,8 @@ def _scalar(event: Any, file: str) -> Any:
     try:
         value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
     except (ValueError, yaml.YAMLError, OverflowError):
+        if tag == _STD + "timestamp" and event.tag is None:
+            return event.value  # looks like a date but is not one: the field's own check says which and where
         raise _fail(file, event.start_mark, f"{event.value!r} is not a valid {tag[len(_STD):]}", "value") from None
     if isinstance(value, (_dt.date, _dt.datetime)):
         return event.value  # dates stay as the text written; callers parse them

@@ -60,6 +60,21 @@ def test_all_problems_reported_at_once(mini) -> None:
     assert [p.line for p in exc.value.problems] == [2, 4, 5]
 
 
+def test_a_structural_mistake_does_not_hide_the_others(default_pack) -> None:
+    raw = (b"partner:\n  focus: [resell]\nanswers:\n  onboarding_process: mostly\nmetrics:\n  mrr: lots\n"
+           b"customers:\n  - {name: A, stage: Repeatable, revenue: -5, renewal_date: 2026-13-01}\n")
+    with pytest.raises(InvalidInput) as exc:
+        parse_answers(raw, default_pack, "a.yaml")
+    got = [(p.line, p.message.split(":")[0]) for p in exc.value.problems]
+    assert got == [(2, "'resell' is not allowed in partner.focus[0]; did you mean 'resale'? (use one of"),
+                   (4, "onboarding_process"), (6, "mrr"), (8, "revenue"), (8, "renewal_date")]
+
+
+def test_customer_stage_is_read_in_any_case(default_pack) -> None:
+    a = parse_answers(b"customers:\n  - {name: A, stage: Repeatable}\n", default_pack, "a.yaml")
+    assert a.customers[0].stage == "repeatable"
+
+
 def test_values_are_read_as_people_write_them(mini) -> None:
     a = parse_answers(GOOD, mini, "a.yaml")
     assert a.answers == {"onboarding_process": True, "renewal_outreach": "ad_hoc"}

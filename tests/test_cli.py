@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from playbook import __version__
 from playbook.cli import cli
 from playbook.schema import result_schema
-from tests.conftest import MINI
+from tests.conftest import MINI, ROOT
 
 ANSWERS = """partner:
   name: Fabrikam
@@ -94,6 +94,25 @@ def test_usage_errors_exit_2(work: Path) -> None:
     r = invoke("assess", "acme.yaml", "--pack", str(MINI), "-o", "acme.yaml")
     assert r.exit_code == 2 and "refusing to overwrite" in r.stderr
     assert invoke("assess", "acme.yaml", "--pack", str(MINI), "-o", "nodir/x.html").exit_code == 2
+    r = invoke("assess", "acme.yaml", "--pack", str(MINI), "-o", "x.docx")
+    assert r.exit_code == 2 and "cannot tell the format from '.docx'" in r.stderr
+    r = invoke("assess", "acme.yaml", "--pack", str(MINI), "-o", "x.pdf", "--format", "html")
+    assert r.exit_code == 2 and "make them agree" in r.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["acme.yaml"]
+
+
+def test_docs_and_coverage_never_overwrite_yaml_or_write_into_a_folder(work: Path) -> None:
+    before = (work / "acme.yaml").read_bytes()
+    for cmd in ("docs", "coverage"):
+        r = invoke(cmd, str(MINI), "-o", "acme.yaml")
+        assert r.exit_code == 2 and "refusing to overwrite acme.yaml" in r.stderr
+        r = invoke(cmd, str(MINI), "-o", str(work))
+        assert r.exit_code == 2 and "it is a folder" in r.stderr
+        r = invoke(cmd, str(MINI), "-o", "nodir/x.md")
+        assert r.exit_code == 2 and "does not exist" in r.stderr
+    assert (work / "acme.yaml").read_bytes() == before
+    assert invoke("docs", str(MINI), "-o", "catalog.md").exit_code == 0
+    assert (work / "catalog.md").read_text().startswith("#")
 
 
 def test_validate_answers_and_packs(work: Path) -> None:
@@ -191,3 +210,21 @@ def test_contract_bad_inputs(work: Path, what: str, text: str, where: str, words
         assert sorted(p.name for p in work.iterdir()) == ["acme.yaml", "bad.yaml"]
     r = invoke("validate", "bad.yaml")
     assert r.exit_code == 1 and r.stderr.startswith(where)
+
+
+def test_the_editor_schema_accepts_the_init_template_and_answers_as_people_write_them(work: Path) -> None:
+    """Editors check files against schemas/answers.schema.json: a fresh template
+    (blank answers) and the spellings the CLI accepts must not be flagged."""
+    import yaml
+
+    schema = json.loads((ROOT / "schemas" / "answers.schema.json").read_text())
+    assert invoke("init").exit_code == 0
+    template = yaml.safe_load((work / "answers.yaml").read_text())
+    assert not list(jsonschema.Draft202012Validator(schema).iter_errors(template))
+    written = {"answers": {"onboarding_process": "Yes", "renewal_outreach": "ad hoc", "partner_of_record": "Some",
+                           "vertical_expansion": None},
+               "customers": [{"name": "A", "stage": "Repeatable"}]}
+    assert not list(jsonschema.Draft202012Validator(schema).iter_errors(written))
+    wrong = {"answers": {"partner_of_record": "mostly"}}
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(wrong))
+    assert invoke("validate", "answers.yaml").exit_code == 0

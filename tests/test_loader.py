@@ -264,3 +264,35 @@ def test_the_cache_key_changes_with_the_package_code(tmp_path: Path, monkeypatch
     finally:
         os.utime(code, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert loader._cache_file(MINI) == before
+
+
+def test_a_re_pointed_symlink_in_extends_is_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    a = _copy_mini(tmp_path)
+    b = tmp_path / "other"
+    shutil.copytree(a, b)
+    content = (b / "content.yaml").read_text()
+    (b / "content.yaml").write_text(content.replace("title: Set up a formal onboarding process", "title: Other title"))
+    (tmp_path / "base").symlink_to(a)
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "pack.yaml").write_text("id: overlay\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: ../base\n")
+    load_pack(overlay)
+    (tmp_path / "base").unlink()
+    (tmp_path / "base").symlink_to(b)
+    assert "Other title" not in {a.title for a in load_pack(a).actions}
+    assert "Other title" in {a.title for a in load_pack(overlay).actions}
+
+
+def test_a_folder_named_like_a_bundled_pack_does_not_hide_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from playbook.resources import bundled_packs
+
+    (tmp_path / "default").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert resolve_pack_dir(None) == resolve_pack_dir("default") == bundled_packs()["default"]
+    with pytest.raises(UsageError, match="not a rule pack"):
+        resolve_pack_dir("./default")

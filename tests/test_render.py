@@ -266,3 +266,15 @@ def test_no_heading_or_caption_is_left_alone_at_the_foot_of_a_page(example, defa
             if after and after[0] not in page:
                 alone.append((n, tag, "".join(el.itertext()).strip()))
     assert not alone
+
+
+@pytest.mark.parametrize("text,words", [
+    ("{% for x in %}\n", r"report.md.j2:1: template error"),
+    ("{{ no_such_thing }}\n", r"template error: 'no_such_thing' is undefined"),
+])
+def test_a_broken_override_template_is_a_render_error(tmp_path, mini, hostile_result, text, words) -> None:
+    from playbook.errors import RenderError
+
+    (tmp_path / "report.md.j2").write_text(text)
+    with pytest.raises(RenderError, match=words):
+        render(hostile_result, mini, "md", RenderOptions(template_dir=str(tmp_path)))

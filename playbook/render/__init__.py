@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from playbook.errors import InvalidInput, Problem, UsageError
+from playbook.errors import InvalidInput, Problem, RenderError, UsageError
 from playbook.model import Pack
 from playbook.result import Result, to_json
 from playbook.resources import data_dir
@@ -263,6 +263,15 @@ def render_markdown(result: Result, pack: Pack, options: RenderOptions | None = 
 
 
 def render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None = None) -> bytes:
+    try:
+        return _render(result, pack, fmt, options)
+    except jinja2.TemplateSyntaxError as exc:  # most likely a template from --template-dir
+        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template error: {exc.message or exc}; check the templates in --template-dir") from None
+
+
+def _render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None = None) -> bytes:
     if fmt == "json":
         return to_json(result).encode()
     if fmt == "md":
