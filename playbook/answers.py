@@ -40,7 +40,8 @@ def _value(question_type: str, v: Any, choices: tuple[str, ...]) -> Any:
     if question_type == "choice":
         c = normalize_choice(v)
         if c not in choices:
-            raise ValueError(f"{v!r} is not one of the allowed answers{did_you_mean(c, choices)} "
+            shown = c if isinstance(v, bool) else repr(v)  # YAML reads a bare yes as True
+            raise ValueError(f"{shown} is not one of the allowed answers{did_you_mean(c, choices)} "
                              f"(allowed: {', '.join(choices)})")
         return c
     if question_type == "date":

@@ -17,6 +17,7 @@ from playbook import __version__
 from playbook.errors import InvalidInput, PlaybookError, Problem, UsageError
 
 EXIT_INTERNAL = 70
+MAX_SHOWN = 200  # past this, more lines only bury the first mistakes
 
 
 class _Group(click.Group):
@@ -47,8 +48,10 @@ class _Group(click.Group):
 
 def _report(exc: PlaybookError) -> None:
     if isinstance(exc, InvalidInput):
-        for p in exc.problems:
+        for p in exc.problems[:MAX_SHOWN]:
             click.echo(p.format(), err=True)
+        if len(exc.problems) > MAX_SHOWN:
+            click.echo(f"... and {len(exc.problems) - MAX_SHOWN} more; fix these first", err=True)
         n = sum(p.severity == "error" for p in exc.problems)
         click.echo(f"{n} error{'s' if n != 1 else ''}; nothing was written.", err=True)
     elif isinstance(exc, UsageError):
@@ -166,8 +169,10 @@ def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
         click.echo(json.dumps({"ok": not errors, "checked": checked,
                                "problems": [p.as_dict() for p in problems]}, indent=2))
     else:
-        for p in problems:
+        for p in problems[:MAX_SHOWN]:
             click.echo(p.format(), err=True)
+        if len(problems) > MAX_SHOWN:
+            click.echo(f"... and {len(problems) - MAX_SHOWN} more; fix these first", err=True)
         for c in checked:
             if not any(p.file.startswith(c.rstrip("/")) and p.severity == "error" for p in problems):
                 click.echo(f"{c}: ok")
@@ -308,10 +313,18 @@ def coverage(pack_path: str, output: str) -> None:
 @click.argument("pack_path", metavar="PACK", default="default")
 @click.option("--resolved", is_flag=True, help="Print the pack as it will be evaluated (after extends).")
 def show(pack_path: str, resolved: bool) -> None:
-    """Print PACK as YAML: its manifest and every item, merged across files."""
-    from playbook.loader import resolved_yaml
+    """Print PACK: its files as written, or with --resolved as one YAML document
+    with every layer merged, overrides applied and disabled items left out."""
+    from playbook.loader import load_pack, resolve_pack_dir, resolved_yaml
 
-    click.echo(resolved_yaml(pack_path), nl=False)
+    if resolved:
+        click.echo(resolved_yaml(pack_path), nl=False)
+        return
+    load_pack(pack_path)  # the same validation as everywhere: a broken pack is reported, not printed
+    root = resolve_pack_dir(pack_path)
+    for f in [root / "pack.yaml", *sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")]:
+        click.echo(f"# ---- {f.name} ----")
+        click.echo(f.read_text(encoding="utf-8"), nl=False)
 
 
 def main() -> None:

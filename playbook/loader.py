@@ -192,8 +192,12 @@ class _Builder:
         if kind is None:
             pool: list[str] = sorted({"question": set(self.questions), "metric": set(self.metrics),
                                       "profile": set(ops.PROFILE_FIELDS), "finding": self.benchmark_ids}[subject])
-            self.err(doc, path + (subject,), f"unknown {subject} {ref!r}{did_you_mean(str(ref), pool)}",
-                     f"unknown-{subject}")
+            if ref in self.disabled:
+                self.err(doc, path + (subject,), f"{subject} {ref!r} is disabled by the extending pack but used "
+                         "here; disable or override this item too", "uses-disabled")
+            else:
+                self.err(doc, path + (subject,), f"unknown {subject} {ref!r}{did_you_mean(str(ref), pool)}",
+                         f"unknown-{subject}")
             return None
         if kind not in op.kinds:
             hint = " (mark the question `ordered: true` to compare choices by position)" \
@@ -369,17 +373,24 @@ def _read_layer(root: Path, b: _Builder, hasher: Any) -> _Layer | None:
         except ValueError:
             return str(p.relative_to(base)) if p.is_relative_to(base) else str(p)
 
+    for stray in sorted(root.glob("*.yml")):
+        b.problems.append(Problem(display(stray), 0, 0, "this file is not read: pack files end in .yaml; "
+                                  "rename it", "ignored-file", severity="warning"))
     docs: list[Document] = []
+    unreadable = False
     for p in [root / "pack.yaml", *files]:
         try:
             doc = load_file(p, display(p))
         except InvalidInput as exc:
             b.problems.extend(exc.problems)
+            unreadable = True
             continue
         hasher.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
         docs.append(doc)
     manifest_doc = next((d for d in docs if Path(d.file).name == "pack.yaml"), None)
-    if manifest_doc is None:
+    if manifest_doc is None or unreadable:
+        # every id an unreadable file defines would be reported as unknown
+        # wherever it is used: fix the files that cannot be read first
         return None
     content_docs = [d for d in docs if d is not manifest_doc]
     # Items that fail the schema are left out of the cross-reference stage
@@ -424,6 +435,10 @@ def _apply_overlay(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]])
                 continue
             known = [x[2].get("id") for x in b.raw[kind]]
             iid = entry["id"]
+            if iid not in known and iid in b.disabled:
+                b.err(doc, ("override", kind, j, "id"), f"cannot override {iid!r}: this pack also disables it",
+                      "unknown-override")
+                continue
             if iid not in known:
                 b.err(doc, ("override", kind, j, "id"), f"cannot override unknown {kind[:-1].replace('_', ' ')} "
                       f"{iid!r}{did_you_mean(iid, [k for k in known if isinstance(k, str)])}", "unknown-override")
@@ -642,6 +657,10 @@ def _load(spec: str | Path | None) -> tuple[
     b.benchmark_ids = {x[2]["id"] for x in bench_raw}
     benchmarks = []
     for doc, path, bm in bench_raw:
+        if bm["metric"] in b.disabled and bm["metric"] not in b.metrics:
+            b.err(doc, path + ("metric",), f"metric {bm['metric']!r} is disabled by the extending pack but used "
+                  "here; disable or override this item too", "uses-disabled")
+            continue
         if bm["metric"] not in b.metrics:
             b.err(doc, path + ("metric",), f"unknown metric {bm['metric']!r}{did_you_mean(bm['metric'], b.metrics)}",
                   "unknown-metric")
@@ -689,7 +708,10 @@ def _load(spec: str | Path | None) -> tuple[
         for j, r in enumerate(a.get("requires", [])):
             if r in b.broken_ids:
                 continue
-            if r not in action_ids:
+            if r not in action_ids and r in b.disabled:
+                b.err(doc, path + ("requires", j), f"prerequisite {r!r} is disabled by the extending pack; "
+                      f"disable or override {a['id']!r} too", "uses-disabled")
+            elif r not in action_ids:
                 b.err(doc, path + ("requires", j), f"unknown prerequisite {r!r}{did_you_mean(r, action_ids)}",
                       "unknown-action")
             elif PHASES.index(phase_of[r]) > PHASES.index(a["phase"]):

@@ -143,7 +143,8 @@ def manifest_schema() -> dict[str, Any]:
         "title": "playbook rule-pack manifest (pack.yaml)",
         **_obj(["id", "name", "version", "engine"], {
             "id": ID, "name": TEXT,
-            "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$"},
+            "version": {"type": "string", "pattern": r"^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:[-+][0-9A-Za-z.-]+)?$",
+                        "description": "a semantic version such as 1.2.0 (quote it in YAML: \"1.2.0\")"},
             "engine": {"type": "string", "description": "engine versions, e.g. '>=0.1,<1'"},
             "description": {"type": "string"},
             "extends": {"type": "string", "description": "a bundled pack id, or a path to a pack folder"},
@@ -204,7 +205,7 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
             metric_props[m.id] = {"type": ["number", "string", "null"], "title": m.name,
                                   "description": f"{m.description} ({m.unit})".strip()}
     customer = _obj(["name", "stage"], {
-        "name": {"type": "string"},
+        "name": {"type": "string", "maxLength": 200},
         "stage": ({"anyOf": [{"enum": [s.id for s in pack.maturity_stages]},
                              {"type": "string", "pattern": _words_pattern([s.id for s in pack.maturity_stages])}]}
                   if pack is not None else TEXT),
@@ -217,7 +218,7 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
         "type": "object", "additionalProperties": False,
         "properties": {
             "partner": {"type": ["object", "null"], "properties": {
-                "name": {"type": ["string", "null"]},
+                "name": {"type": ["string", "null"], "maxLength": 200},
                 "assessed_on": {"type": ["string", "null"]},
                 "years_in_cloud": {"type": ["number", "string", "null"]},
                 "focus": {"type": ["array", "null"], "items": {"enum": list(ops.FOCUS_VALUES)}},

@@ -112,6 +112,8 @@ def _convert(doc: Document, err: Any, seen: set[tuple[PathKey, str]]) -> list[Pr
         else:
             add(path, f"use exactly one of {one_of(err.schema.get('properties', {}))}{ctx}, "
                       f"found {one_of(err.instance)}", "too-many")
+    elif err.validator == "maxLength":
+        add(path, f"the text{ctx} is longer than {err.validator_value} characters; shorten it", "too-long")
     elif err.validator in ("minItems", "maxItems"):
         add(path, f"{err.message}{ctx}", "items")
     else:

@@ -41,6 +41,9 @@ _TRUE = {"yes", "y", "true", "on", "1"}
 _FALSE = {"no", "n", "false", "off", "0"}
 _CURRENCY = re.compile(r"^(?:[A-Z]{3}\s*|[$€£¥₹])|(?:\s*[A-Z]{3})$")
 _SCALE = {"k": 1e3, "m": 1e6, "mm": 1e6, "bn": 1e9, "b": 1e9}
+_UNIT_WORD = re.compile(r"\s*(?:days?|x|×)$", re.IGNORECASE)
+_UNKNOWN = {"n/a", "na", "unknown", "tbd", "?", "-", "none", "not known", "don't know", "dont know"}
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _NUM = re.compile(r"^([+-]?)(\d[\d,_ ]*(?:\.\d+)?|\.\d+)\s*(k|m|mm|bn|b)?$", re.IGNORECASE)
 
 
@@ -59,10 +62,16 @@ def parse_number(v: Any, *, percent: bool = False, money: bool = False) -> float
             s = s[:-1].strip()
         if money:
             s = _CURRENCY.sub("", s).strip()
+        if not percent and not money:
+            s = _UNIT_WORD.sub("", s)  # "48 days", "2.1x"
         m = _NUM.match(s)
         if not m or (m.group(3) and not money):
+            if s.lower() in _UNKNOWN:
+                raise ValueError(f"{v!r} is not a number; leave the answer blank if you do not know it")
             hint = " (write it like 12% or 12)" if percent else " (write it like $180,000 or 180000)" if money else ""
             raise ValueError(f"{v!r} is not a number{hint}")
+        if "," in m.group(2) and not _THOUSANDS.match(m.group(2).strip()):
+            raise ValueError(f"{v!r}: commas may only separate thousands (1,200); write decimals with a point (12.5)")
         digits = m.group(2).replace(",", "").replace("_", "").replace(" ", "")
         f = float(digits) * _SCALE.get((m.group(3) or "").lower(), 1.0)
         if m.group(1) == "-":

@@ -58,6 +58,9 @@ def test_overlay_pack_tests_and_show() -> None:
     r = invoke("show", str(OVERLAY), "--resolved")
     assert r.exit_code == 0
     assert "raise_nps" not in r.output and "hire_first_csm" in r.output and "gt: 15" in r.output
+    r = invoke("show", str(OVERLAY))
+    assert r.exit_code == 0 and "# ---- pack.yaml ----" in r.output and "extends:" in r.output
+    assert "disable:" in r.output or "override:" in r.output
 
 
 def test_explain_shows_the_trace(tmp_path, monkeypatch) -> None:
@@ -79,3 +82,18 @@ def test_docs_catalog(fmt: str) -> None:
     assert r.exit_code == 0
     assert "Set up a formal onboarding process" in r.output
     assert "is at least" in r.output and "churn" in r.output
+
+
+def test_using_what_the_overlay_disables_says_so(tmp_path) -> None:
+    (tmp_path / "pack.yaml").write_text("id: o\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: default\n")
+    (tmp_path / "o.yaml").write_text(
+        "disable:\n  actions: [formal_onboarding_process, account_based_marketing]\n  metrics: [nps]\n"
+        "override:\n  actions:\n    - {id: account_based_marketing, title: X}\n")
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(tmp_path)
+    errors = [p for p in exc.value.problems if p.severity == "error"]
+    assert {p.code for p in errors} == {"uses-disabled", "unknown-override"}
+    assert any("prerequisite 'formal_onboarding_process' is disabled by the extending pack; disable or override "
+               "'onboarding_nurture' too" in p.message for p in errors)
+    assert any("metric 'nps' is disabled by the extending pack but used here" in p.message for p in errors)
+    assert any("cannot override 'account_based_marketing': this pack also disables it" in p.message for p in errors)

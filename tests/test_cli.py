@@ -228,3 +228,14 @@ def test_the_editor_schema_accepts_the_init_template_and_answers_as_people_write
     wrong = {"answers": {"partner_of_record": "mostly"}}
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(wrong))
     assert invoke("validate", "answers.yaml").exit_code == 0
+
+
+def test_a_flood_of_mistakes_is_cut_short(work: Path) -> None:
+    (work / "many.yaml").write_text("answers:\n" + "".join(f"  q{i}: yes\n" for i in range(300)))
+    r = invoke("validate", "many.yaml")
+    assert r.exit_code == 1
+    lines = r.stderr.splitlines()
+    assert len(lines) == 202 and lines[200] == "... and 100 more; fix these first" and lines[-1] == "300 errors."
+    r = invoke("assess", "many.yaml")
+    lines = r.stderr.splitlines()
+    assert len(lines) == 202 and lines[-1] == "300 errors; nothing was written."

@@ -296,3 +296,22 @@ def test_a_folder_named_like_a_bundled_pack_does_not_hide_it(tmp_path: Path, mon
     assert resolve_pack_dir(None) == resolve_pack_dir("default") == bundled_packs()["default"]
     with pytest.raises(UsageError, match="not a rule pack"):
         resolve_pack_dir("./default")
+
+
+def test_an_unreadable_file_is_reported_alone(tmp_path: Path) -> None:
+    """Its ids would otherwise be reported as unknown wherever they are used."""
+    pack = _copy_mini(tmp_path)
+    content = pack / "content.yaml"
+    text = content.read_text()
+    metrics = text.index("metrics:")
+    content.write_text(text[:metrics] + "other: !!python/object:os.system {}\n" + text[metrics:])
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(pack)
+    assert [(p.file.endswith("content.yaml"), p.code) for p in exc.value.problems] == [(True, "tag")]
+
+
+def test_a_yml_file_in_a_pack_is_a_warning_not_silence(tmp_path: Path) -> None:
+    pack = _copy_mini(tmp_path)
+    (pack / "more.yml").write_text("actions: []\n")
+    w = [p for p in load_pack(pack).warnings if p.code == "ignored-file"]
+    assert len(w) == 1 and w[0].file.endswith("more.yml") and "end in .yaml" in w[0].message

@@ -165,11 +165,19 @@ def test_brand_is_embedded_as_data_uri(tmp_path, mini, hostile_result) -> None:
     assert "--accent: #8a2be2" in html and "Confidential - Fabrikam only" in html
 
 
+def test_short_accent_colour_is_accepted(tmp_path) -> None:
+    from playbook.render import load_brand
+
+    (tmp_path / "brand.yaml").write_text("firm: X\naccent: '#a2e'\n")
+    assert load_brand(tmp_path / "brand.yaml").accent == "#aa22ee"
+
+
 @pytest.mark.parametrize("text,words", [
     ("firm: X\naccent: red\n", "accent must be a colour"),
     ("firm: X\nlogo: missing.png\n", "logo file not found"),
     ("firm: X\nlogo: brand.yaml\n", "must be a .png, .jpg or .svg"),
     ("frim: X\n", "did you mean 'firm'"),
+    ("firm: X\nlogo: https://example.com/logo.png\n", "never fetched"),
 ])
 def test_bad_brand_files(tmp_path, text: str, words: str) -> None:
     from playbook.errors import InvalidInput

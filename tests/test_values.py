@@ -52,3 +52,19 @@ def test_formatting() -> None:
     assert format_value(180000, "money_month", "USD") == "USD 180,000 / month"
     assert format_value(2.456, "ratio") == "2.46×"
     assert format_value(None, "percent") == "not assessed"
+
+
+@pytest.mark.parametrize("text,expected", [("48 days", 48.0), ("2.1x", 2.1), ("1 200", 1200.0), ("1,200.5", 1200.5)])
+def test_numbers_with_a_unit_word_or_separators(text: str, expected: float) -> None:
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize("text,words", [
+    ("12,5", "commas may only separate thousands"),
+    ("$1,20,0", "commas may only separate thousands"),
+    ("n/a", "leave the answer blank"),
+    ("unknown", "leave the answer blank"),
+])
+def test_numbers_people_get_wrong_say_how_to_fix_them(text: str, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        parse_number(text, money=text.startswith("$"))

@@ -65,11 +65,16 @@ def load_brand(path: Path) -> Brand:
             from playbook.suggest import did_you_mean
             problems.append(doc.problem((k,), f"unknown key {k!r}{did_you_mean(k, allowed)} "
                                         f"(valid keys: {', '.join(sorted(allowed))})", "unknown-key", key=True))
-    accent = str(data.get("accent") or "#1f5fa8")
+    accent = str(data.get("accent") or "#1f5fa8").strip()
+    if re.match(r"^#[0-9a-fA-F]{3}$", accent):  # the CSS short form
+        accent = "#" + "".join(c * 2 for c in accent[1:])
     if not _COLOR.match(accent):
         problems.append(doc.problem(("accent",), f"accent must be a colour like #1f5fa8, not {accent!r}", "value"))
     logo_uri = ""
-    if data.get("logo"):
+    if data.get("logo") and "://" in str(data["logo"]):
+        problems.append(doc.problem(("logo",), "the logo must be a local image file next to brand.yaml; "
+                                    "addresses on the web are never fetched", "value"))
+    elif data.get("logo"):
         logo = (path.parent / str(data["logo"])).resolve()
         mime = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}.get(
             logo.suffix.lower())

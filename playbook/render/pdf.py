@@ -87,10 +87,10 @@ def html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
         doc.metadata.authors = [options.brand.firm or "playbook"]
         doc.metadata.generator = f"playbook {__version__}"
         doc.metadata.lang = "en"
-        # fixed dates keep the PDF reproducible from the same input
-        stamp = (result.assessed_on or "2000-01-01") + "T00:00:00Z"
-        doc.metadata.created = stamp
-        doc.metadata.modified = stamp
+        # the assessment date, not the clock, keeps the PDF reproducible from
+        # the same input; without one the PDF carries no date at all
+        if result.assessed_on:
+            doc.metadata.created = doc.metadata.modified = result.assessed_on + "T00:00:00Z"
         kwargs: dict[str, Any] = {}
         if options.pdf_variant:
             kwargs["pdf_variant"] = options.pdf_variant
