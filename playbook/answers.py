@@ -91,6 +91,8 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
     answers: dict[str, Any] = {}
     for qid, v in ((data.get("answers") if ok("answers") else None) or {}).items():
         q = pack.questions.get(qid)
+        if q is None and qid in pack.disabled:
+            continue  # the same answers file serves a pack that leaves this question out
         if q is None:
             problems.append(doc.problem(("answers", qid), f"unknown question {qid!r}"
                                         f"{did_you_mean(qid, pack.questions)}", "unknown-question", key=True))
@@ -108,6 +110,8 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
     metrics: dict[str, float] = {}
     for mid, v in ((data.get("metrics") if ok("metrics") else None) or {}).items():
         m = pack.metrics.get(mid)
+        if m is None and mid in pack.disabled:
+            continue
         if m is None:
             problems.append(doc.problem(("metrics", mid), f"unknown metric {mid!r}"
                                         f"{did_you_mean(mid, pack.metrics)}", "unknown-metric", key=True))

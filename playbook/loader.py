@@ -96,6 +96,12 @@ class _Builder:
         self.broken_ids: set[str] = set()  # actions left out for schema errors: not "unknown"
         self.cited: dict[str, set[str]] = {}  # guide file -> normalized sections cited
         self.disabled: set[str] = set()
+        # (kind, id, field) -> where an overlay's `override:` set that field
+        self.overridden: dict[tuple[str, str, str], tuple[Document, PathKey]] = {}
+
+    def at(self, kind: str, item: dict[str, Any], doc: Document, path: PathKey, field: str) -> tuple[Document, PathKey]:
+        """Where a field of an item was written: its overlay override if any."""
+        return self.overridden.get((kind, str(item.get("id")), field), (doc, path + (field,)))
 
     def err(self, doc: Document, path: PathKey, msg: str, code: str, key: bool = False,
             severity: str = "error") -> None:
@@ -446,6 +452,9 @@ def _apply_overlay(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]])
             i = known.index(iid)
             bdoc, bpath, item = b.raw[kind][i]
             b.raw[kind][i] = (bdoc, bpath, {**item, **entry})
+            for field in entry:
+                if field != "id":
+                    b.overridden[(kind, iid, field)] = (doc, ("override", kind, j, field))
 
 
 def _resolve_extends(layer: _Layer, spec: str) -> Path:
@@ -665,8 +674,9 @@ def _load(spec: str | Path | None) -> tuple[
             b.err(doc, path + ("metric",), f"unknown metric {bm['metric']!r}{did_you_mean(bm['metric'], b.metrics)}",
                   "unknown-metric")
             continue
-        target = b.value_test(doc, path + ("target",), bm["target"], bm["metric"])
-        applies = b.condition(doc, path + ("applies_when",), bm["applies_when"]) if "applies_when" in bm else None
+        target = b.value_test(*b.at("benchmarks", bm, doc, path, "target"), bm["target"], bm["metric"])
+        applies = (b.condition(*b.at("benchmarks", bm, doc, path, "applies_when"), bm["applies_when"])
+                   if "applies_when" in bm else None)
         bands = []
         for j, band in enumerate(bm.get("bands", [])):
             leaf = b.value_test(doc, path + ("bands", j, "when"), band["when"], bm["metric"])
@@ -703,8 +713,8 @@ def _load(spec: str | Path | None) -> tuple[
         if a["area"] not in area_ids:
             b.err(doc, path + ("area",), f"unknown area {a['area']!r}{did_you_mean(a['area'], area_ids)} "
                   f"(areas are declared in pack.yaml: {one_of(area_ids)})", "unknown-area")
-        when = b.condition(doc, path + ("when",), a["when"]) if "when" in a else None
-        done = b.condition(doc, path + ("done_when",), a["done_when"]) if "done_when" in a else None
+        when = b.condition(*b.at("actions", a, doc, path, "when"), a["when"]) if "when" in a else None
+        done = b.condition(*b.at("actions", a, doc, path, "done_when"), a["done_when"]) if "done_when" in a else None
         for j, r in enumerate(a.get("requires", [])):
             if r in b.broken_ids:
                 continue
@@ -755,7 +765,7 @@ def _load(spec: str | Path | None) -> tuple[
         metrics=dict(b.metrics), benchmarks=tuple(benchmarks), actions=tuple(actions),
         checklists=tuple(checklists), root=str(top.root), content_hash="sha256:" + hasher.hexdigest(),
         files=tuple(d.file for layer in layers for d in [layer.manifest, *layer.content]),
-        warnings=tuple(b.problems),
+        warnings=tuple(b.problems), disabled=tuple(sorted(b.disabled)),
     )
     return pack, m, b.raw, tuple(seen)
 

@@ -212,6 +212,7 @@ class Pack:
     content_hash: str
     files: tuple[str, ...] = field(default=())
     warnings: tuple[Any, ...] = field(default=())  # Problems of severity "warning"
+    disabled: tuple[str, ...] = field(default=())  # ids an extending pack disabled: answers for them are ignored
 
     def action(self, action_id: str) -> Action:
         for a in self.actions:

@@ -97,3 +97,25 @@ def test_using_what_the_overlay_disables_says_so(tmp_path) -> None:
                "'onboarding_nurture' too" in p.message for p in errors)
     assert any("metric 'nps' is disabled by the extending pack but used here" in p.message for p in errors)
     assert any("cannot override 'account_based_marketing': this pack also disables it" in p.message for p in errors)
+
+
+def test_explain_points_at_the_overlay_for_an_overridden_condition(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text("metrics: {churn_rate_annual: 20}\n")
+    r = invoke("explain", "a.yaml", "--pack", str(OVERLAY), "--action", "reduce_churn")
+    assert r.exit_code == 0
+    leaf = next(line for line in r.output.splitlines() if "metric churn_rate_annual" in line and "15" in line)
+    assert "mini-overlay" in leaf and ":8)" in leaf
+
+
+def test_answers_for_what_an_overlay_disables_are_ignored(tmp_path) -> None:
+    from playbook.answers import parse_answers
+
+    (tmp_path / "pack.yaml").write_text("id: o\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: default\n")
+    (tmp_path / "o.yaml").write_text("disable:\n  actions: [account_based_marketing]\n"
+                                     "  questions: [account_based_marketing]\n")
+    pack = load_pack(tmp_path)
+    a = parse_answers(b"answers:\n  account_based_marketing: yes\n  consultative_selling: yes\n", pack, "a.yaml")
+    assert a.answers == {"consultative_selling": True}
+    with pytest.raises(InvalidInput, match="unknown question 'acount_based_marketing'"):
+        parse_answers(b"answers:\n  acount_based_marketing: yes\n", pack, "a.yaml")
