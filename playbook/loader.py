@@ -809,6 +809,14 @@ def _impossible(cond: Condition | None, lo_hi: dict[str, tuple[float | None, flo
     for ref, (lo, hi) in bounds.items():
         if lo > hi:
             return f"no value of metric {ref!r} satisfies it"
+    equals: dict[str, set[str]] = {}
+    for leaf in leaves:
+        if leaf.subject == "question" and leaf.op == "eq":
+            shown = ("yes" if leaf.value else "no") if isinstance(leaf.value, bool) else str(leaf.value)
+            equals.setdefault(leaf.ref, set()).add(shown)
+    for ref, values in equals.items():
+        if len(values) > 1:
+            return f"question {ref!r} cannot equal both {' and '.join(sorted(values))}"
     for sub in (cond.items if isinstance(cond, All) else ()):
         why = _impossible(sub, lo_hi) if isinstance(sub, All) else None
         if why:
@@ -826,6 +834,11 @@ def _lint(b: _Builder, action_raw: Any, actions: list[Action], benchmarks: list[
         if why and a.id in raw_by_id:
             doc, path = raw_by_id[a.id]
             b.err(doc, path + ("when",), f"action {a.id!r} can never fire: {why}", "never-true",
+                  key=True, severity="warning")
+        why = _impossible(a.done_when, ranges)
+        if why and a.id in raw_by_id:
+            doc, path = raw_by_id[a.id]
+            b.err(doc, path + ("done_when",), f"action {a.id!r} can never be done: {why}", "never-true",
                   key=True, severity="warning")
     used_q: set[str] = set()
     used_m: set[str] = set()

@@ -116,6 +116,22 @@ def load_file(path: Path, display: str | None = None) -> Document:
     return loads(decode(raw, name), name)
 
 
+def _syntax_hint(what: str, text: str, mark: Any) -> str:
+    """The usual cause of the parser's message, in the user's terms."""
+    line = text.splitlines()[mark.line] if mark is not None and mark.line < len(text.splitlines()) else ""
+    if "\t" in what or "\\t" in what or ("cannot start any token" in what and "\t" in line):
+        return " - YAML indents with spaces, not tabs"
+    if "mapping values are not allowed" in what:
+        if mark is not None and line.find(":") == mark.column:  # the line's own key: it sits at the wrong depth
+            return " - check the indentation of this line: it should line up with the keys above it"
+        return " - a value that contains ': ' must be quoted (name: \"Fabrikam: Cloud\")"
+    if "did not find expected key" in what or "expected <block end>" in what:
+        return " - check the indentation of this line and the ones above it (items of one list line up)"
+    if "found undefined alias" in what or "found unhashable key" in what:
+        return " - quote values that start with * & ! [ or {"
+    return ""
+
+
 def _scalar(event: Any, file: str) -> Any:
     tag = event.tag
     if tag in (None, "!"):
@@ -237,7 +253,7 @@ def loads(text: str, file: str = "<string>") -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
-        raise _fail(file, mark, f"YAML syntax error: {what}", "syntax") from None
+        raise _fail(file, mark, f"YAML syntax error: {what}{_syntax_hint(what, text, mark)}", "syntax") from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
         mark = getattr(exc, "position", None)
         if isinstance(exc, yaml.reader.ReaderError):

@@ -108,10 +108,13 @@ actions:
   - {id: never, title: N, phase: start, area: x, when: {all: [{metric: churn, gt: 50}, {metric: churn, lt: 10}]}}
   - {id: over, title: O, phase: start, area: x, when: {metric: churn, gt: 100}}
   - {id: fine, title: F, phase: start, area: x, when: {metric: churn, gt: 10}, done_when: {question: used, eq: yes}}
+  - {id: undoable, title: U, phase: start, area: x, when: {metric: churn, gt: 10}, done_when: {all: [{question: used, eq: yes}, {question: used, eq: no}]}}
 """
     pack = load_pack(_pack(tmp_path, MANIFEST, content))
     got = sorted((w.line, w.code) for w in pack.warnings)
-    assert got == [(3, "unused-question"), (6, "unused-metric"), (9, "never-true"), (10, "never-true")]
+    assert got == [(3, "unused-question"), (6, "unused-metric"), (9, "never-true"), (10, "never-true"),
+                   (12, "never-true")]
+    assert any("'undoable' can never be done: question 'used' cannot equal both" in w.message for w in pack.warnings)
     assert all(w.severity == "warning" for w in pack.warnings)
 
 

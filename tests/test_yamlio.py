@@ -66,3 +66,15 @@ def test_binary_and_oversized_input(raw: bytes, code: str) -> None:
 
 def test_bom_is_accepted() -> None:
     assert loads(decode(b"\xef\xbb\xbfa: 1\n", "f")).data == {"a": 1}
+
+
+@pytest.mark.parametrize("text,line,hint", [
+    ("partner:\n\tname: X\n", 2, "YAML indents with spaces, not tabs"),
+    ("partner:\n  name: Fabrikam: Cloud\n", 2, "a value that contains ': ' must be quoted"),
+    ("answers:\n  onboarding_process: yes\n   crm_tracking: no\n", 3, "check the indentation of this line"),
+])
+def test_syntax_errors_say_the_usual_cause(text: str, line: int, hint: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        loads(text, "f.yaml")
+    (p,) = exc.value.problems
+    assert p.line == line and hint in p.message
