@@ -250,7 +250,7 @@ def test_cmd(pack_path: str, show_coverage: bool, verbose: bool) -> None:
                 click.echo(f"  - {f}")
             if r.result is not None:
                 click.echo("  trace:")
-                for line in trace(pack, r.result):
+                for line in trace(pack, r.result, r.failures):
                     click.echo("  " + line)
     if show_coverage:
         missing = coverage(pack, results)

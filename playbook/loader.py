@@ -10,6 +10,7 @@ import os
 import pickle
 import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterator
@@ -534,6 +535,7 @@ def _cache_read(cache: Path) -> Pack | None:
             digest, layer_dirs, pack = pickle.load(fh)
         if (isinstance(pack, Pack) and _extends_chain(layer_dirs[0]) == layer_dirs
                 and digest == _layers_digest(layer_dirs)):
+            os.utime(cache)  # recently used: kept by the pruning in _cache_write
             return pack
     except Exception:  # noqa: BLE001 - any unreadable or stale cache is just a miss
         pass
@@ -548,6 +550,10 @@ def _cache_write(cache: Path, pack: Pack, layer_dirs: tuple[Path, ...]) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump((_layers_digest(layer_dirs), layer_dirs, pack), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache)
+        # one small file per pack and working folder: drop the ones not used for a month
+        for old in cache.parent.glob("pack-*.pickle"):
+            if old.stat().st_mtime < time.time() - 30 * 86400:
+                old.unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - a read-only home must not stop an assessment
         pass
 

@@ -6,6 +6,8 @@ under pytest.
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,11 +151,16 @@ def run_case(pack: Pack, case: Case) -> CaseResult:
     return CaseResult(case, tuple(fails), result)
 
 
-def trace(pack: Pack, result: Result) -> list[str]:
-    """One line per action: its state and why, for failure messages."""
-    lines = []
+def trace(pack: Pack, result: Result, failures: tuple[str, ...] = ()) -> list[str]:
+    """The actions a failure names (all that fired when it names none): state
+    and why, one line each."""
+    lines = [f"  stage {result.stage}: {result.stage_reason}"]
     plan = {a.id: a for a in result.plan}
+    text = " ".join(failures)
+    named = {s.id for s in result.actions if re.search(rf"\b{re.escape(s.id)}\b", text)}
     for s in result.actions:
+        if (named and s.id not in named) or (not named and s.id not in plan):
+            continue
         why = ""
         if s.id in plan:
             why = " — " + "; ".join(e.text for e in plan[s.id].reasons)

@@ -152,6 +152,21 @@ def test_pack_test_fails_on_a_wrong_expectation(tmp_path: Path) -> None:
     r = invoke("test", str(pack))
     assert r.exit_code == 1
     assert "expected stage 'grow', got 'optimize'" in r.output and "trace:" in r.output
+    assert "  stage optimize: " in r.output
+
+
+def test_a_failing_case_traces_only_the_actions_it_names(tmp_path: Path) -> None:
+    import shutil
+    pack = tmp_path / "default"
+    shutil.copytree(ROOT / "assessments" / "default", pack)
+    case = pack / "tests" / "whole-pack.yaml"
+    text = case.read_text()
+    case.write_text(text.replace("{id: define_value_proposition, phase: start}", "{id: define_value_proposition, phase: grow}", 1))
+    r = invoke("test", str(pack))
+    assert r.exit_code == 1
+    trace = r.output.split("trace:", 1)[1].split("\n")
+    assert any("define_value_proposition: recommended" in line for line in trace)
+    assert not any("reduce_churn:" in line for line in trace)
 
 
 def test_zero_cases_is_an_error(tmp_path: Path) -> None:

@@ -318,3 +318,19 @@ def test_a_yml_file_in_a_pack_is_a_warning_not_silence(tmp_path: Path) -> None:
     (pack / "more.yml").write_text("actions: []\n")
     w = [p for p in load_pack(pack).warnings if p.code == "ignored-file"]
     assert len(w) == 1 and w[0].file.endswith("more.yml") and "end in .yaml" in w[0].message
+
+
+def test_cache_files_unused_for_a_month_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
+    folder = tmp_path / "cache" / "playbook"
+    folder.mkdir(parents=True)
+    stale, recent = folder / "pack-old.pickle", folder / "pack-new.pickle"
+    for f, age in ((stale, 31), (recent, 5)):
+        f.write_bytes(b"x")
+        os.utime(f, (time.time() - age * 86400,) * 2)
+    load_pack(MINI)
+    assert not stale.exists() and recent.exists() and len(list(folder.glob("pack-*.pickle"))) == 2
