@@ -511,12 +511,13 @@ def _layers_digest(layer_dirs: tuple[Path, ...]) -> str:
 def _extends_chain(root: Path) -> tuple[Path, ...]:
     """The layer folders as `extends` resolves them today (a symlink may have
     been re-pointed since the cache was written)."""
-    import yaml
-
     chain = [root]
     while len(chain) < 16:
-        manifest = yaml.safe_load((chain[-1] / "pack.yaml").read_text(encoding="utf-8")) or {}
-        ext = manifest.get("extends") if isinstance(manifest, dict) else None
+        # only the top-level `extends:` line matters here; a full YAML parse of
+        # the manifest would cost more than the rest of a cached load
+        m = re.search(r"^extends:[ \t]*(.*?)[ \t]*(?:#.*)?$", (chain[-1] / "pack.yaml").read_text(encoding="utf-8"),
+                      re.MULTILINE)
+        ext = m.group(1).strip("'\"") if m else None
         if not ext:
             break
         p = chain[-1] / str(ext)
