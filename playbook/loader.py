@@ -458,13 +458,20 @@ def _apply_overlay(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]])
                     b.overridden[(kind, iid, field)] = (doc, ("override", kind, j, field))
 
 
-def _resolve_extends(layer: _Layer, spec: str) -> Path:
-    p = (layer.root / spec)
+def _extends_target(root: Path, spec: str) -> Path | None:
+    """A folder relative to the extending pack first, then a bundled pack id."""
+    p = root / spec
     if p.is_dir() and (p / "pack.yaml").is_file():
         return p.resolve()
     packs = bundled_packs()
-    if spec in packs:
-        return packs[spec].resolve()
+    return packs[spec].resolve() if spec in packs else None
+
+
+def _resolve_extends(layer: _Layer, spec: str) -> Path:
+    target = _extends_target(layer.root, spec)
+    if target is not None:
+        return target
+    packs = bundled_packs()
     raise InvalidInput([layer.manifest.problem(("extends",), f"cannot find the pack {spec!r} to extend"
                         f"{did_you_mean(spec, packs)}; give a bundled pack id ({one_of(packs)}) or a folder "
                         "path relative to this pack", "extends")])
@@ -518,11 +525,10 @@ def _extends_chain(root: Path) -> tuple[Path, ...]:
         m = re.search(r"^extends:[ \t]*(.*?)[ \t]*(?:#.*)?$", (chain[-1] / "pack.yaml").read_text(encoding="utf-8"),
                       re.MULTILINE)
         ext = m.group(1).strip("'\"") if m else None
-        if not ext:
+        target = _extends_target(chain[-1], ext) if ext else None
+        if target is None:
             break
-        p = chain[-1] / str(ext)
-        packs = bundled_packs()
-        chain.append(p.resolve() if (p / "pack.yaml").is_file() else packs[str(ext)].resolve())
+        chain.append(target)
     return tuple(chain)
 
 

@@ -118,6 +118,21 @@ actions:
     assert all(w.severity == "warning" for w in pack.warnings)
 
 
+@pytest.fixture()
+def cache_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The pack cache switched on, in a folder of its own, working in tmp_path."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "cache" / "playbook"
+
+
+def _overlay(folder: Path, extends: str) -> Path:
+    folder.mkdir()
+    (folder / "pack.yaml").write_text(f"id: overlay\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: {extends}\n")
+    return folder
+
+
 def _copy_mini(tmp_path: Path) -> Path:
     import shutil
     pack = tmp_path / "mini"
@@ -125,10 +140,7 @@ def _copy_mini(tmp_path: Path) -> Path:
     return pack
 
 
-def test_validated_pack_is_cached_and_an_edit_invalidates_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
-    monkeypatch.chdir(tmp_path)
+def test_validated_pack_is_cached_and_an_edit_invalidates_it(tmp_path: Path, cache_on: Path) -> None:
     pack = _copy_mini(tmp_path)
     first = load_pack(pack)
     cached = list((tmp_path / "cache" / "playbook").glob("pack-*.pickle"))
@@ -143,16 +155,12 @@ def test_validated_pack_is_cached_and_an_edit_invalidates_it(tmp_path: Path, mon
 
 
 def test_an_edit_is_seen_when_the_pack_is_outside_the_working_directory_and_in_a_base_layer(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # messages name such files relative to the pack's parent, not the working directory
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
     base = _copy_mini(tmp_path)
-    overlay = tmp_path / "overlay"
-    overlay.mkdir()
-    (overlay / "pack.yaml").write_text("id: overlay\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: ../mini\n")
+    overlay = _overlay(tmp_path / "overlay", "../mini")
     assert load_pack(overlay).id == "overlay"
     content = base / "content.yaml"
     content.write_text(content.read_text().replace("title:", "titel:", 1))
@@ -162,10 +170,7 @@ def test_an_edit_is_seen_when_the_pack_is_outside_the_working_directory_and_in_a
         load_pack(base)
 
 
-def test_a_new_file_in_the_pack_folder_invalidates_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
-    monkeypatch.chdir(tmp_path)
+def test_a_new_file_in_the_pack_folder_invalidates_the_cache(tmp_path: Path, cache_on: Path) -> None:
     pack = _copy_mini(tmp_path)
     load_pack(pack)
     (pack / "more.yaml").write_text("actions:\n  - id: oops\n")
@@ -173,12 +178,9 @@ def test_a_new_file_in_the_pack_folder_invalidates_the_cache(tmp_path: Path, mon
         load_pack(pack)
 
 
-def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path, cache_on: Path) -> None:
     import dataclasses
     import pickle
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
-    monkeypatch.chdir(tmp_path)
     pack = _copy_mini(tmp_path)
     good = load_pack(pack)
     (cache,) = (tmp_path / "cache" / "playbook").glob("pack-*.pickle")
@@ -269,21 +271,16 @@ def test_the_cache_key_changes_with_the_package_code(tmp_path: Path, monkeypatch
     assert loader._cache_file(MINI) == before
 
 
-def test_a_re_pointed_symlink_in_extends_is_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_re_pointed_symlink_in_extends_is_seen(tmp_path: Path, cache_on: Path) -> None:
     import shutil
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
-    monkeypatch.chdir(tmp_path)
     a = _copy_mini(tmp_path)
     b = tmp_path / "other"
     shutil.copytree(a, b)
     content = (b / "content.yaml").read_text()
     (b / "content.yaml").write_text(content.replace("title: Set up a formal onboarding process", "title: Other title"))
     (tmp_path / "base").symlink_to(a)
-    overlay = tmp_path / "overlay"
-    overlay.mkdir()
-    (overlay / "pack.yaml").write_text("id: overlay\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: ../base\n")
+    overlay = _overlay(tmp_path / "overlay", "../base")
     load_pack(overlay)
     (tmp_path / "base").unlink()
     (tmp_path / "base").symlink_to(b)
@@ -320,13 +317,11 @@ def test_a_yml_file_in_a_pack_is_a_warning_not_silence(tmp_path: Path) -> None:
     assert len(w) == 1 and w[0].file.endswith("more.yml") and "end in .yaml" in w[0].message
 
 
-def test_cache_files_unused_for_a_month_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_files_unused_for_a_month_are_pruned(cache_on: Path) -> None:
     import os
     import time
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
-    folder = tmp_path / "cache" / "playbook"
+    folder = cache_on
     folder.mkdir(parents=True)
     stale, recent = folder / "pack-old.pickle", folder / "pack-new.pickle"
     for f, age in ((stale, 31), (recent, 5)):
