@@ -6,6 +6,7 @@ Every PlaybookError is turned into a message and an exit code in one place
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -328,4 +329,10 @@ def show(pack_path: str, resolved: bool) -> None:
 
 
 def main() -> None:
-    cli(prog_name="playbook")
+    try:
+        cli(prog_name="playbook")
+    finally:
+        # The process ends here. Collecting what a PDF render left behind, some
+        # 100,000 objects in cycles, would add a fifth of a second at exit for
+        # nothing: the operating system takes the memory back anyway.
+        gc.freeze()

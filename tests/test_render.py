@@ -131,6 +131,30 @@ def test_render_deadline(mini, hostile_result, monkeypatch) -> None:
         render(hostile_result, mini, "pdf")
 
 
+def test_garbage_collection_is_paused_only_while_rendering(mini, hostile_result, monkeypatch) -> None:
+    import gc
+
+    import weasyprint
+
+    import playbook.render.pdf as pdfmod
+    from playbook.errors import RenderError
+
+    seen = []
+    real = weasyprint.HTML.render
+
+    def spy(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", spy)
+    render(hostile_result, mini, "pdf")
+    assert seen == [False] and gc.isenabled()
+    monkeypatch.setattr(pdfmod, "MAX_PAGES", 1)
+    with pytest.raises(RenderError):
+        render(hostile_result, mini, "pdf")
+    assert gc.isenabled(), "a failed render must switch the collector back on"
+
+
 def test_missing_pango_is_a_clear_render_error(mini, hostile_result, monkeypatch) -> None:
     import builtins
 
