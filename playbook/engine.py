@@ -108,10 +108,24 @@ def _shown(v: Any) -> str:
     return str(v)
 
 
+def _choice(v: Any) -> str:
+    return f"“{str(v).replace('_', ' ')}”"
+
+
+def _is_choice(leaf: Leaf, pack: Pack) -> bool:
+    """Choice answers are quoted in reasons, so that `ne: not_vertical` reads
+    'is not “not vertical”' rather than 'is not not vertical'."""
+    q = pack.questions.get(leaf.ref) if leaf.subject == "question" else None
+    return bool(q and q.choices)
+
+
 def _observed_text(leaf: Leaf, raw: Any, pack: Pack, currency: str) -> str:
     if leaf.subject == "metric":
         m = pack.metrics.get(leaf.ref)
         return format_value(raw, m.unit if m else None, currency)
+    if _is_choice(leaf, pack) and raw is not None:
+        vals = raw if isinstance(raw, (tuple, list)) else [raw]
+        return ", ".join(_choice(x) for x in vals) or "none"
     if isinstance(raw, (tuple, list)):
         return ", ".join(str(x) for x in raw) or "none"
     return format_value(raw, None)
@@ -128,6 +142,9 @@ def _threshold_text(leaf: Leaf, pack: Pack, currency: str) -> str:
         from playbook.values import parse_number
         vals = [format_value(parse_number(s, percent=True, money=True), unit, currency) for s in shown]
         return f"{op.words} {' and '.join(vals) if op.name == 'between' else ', '.join(vals)}"
+    if _is_choice(leaf, pack):
+        vals = leaf.shown if isinstance(leaf.shown, (tuple, list)) else [leaf.shown]
+        return f"{op.words} {', '.join(_choice(v) for v in vals)}"
     return f"{op.words} {_shown(leaf.shown).replace('_', ' ')}"
 
 

@@ -143,3 +143,12 @@ def test_plan_invariants(mini, doc) -> None:
                 assert pos[req] < pos[a.id]
     states = {s.id: s.state for s in r.actions}
     assert {a.id for a in r.plan} == {k for k, v in states.items() if v == "recommended"}
+
+
+def test_choice_answers_are_quoted_in_reasons(default_pack) -> None:
+    # `ne: not_vertical` once read "the rule fires when it is not not vertical"
+    r = run(default_pack, {"partner": {"name": "P"}, "answers": {"industry_expertise": "from_partners"}})
+    [a] = [a for a in r.plan if a.id == "build_industry_expertise"]
+    texts = [e.text for e in a.reasons]
+    assert any("is “from partners”; the rule fires when it is not “not vertical”." in t for t in texts), texts
+    assert any("counts as in place when it is “in house”." in t for t in texts), texts
