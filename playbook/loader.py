@@ -12,6 +12,7 @@ import re
 import sys
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
@@ -274,9 +275,15 @@ def _check_engine(b: _Builder, manifest_doc: Document) -> None:
               f"{ENGINE_VERSION}; upgrade playbook or use a pack made for this version", "engine")
 
 
+@lru_cache(maxsize=None)
 def _norm_section(section: str) -> str:
     # Headings are cited as people retype them: case and punctuation may differ.
     return re.sub(r"[^a-z0-9%]+", " ", section.lower()).strip()
+
+
+@lru_cache(maxsize=None)
+def _norm_sections(sections: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_norm_section(s) for s in sections)
 
 
 def _source_strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
@@ -313,7 +320,7 @@ def _check_source(b: _Builder, doc: Document, path: PathKey, src: str, sources: 
         return
     b.cited.setdefault(f, set()).add(_norm_section(section))
     declared = sources[f].sections
-    if declared and _norm_section(section) not in {_norm_section(d) for d in declared}:
+    if declared and _norm_section(section) not in _norm_sections(declared):
         b.err(doc, path, f"section {section!r} is not one of the sections pack.yaml lists for {f}"
               f"{did_you_mean(section, declared)}", "unknown-section")
 
