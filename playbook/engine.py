@@ -143,8 +143,8 @@ def _threshold_text(leaf: Leaf, pack: Pack, currency: str) -> str:
         vals = [format_value(parse_number(s, percent=True, money=True), unit, currency) for s in shown]
         return f"{op.words} {' and '.join(vals) if op.name == 'between' else ', '.join(vals)}"
     if _is_choice(leaf, pack):
-        vals = leaf.shown if isinstance(leaf.shown, (tuple, list)) else [leaf.shown]
-        return f"{op.words} {', '.join(_choice(v) for v in vals)}"
+        choices = leaf.shown if isinstance(leaf.shown, (tuple, list)) else [leaf.shown]
+        return f"{op.words} {', '.join(_choice(v) for v in choices)}"
     return f"{op.words} {_shown(leaf.shown).replace('_', ' ')}"
 
 

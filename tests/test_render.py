@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
+import textwrap
 
 import pytest
 import yaml
@@ -153,6 +156,46 @@ def test_garbage_collection_is_paused_only_while_rendering(mini, hostile_result,
     with pytest.raises(RenderError):
         render(hostile_result, mini, "pdf")
     assert gc.isenabled(), "a failed render must switch the collector back on"
+
+
+_IMPORT = textwrap.dedent("""
+    import ctypes.util, subprocess, sys
+    search = ctypes.util.find_library
+    spawned = []
+    real_popen = subprocess.Popen.__init__
+    def popen(self, args, *a, **k):
+        spawned.append(args)
+        real_popen(self, args, *a, **k)
+    subprocess.Popen.__init__ = popen
+    from playbook.render.pdf import import_weasyprint
+    w = import_weasyprint()
+    print(getattr(w, "LOADED", "real"), spawned, ctypes.util.find_library is search)
+""")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
+def test_weasyprint_is_imported_without_running_the_library_search() -> None:
+    out = subprocess.run([sys.executable, "-c", _IMPORT], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split("\n")[-2] == "real [] True", out.stdout + out.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
+def test_libraries_only_the_search_finds_still_load(tmp_path) -> None:
+    # a stand-in for a WeasyPrint whose libraries need ctypes' search
+    fake = tmp_path / "weasyprint"
+    fake.mkdir()
+    (fake / "__init__.py").write_text(textwrap.dedent("""
+        import ctypes.util
+        if ctypes.util.find_library("c") is None:
+            print("could not import some external libraries")
+            raise OSError("cannot load library 'libgobject-2.0-0'")
+        LOADED = "via the search"
+    """))
+    env = {"PYTHONPATH": f"{tmp_path}:{ROOT}", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", _IMPORT], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "could not import" not in out.stdout
+    assert out.stdout.startswith("via the search [") and out.stdout.rstrip().endswith("True")
 
 
 def test_missing_pango_is_a_clear_render_error(mini, hostile_result, monkeypatch) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import io
 import logging
 import signal
+import sys
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from collections.abc import Iterator
 from typing import Any
 
@@ -85,9 +87,41 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+def import_weasyprint() -> Any:
+    """Import WeasyPrint without its native-library search running gcc.
+
+    WeasyPrint tries several names for each library it loads, and on Linux
+    every name that fails goes through ctypes.util.find_library, which runs
+    ldconfig and gcc (Kozea/WeasyPrint#1125): about 0.2 s, a tenth of a PDF
+    run. Each list ends with the Linux soname, which the dynamic loader finds
+    by itself, so the first attempt skips the search. Libraries that only the
+    search can find still load: the import is then retried the usual way."""
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        import weasyprint
+
+        return weasyprint
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with redirect_stdout(io.StringIO()):  # WeasyPrint prints advice before it gives up
+            import weasyprint
+
+        return weasyprint
+    except OSError:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = search
+    import weasyprint
+
+    return weasyprint
+
+
 def html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
     try:
-        import weasyprint
+        weasyprint = import_weasyprint()
     except OSError as exc:  # WeasyPrint loads Pango when imported
         raise RenderError(
             f"PDF output needs the Pango library, which this machine lacks ({exc}). On Debian or Ubuntu: "
