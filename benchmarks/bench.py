@@ -79,7 +79,7 @@ def main() -> None:
     pdfs = {}
     for a in answers:
         cmd = [py, "-m", "playbook", "assess", a, "--pack", args.pack, "-o", str(tmp / "r.pdf")]
-        t = cold(cmd, max(1, args.runs // 3))
+        t = cold(cmd, max(3, args.runs // 2))
         import pypdf
         pages = len(pypdf.PdfReader(str(tmp / "r.pdf")).pages)
         pdfs[Path(a).name] = {"seconds": round(t, 2), "pages": pages, "peak_mb": round(peak_mb(cmd), 1)}
