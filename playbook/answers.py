@@ -49,8 +49,20 @@ def _value(question_type: str, v: Any, choices: tuple[str, ...]) -> Any:
     return parse_number(v, percent=question_type == "percent", money=question_type == "money")
 
 
+def _fraction_warning(doc: Document, path: tuple[str, str], key: str, raw: Any, val: float) -> list[Problem]:
+    """A percentage between 0 and 1 written without a % sign is most likely a
+    fraction (0.12 for 12 %). It stays as written, since small percentages are
+    real, but the reader is told; writing the % sign says it is meant."""
+    if not 0 < val < 1 or (isinstance(raw, str) and "%" in raw):
+        return []
+    return [doc.problem(path, f"{key} is {val:g}, which reads as {val:g} %; percentages are written as "
+                        f"whole numbers, so write {val * 100:g} if you meant {val * 100:g} %, "
+                        f"or '{val:g}%' to keep it", "percent-fraction", severity="warning")]
+
+
 def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     data = doc.data
     if data is None:
         raise InvalidInput([doc.problem((), "the file is empty; run `playbook init` for a template to fill in",
@@ -104,6 +116,8 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
             if isinstance(val, float):
                 check_range(val, q.min, q.max, q.type)
             answers[qid] = val
+            if q.type == "percent":
+                warnings.extend(_fraction_warning(doc, ("answers", qid), qid, v, val))
         except ValueError as exc:
             problems.append(doc.problem(("answers", qid), f"{qid}: {exc}", "value"))
 
@@ -122,6 +136,8 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
             val = parse_number(v, percent=m.unit == "percent", money=m.unit.startswith("money"))
             check_range(val, m.min, m.max, m.unit)
             metrics[mid] = val
+            if m.unit == "percent":
+                warnings.extend(_fraction_warning(doc, ("metrics", mid), mid, v, val))
         except ValueError as exc:
             problems.append(doc.problem(("metrics", mid), f"{mid}: {exc}", "value"))
 
@@ -157,12 +173,13 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
         customers.append(Customer(str(c.get("name", "")), stage, revenue, renewal))
 
     if problems:
-        raise InvalidInput(problems)
+        raise InvalidInput(problems + warnings)
     return Answers(
         file=doc.file, partner_name=str(name) if name is not None else "",
         assessed_on=assessed_on, years_in_cloud=years, focus=focus,
         currency=str(partner.get("currency") or ""), answers=answers, metrics=metrics,
         nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
+        warnings=tuple(warnings),
     )
 
 

@@ -130,6 +130,8 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
         raise UsageError(f"-o {output} says {suffix} but --format says {fmt}; make them agree")
     pack = load_pack(pack_spec)
     data = load_answers(answers, pack, _display(answers))
+    for w in data.warnings:
+        click.echo(w.format(), err=True)
     brand = load_brand(brand_file) if brand_file else None
     from playbook.render import Brand
     options = RenderOptions(brand=brand or Brand(), template_dir=template_dir,
@@ -160,7 +162,7 @@ def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
             else:
                 if answer_pack is None:
                     answer_pack = load_pack(pack_spec)
-                load_answers(f, answer_pack, _display(f))
+                problems.extend(load_answers(f, answer_pack, _display(f)).warnings)
             checked.append(str(f))
         except InvalidInput as exc:
             problems.extend(exc.problems)

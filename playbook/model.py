@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from playbook.errors import Problem
+
 PHASES = ("start", "grow", "optimize")
 TIERS = ("good", "better", "best")
 LEVELS = ("low", "medium", "high")
@@ -245,3 +247,5 @@ class Answers:
     customers: tuple[Customer, ...]
     input_hash: str
     partner_extra: dict[str, Any] = field(default_factory=dict)
+    # Nothing wrong enough to stop on, but likely a slip (a percentage written as a fraction)
+    warnings: tuple[Problem, ...] = ()

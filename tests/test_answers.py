@@ -84,6 +84,25 @@ def test_values_are_read_as_people_write_them(mini) -> None:
     assert a.input_hash.startswith("sha256:")
 
 
+@pytest.mark.parametrize("written,warned", [("0.12", True), ('"0.12"', True), ('"0.12%"', False),
+                                             ("12", False), ("0", False), ("1", False)])
+def test_a_percentage_written_as_a_fraction_is_kept_but_flagged(mini, written: str, warned: bool) -> None:
+    a = parse_answers(f"metrics:\n  churn_rate_annual: {written}\n".encode(), mini, "a.yaml")
+    assert a.metrics["churn_rate_annual"] == float(written.strip('"%'))  # kept as written: 0.12 means 0.12 %
+    if warned:
+        [w] = a.warnings
+        assert (w.line, w.column, w.code, w.severity) == (2, 22, "percent-fraction", "warning")
+        assert "write 12 if you meant 12 %" in w.message and "'0.12%' to keep it" in w.message
+    else:
+        assert a.warnings == ()
+
+
+def test_a_fraction_warning_comes_with_the_errors(mini) -> None:
+    with pytest.raises(InvalidInput) as e:
+        parse_answers(b"metrics:\n  churn_rate_annual: 0.2\n  mrr: lots\n", mini, "a.yaml")
+    assert sorted(p.severity for p in e.value.problems) == ["error", "warning"]
+
+
 def test_blank_answer_is_not_assessed(mini) -> None:
     a = parse_answers(b"answers:\n  onboarding_process:\n", mini, "a.yaml")
     assert a.answers == {}

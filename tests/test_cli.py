@@ -125,6 +125,17 @@ def test_validate_answers_and_packs(work: Path) -> None:
     assert data["ok"] is False and data["problems"][0]["line"] == 2
 
 
+def test_a_likely_slip_is_a_warning_that_does_not_stop_the_report(work: Path) -> None:
+    (work / "frac.yaml").write_text("partner:\n  name: P\nmetrics:\n  churn_rate_annual: 0.12\n")
+    r = invoke("assess", "frac.yaml", "--pack", str(MINI), "-o", "frac.json")
+    assert r.exit_code == 0 and (work / "frac.json").exists()
+    assert "frac.yaml:4:22: warning: churn_rate_annual is 0.12, which reads as 0.12 %" in r.stderr
+    r = invoke("validate", "frac.yaml", "--pack", str(MINI), "--format", "json")
+    data = json.loads(r.stdout)
+    assert r.exit_code == 0 and data["ok"] is True
+    assert [(p["code"], p["severity"]) for p in data["problems"]] == [("percent-fraction", "warning")]
+
+
 def test_init_writes_a_template_that_validates_and_never_overwrites(work: Path) -> None:
     r = invoke("init", "--pack", str(MINI))
     assert r.exit_code == 0
