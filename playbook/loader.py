@@ -96,6 +96,7 @@ class _Builder:
         self.metrics: dict[str, Metric] = {}
         self.benchmark_ids: set[str] = set()
         self.broken_ids: set[str] = set()  # actions left out for schema errors: not "unknown"
+        self.broken_items: list[Any] = []  # and every item left out, whose references still count as uses
         self.cited: dict[str, set[str]] = {}  # guide file -> normalized sections cited
         self.disabled: set[str] = set()
         # (kind, id, field) -> where an overlay's `override:` set that field
@@ -305,6 +306,7 @@ def _add_items(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]], sou
             if (doc.file, (kind, i)) in broken:
                 if isinstance(item, dict) and isinstance(item.get("id"), str) and kind == "actions":
                     b.broken_ids.add(item["id"])
+                b.broken_items.append(item)
                 continue
             b.raw[kind].append((doc, (kind, i), item))
             if sources:
@@ -869,6 +871,10 @@ def _lint(b: _Builder, action_raw: Any, actions: list[Action], benchmarks: list[
         for leaf in _leaves(cond):
             (used_q if leaf.subject == "question" else used_m).add(leaf.ref)
     used_m |= {bm.metric for bm in benchmarks}
+    # an item left out for an error of its own still uses what it names: no second warning for one mistake
+    for node in b.broken_items:
+        for key, ref in _named_refs(node):
+            (used_q if key == "question" else used_m).add(ref)
     for m in b.metrics.values():
         if m.compute:
             used_m |= set(COMPUTATIONS[m.compute].needs)
@@ -882,6 +888,19 @@ def _lint(b: _Builder, action_raw: Any, actions: list[Action], benchmarks: list[
         if mt["id"] not in used_m and not mt.get("track_only"):
             b.err(doc, path + ("id",), f"metric {mt['id']!r} has no benchmark and no rule uses it",
                   "unused-metric", severity="warning")
+
+
+def _named_refs(node: Any) -> Iterator[tuple[str, str]]:
+    """Every `question:` and `metric:` reference anywhere in a raw item."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("question", "metric") and isinstance(v, str):
+                yield k, v
+            else:
+                yield from _named_refs(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _named_refs(v)
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:

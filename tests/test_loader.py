@@ -127,6 +127,16 @@ def cache_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "cache" / "playbook"
 
 
+def test_an_item_dropped_for_its_own_error_does_not_also_make_its_question_unused(tmp_path: Path) -> None:
+    content = ("actions:\n  - {id: a, title: A, phase: strat, area: x, done_when: {question: q, eq: yes}}\n"
+               "questions: [{id: q, text: Q, type: yesno, section: S}]\n"
+               "metrics: [{id: m, name: M, unit: count, better: higher}]\n")
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(_pack(tmp_path, MANIFEST, content))
+    # one mistake, one message; the metric really is unused and still says so
+    assert [(p.code, p.severity) for p in exc.value.problems] == [("enum", "error"), ("unused-metric", "warning")]
+
+
 def _overlay(folder: Path, extends: str) -> Path:
     folder.mkdir()
     (folder / "pack.yaml").write_text(f"id: overlay\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: {extends}\n")
