@@ -846,6 +846,10 @@ def _impossible(cond: Condition | None, lo_hi: dict[str, tuple[float | None, flo
     return None
 
 
+def _num(v: float | None) -> str:
+    return "any" if v is None else f"{v:g}"
+
+
 def _lint(b: _Builder, action_raw: Any, actions: list[Action], benchmarks: list[Benchmark],
           checklists: list[Checklist], metric_raw: Any) -> None:
     """Warnings: rules that can never fire, questions and metrics nothing uses."""
@@ -862,6 +866,18 @@ def _lint(b: _Builder, action_raw: Any, actions: list[Action], benchmarks: list[
             doc, path = raw_by_id[a.id]
             b.err(doc, path + ("done_when",), f"action {a.id!r} can never be done: {why}", "never-true",
                   key=True, severity="warning")
+    raw_bm = {bm["id"]: (doc, path, bm) for doc, path, bm in b.raw["benchmarks"] if isinstance(bm, dict)}
+    for bm in benchmarks:
+        if bm.id not in raw_bm:
+            continue
+        for field, cond, verb in (("target", bm.target, "be met"), ("applies_when", bm.applies_when, "apply")):
+            why = _impossible(cond, ranges)
+            if why:
+                m = b.metrics[bm.metric]
+                span = f" (its range is {_num(m.min)} to {_num(m.max)})" if field == "target" else ""
+                b.err(*b.at("benchmarks", raw_bm[bm.id][2], *raw_bm[bm.id][:2], field),
+                      f"benchmark {bm.id!r} can never {verb}: {why}{span}", "never-true", key=True,
+                      severity="warning")
     used_q: set[str] = set()
     used_m: set[str] = set()
     conds: list[Condition | None] = [c for a in actions for c in (a.when, a.done_when)]

@@ -109,12 +109,19 @@ actions:
   - {id: over, title: O, phase: start, area: x, when: {metric: churn, gt: 100}}
   - {id: fine, title: F, phase: start, area: x, when: {metric: churn, gt: 10}, done_when: {question: used, eq: yes}}
   - {id: undoable, title: U, phase: start, area: x, when: {metric: churn, gt: 10}, done_when: {all: [{question: used, eq: yes}, {question: used, eq: no}]}}
+benchmarks:
+  - {id: churn_ok, metric: churn, target: {le: 10}, target_text: 10 % or less}
+  - {id: churn_pct, metric: churn, target: {ge: 120}, target_text: written as a ratio}
+  - {id: churn_never, metric: churn, target: {le: 10}, target_text: x, applies_when: {metric: churn, lt: -1}}
 """
     pack = load_pack(_pack(tmp_path, MANIFEST, content))
     got = sorted((w.line, w.code) for w in pack.warnings)
     assert got == [(3, "unused-question"), (6, "unused-metric"), (9, "never-true"), (10, "never-true"),
-                   (12, "never-true")]
+                   (12, "never-true"), (15, "never-true"), (16, "never-true")]
     assert any("'undoable' can never be done: question 'used' cannot equal both" in w.message for w in pack.warnings)
+    assert any("benchmark 'churn_pct' can never be met: no value of metric 'churn' satisfies it (its range is 0 to 100)"
+               in w.message for w in pack.warnings)
+    assert any("benchmark 'churn_never' can never apply" in w.message for w in pack.warnings)
     assert all(w.severity == "warning" for w in pack.warnings)
 
 
