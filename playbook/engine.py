@@ -192,9 +192,12 @@ def evidence(leaf: Leaf, f: Facts, pack: Pack, currency: str, role: str) -> Evid
     raw = _subject_value(leaf, f)
     obs = _observed_text(leaf, raw, pack, currency)
     rule = _threshold_text(leaf, pack, currency)
-    verb = {"fires": "the rule fires when it", "done": "the practice counts as in place when it",
+    verb = {"fires": "this action is recommended when it", "done": "the practice counts as in place when it",
             "applies": "the benchmark applies when it"}[role]
-    text = f"The {_subject_label(leaf, pack)} is {obs}; {verb} {rule}."
+    if role == "fires" and leaf.op == "eq":  # "is X; recommended when it is X" would say it twice
+        text = f"The {_subject_label(leaf, pack)} is {obs}, which calls for this action."
+    else:
+        text = f"The {_subject_label(leaf, pack)} is {obs}; {verb} {rule}."
     obs_json = raw if not isinstance(raw, tuple) else list(raw)
     shown = leaf.shown if not isinstance(leaf.shown, tuple) else list(leaf.shown)
     return Evidence(text, leaf.subject, leaf.ref, obs_json, shown, _rel_gap(leaf, raw))
@@ -380,20 +383,24 @@ def _stage(pack: Pack, states: list[ActionState]) -> tuple[tuple[PhaseProgress, 
                                       sum(s.state == "recommended" for s in mine),
                                       sum(s.state == "not_assessed" for s in mine)))
     passed: list[PhaseProgress] = []
+    share = f"a phase counts as in place at {round(pack.complete_share * 100)} %"
     for pp in progress:
         total = pp.done + pp.open + pp.not_assessed
         if total and pp.done / total < pack.complete_share:
-            need = math.ceil(pack.complete_share * total)
-            na = f" and {pp.not_assessed} not assessed" if pp.not_assessed else ""
+            more = math.ceil(pack.complete_share * total) - pp.done
+            na = f", {pp.not_assessed} not assessed" if pp.not_assessed else ""
             before = ""
             if passed:
-                before = f"the {' and '.join(p.name for p in passed)} practices are in place, but "
-            goal = "to move on" if pp.phase != PHASES[-1] else "for a fully optimized practice"
-            reason = (f"{before}only {pp.done} of {total} {pp.name} practices are in place "
-                      f"({pp.open} open{na}); {need} are needed {goal}.")
-            return tuple(progress), pp.phase, reason[0].upper() + reason[1:]
+                counts = "; ".join(f"{p.name} {p.done} of {p.done + p.open + p.not_assessed}"
+                                   f"{f', {p.open} still open' if p.open else ''}" for p in passed)
+                before = f"{' and '.join(p.name for p in passed)} practices are largely in place ({counts}). "
+            goal = "to move on" if pp.phase != PHASES[-1] else "to count as optimized"
+            reason = (f"{before}{pp.name}: only {pp.done} of {total} practices are in place "
+                      f"({pp.open} open{na}); {more} more {'is' if more == 1 else 'are'} needed {goal}, "
+                      f"as {share}.")
+            return tuple(progress), pp.phase, reason
         passed.append(pp)
-    summary = ", ".join(f"{p.done} of {p.done + p.open + p.not_assessed} {p.name}" for p in progress)
+    summary = "; ".join(f"{p.name} {p.done} of {p.done + p.open + p.not_assessed}" for p in progress)
     return tuple(progress), "optimize", (f"The practices of every phase are largely in place "
                                          f"({summary}); what remains is refinement.")
 

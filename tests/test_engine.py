@@ -27,7 +27,7 @@ def test_plan_order_reasons_and_stage(mini) -> None:
     churn = r.plan[2]
     assert churn.reasons[0].observed == 12.0 and churn.reasons[0].threshold == 10
     assert "12 %" in churn.reasons[0].text and "more than 10 %" in churn.reasons[0].text
-    assert r.stage == "start" and "0 of 2 Start practices" in r.stage_reason
+    assert r.stage == "start" and r.stage_reason.startswith("Start: only 0 of 2 practices are in place (2 open); 2 more")
     assert r.metrics["clv"] == (100000 * 12 / 20) / 0.12
     assert r.metrics["nps"] == round(100 * (2 - 1) / 3, 1)
     assert r.metric_origin["clv"] == "derived"
@@ -146,9 +146,15 @@ def test_plan_invariants(mini, doc) -> None:
 
 
 def test_choice_answers_are_quoted_in_reasons(default_pack) -> None:
-    # `ne: not_vertical` once read "the rule fires when it is not not vertical"
+    # `ne: not_vertical` once read "... when it is not not vertical"
     r = run(default_pack, {"partner": {"name": "P"}, "answers": {"industry_expertise": "from_partners"}})
     [a] = [a for a in r.plan if a.id == "build_industry_expertise"]
     texts = [e.text for e in a.reasons]
-    assert any("is “from partners”; the rule fires when it is not “not vertical”." in t for t in texts), texts
+    assert any("is “from partners”; this action is recommended when it is not “not vertical”." in t for t in texts), texts
     assert any("counts as in place when it is “in house”." in t for t in texts), texts
+
+
+def test_an_equality_that_triggers_an_action_is_said_once(default_pack) -> None:
+    r = run(default_pack, {"partner": {"name": "P"}, "answers": {"growth_strategy": "market_penetration"}})
+    [a] = [a for a in r.plan if a.id == "market_penetration_plan"]
+    assert a.reasons[0].text.endswith("is “market penetration”, which calls for this action."), a.reasons[0].text

@@ -353,3 +353,45 @@ def test_a_broken_override_template_is_a_render_error(tmp_path, mini, hostile_re
     (tmp_path / "report.md.j2").write_text(text)
     with pytest.raises(RenderError, match=words):
         render(hostile_result, mini, "md", RenderOptions(template_dir=str(tmp_path)))
+
+
+def _report(pack, doc):
+    result = evaluate(pack, parse_answers(yaml.safe_dump(doc).encode(), pack, "a.yaml"))
+    return result, render_html(result, pack)
+
+
+def test_the_kpi_snapshot_leads_with_the_misses(default_pack) -> None:
+    # six met targets come first in the pack; the two misses must still make the snapshot
+    doc = yaml.safe_load((ROOT / "examples" / "optimize-stage.yaml").read_text())
+    result, html = _report(default_pack, doc)
+    snapshot = html.split('<ul class="kpis">')[1].split("</ul>")[0]
+    statuses = re.findall(r'<li class="kpi (\w+)">', snapshot)
+    missed = [f for f in result.findings if f.status == "not_met"]
+    assert missed and statuses[:len(missed)] == ["not_met"] * len(missed), statuses
+    # furthest from target first
+    names = re.findall(r'<span class="kpi-name">([^<]+)</span>', snapshot)
+    gaps = sorted(missed, key=lambda f: -f.gap / max(abs(float(f.target_value)), 1.0))
+    assert names[:len(missed)] == [f.metric_name for f in gaps]
+
+
+def test_a_report_on_few_answers_says_so_and_counts_agree(default_pack) -> None:
+    _, html = _report(default_pack, {"partner": {"name": "P"}, "answers": {"onboarding_process": "yes"}})
+    assert "Read with care:" in html and "only 1 of " in html
+    assert "No open actions among the 1 practice that could be assessed." in html
+    assert re.search(r"could not be checked \(\d+ actions\)", html)
+    assert "<summary>1 practice is already in place</summary>" in html
+    _, html = _report(default_pack, {"partner": {"name": "P"}, "metrics": {"churn_rate_annual": 12}})
+    assert '<td class="num">2 pts</td>' in html  # churn 12 % against under 10 %: points, not per cent
+    _, full = _report(default_pack, yaml.safe_load((ROOT / "examples" / "grow-stage.yaml").read_text()))
+    assert "Read with care:" not in full
+
+
+def test_ids_wrap_at_underscores_and_sources_show_titles(default_pack) -> None:
+    _, html = _report(default_pack, yaml.safe_load((ROOT / "examples" / "grow-stage.yaml").read_text()))
+    assert "<code>onboarding_<wbr>small_<wbr>scope_<wbr>kpis</code>" in html
+    provenance = html.split("<caption>Provenance</caption>")[1].split("</table>")[0]
+    assert "Optimize and Grow Guide" in provenance and ".txt" not in provenance
+    assert "(OCR)" not in provenance  # 001 duplicates 003 and nothing cites it
+    # practices in place come grouped by phase, Start first
+    in_place = html.split('id="in-place"')[1].split("</section>")[0]
+    assert in_place.index("<h2>Start") < in_place.index("<h2>Grow") < in_place.index("<h2>Optimize")

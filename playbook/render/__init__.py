@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from playbook.errors import InvalidInput, Problem, RenderError, UsageError
 from playbook.model import Pack
@@ -110,7 +110,13 @@ def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environm
     env.filters["value"] = format_value
     env.filters["css_str"] = _css_string
     env.filters["pct"] = lambda x: "—" if x is None else f"{x} %"
+    env.filters["ids"] = _breakable_id
     return env
+
+
+def _breakable_id(v: str) -> Markup:
+    """An id that may wrap after its underscores rather than mid-word."""
+    return Markup("_<wbr>").join(escape(str(v)).split("_"))
 
 
 def _css_string(v: str) -> Markup:
@@ -175,20 +181,25 @@ def _wrap_label(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def radar(areas: list[dict[str, Any]], size: int = 260) -> dict[str, Any]:
+RADAR_FONT = 14  # label size in chart units: about 6 pt once the chart is scaled into its print column
+RADAR_LINE = 15
+RADAR_MARGIN = 100  # room beside the chart for the left and right labels
+
+
+def radar(areas: list[dict[str, Any]], size: int = 300) -> dict[str, Any]:
     """Points of a radar chart: one axis per area, radius = score."""
     n = len(areas)
     c = size / 2
-    r = size / 2 - 50
+    r = size / 2 - 62
     axes, pts, rings = [], [], []
     for i, a in enumerate(areas):
         ang = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
         x, y = c + r * math.cos(ang), c + r * math.sin(ang)
-        lx, ly = c + (r + 18) * math.cos(ang), c + (r + 18) * math.sin(ang)
+        lx, ly = c + (r + 14) * math.cos(ang), c + (r + 14) * math.sin(ang) + RADAR_FONT / 3
         anchor = "middle" if abs(math.cos(ang)) < 0.3 else ("start" if math.cos(ang) > 0 else "end")
-        lines = _wrap_label(a["name"], 18)
+        lines = _wrap_label(a["name"], 14)
         if math.sin(ang) < -0.3:  # labels above the chart grow upwards
-            ly -= 11 * (len(lines) - 1)
+            ly -= RADAR_LINE * (len(lines) - 1)
         axes.append({"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1),
                      "anchor": anchor, "name": a["name"], "lines": lines, "score": a["score"]})
         s = (a["score"] or 0) / 100
@@ -199,7 +210,8 @@ def radar(areas: list[dict[str, Any]], size: int = 260) -> dict[str, Any]:
             ang = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
             ring.append(f"{c + r * frac * math.cos(ang):.1f},{c + r * frac * math.sin(ang):.1f}")
         rings.append(" ".join(ring))
-    return {"size": size, "c": c, "axes": axes, "points": " ".join(pts), "rings": rings}
+    return {"size": size, "c": c, "axes": axes, "points": " ".join(pts), "rings": rings,
+            "margin": RADAR_MARGIN, "font": RADAR_FONT, "line": RADAR_LINE}
 
 
 def citer(pack: Pack) -> Any:
@@ -212,6 +224,32 @@ def citer(pack: Pack) -> Any:
     return cite
 
 
+def _rel_gap(f: Any) -> float:
+    if f.gap is None:
+        return 0.0
+    bound = f.target_value[0] if isinstance(f.target_value, (tuple, list)) else f.target_value
+    return float(f.gap) / max(abs(float(bound)), 1.0)
+
+
+def _all_sources(pack: Pack) -> list[str]:
+    out = [a.source for a in pack.actions] + [b.source for b in pack.benchmarks]
+    out += [q.source for q in pack.questions.values()] + [c.source for c in pack.checklists]
+    out += [it.source for c in pack.checklists for it in c.items]
+    return [s for s in out if s]
+
+
+def _cite_groups(pack: Pack, sources: list[str]) -> list[tuple[str, list[str]]]:
+    """Citations grouped by document, so a title is written once: [(title, [section, ...])]."""
+    titles = {s.file: s.title for s in pack.sources}
+    groups: dict[str, list[str]] = {}
+    for src in sources:
+        file, _, section = (p.strip() for p in src.partition(" § "))
+        sections = groups.setdefault(titles.get(file, file), [])
+        if section and section not in sections:
+            sections.append(section)
+    return list(groups.items())
+
+
 def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any]:
     cur = result.currency
     metric_rows = []
@@ -220,11 +258,16 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         metric_rows.append({"id": mid, "name": m.name if m else mid,
                             "value": format_value(v, m.unit if m else None, cur),
                             "origin": result.metric_origin.get(mid, "given")})
-    findings = []
+    findings: list[dict[str, Any]] = []
     for f in result.findings:
+        if f.gap is None or f.status == "met":
+            gap = "—"
+        elif f.unit == "percent":  # the distance between two percentages is in points
+            gap = f"{format_value(f.gap, None)} pts"
+        else:
+            gap = format_value(f.gap, f.unit, cur)
         findings.append({
-            "f": f, "value": format_value(f.value, f.unit, cur),
-            "gap": "—" if f.gap is None or f.status == "met" else format_value(f.gap, f.unit, cur),
+            "f": f, "value": format_value(f.value, f.unit, cur), "gap": gap,
             "status_label": STATUS_LABEL[f.status], "shape": STATUS_SHAPE[f.status],
             "bullet": bullet(f.value, f.target_op, f.target_value, f.better),
         })
@@ -236,6 +279,11 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
     areas = [{"id": a.id, "name": a.name, "score": a.score, "done": a.done, "open": a.open,
               "not_assessed": a.not_assessed} for a in result.areas]
     scored = [int(a["score"]) for a in areas if a["score"] is not None]
+    practices = [a for a in result.actions if a.state != "not_applicable"]
+    assessed = sum(a.state != "not_assessed" for a in practices)
+    order = {st.id: i for i, st in enumerate(pack.stages)}
+    done = sorted((a for a in result.actions if a.state == "done"), key=lambda a: order.get(a.phase, 99))
+    cited = {src.partition(" § ")[0].strip() for src in _all_sources(pack)}
     return {
         "r": result, "pack": pack, "brand": options.brand, "metric_rows": metric_rows, "cite": citer(pack),
         "findings": findings, "phases": phases, "areas": areas, "area_names": area_names,
@@ -243,8 +291,16 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         "radar": radar(areas) if len(areas) >= 3 else None, "overall": round(sum(scored) / len(scored)) if scored else None,
         "top": list(result.plan[:5]), "tier_label": TIER_LABEL, "status_label": STATUS_LABEL,
         "status_shape": STATUS_SHAPE,
-        "kpis": [x for x in findings if x["f"].status != "not_assessed"][:6],  # type: ignore[attr-defined]
-        "done_actions": [a for a in result.actions if a.state == "done"],
+        # the snapshot leads with the misses, furthest from target first: six "met" cards
+        # must not hide a missed target further down
+        "kpis": sorted((x for x in findings if x["f"].status != "not_assessed"),
+                       key=lambda x: (x["f"].status == "met", -_rel_gap(x["f"])))[:6],
+        "done_actions": done,
+        "done_groups": [(st.name, [a for a in done if a.phase == st.id]) for st in pack.stages],
+        "assessed": assessed, "practices": len(practices),
+        "findings_assessed": sum(f.status != "not_assessed" for f in result.findings),
+        "sources_cited": [s for s in pack.sources if s.file in cited],
+        "cite_groups": _cite_groups(pack, [f.source for f in result.findings]),
         "na_actions": [a for a in result.actions if a.state == "not_assessed"],
         "stage_names": {s.id: s.name for s in pack.stages},
         "title": f"{result.partner_name or 'Partner'} — {pack.name}",
