@@ -140,3 +140,8 @@ def test_coverage_table_is_current(default_pack) -> None:
     if UPDATE:
         path.write_text(coverage_markdown(default_pack))
     assert path.read_text() == coverage_markdown(default_pack), "run: playbook coverage default -o docs/coverage.md"
+
+
+def test_every_default_action_says_what_to_do(default_pack) -> None:
+    # the report prints the description under each title; a bare title left readers guessing
+    assert [a.id for a in default_pack.actions if not a.description.strip()] == []
