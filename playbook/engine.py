@@ -399,8 +399,9 @@ def _stage(pack: Pack, states: list[ActionState]) -> tuple[tuple[PhaseProgress, 
                       f"({pp.open} open{na}); {more} more {'is' if more == 1 else 'are'} needed {goal}, "
                       f"as {share}.")
             return tuple(progress), pp.phase, reason
-        passed.append(pp)
-    summary = "; ".join(f"{p.name} {p.done} of {p.done + p.open + p.not_assessed}" for p in progress)
+        if total:  # a phase with no practices in this pack is not worth a mention
+            passed.append(pp)
+    summary = "; ".join(f"{p.name} {p.done} of {p.done + p.open + p.not_assessed}" for p in passed)
     return tuple(progress), "optimize", (f"The practices of every phase are largely in place "
                                          f"({summary}); what remains is refinement.")
 

@@ -180,22 +180,42 @@ def test_weasyprint_is_imported_without_running_the_library_search() -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
-def test_libraries_only_the_search_finds_still_load(tmp_path) -> None:
-    # a stand-in for a WeasyPrint whose libraries need ctypes' search
+@pytest.mark.parametrize("sonames,searched_first", [("", False), ("libnot-a-library.so.9", True)])
+def test_libraries_only_the_search_finds_still_load(tmp_path, sonames: str, searched_first: bool) -> None:
+    # a stand-in for a WeasyPrint whose libraries need ctypes' search: it fails
+    # whenever the search is off, so it loads only through the retry, or
+    # straight away when a soname does not load and the fast path is skipped
     fake = tmp_path / "weasyprint"
     fake.mkdir()
     (fake / "__init__.py").write_text(textwrap.dedent("""
-        import ctypes.util
+        import ctypes.util, os
+        with open(os.environ["ATTEMPTS"], "a") as f:
+            f.write("searched\\n" if ctypes.util.find_library("c") else "not searched\\n")
         if ctypes.util.find_library("c") is None:
-            print("could not import some external libraries")
             raise OSError("cannot load library 'libgobject-2.0-0'")
         LOADED = "via the search"
     """))
-    env = {"PYTHONPATH": f"{tmp_path}:{ROOT}", "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", _IMPORT], capture_output=True, text=True, cwd=ROOT, env=env)
+    attempts = tmp_path / "attempts"
+    script = (f"import playbook.render.pdf as p; p._SONAMES += tuple(filter(None, [{sonames!r}]))\n" + _IMPORT)
+    env = {"PYTHONPATH": f"{tmp_path}:{ROOT}", "PATH": "/usr/bin:/bin", "ATTEMPTS": str(attempts)}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env)
     assert out.returncode == 0, out.stderr
-    assert "could not import" not in out.stdout
     assert out.stdout.startswith("via the search [") and out.stdout.rstrip().endswith("True")
+    expected = ["searched"] if searched_first else ["not searched", "searched"]
+    assert attempts.read_text().split("\n")[:-1] == expected
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
+def test_a_worker_thread_imports_weasyprint_without_patching_ctypes(tmp_path) -> None:
+    fake = tmp_path / "weasyprint"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("import ctypes.util\nSEARCHED = ctypes.util.find_library('c') is not None\n")
+    script = ("import threading\nfrom playbook.render.pdf import import_weasyprint\nout = []\n"
+              "t = threading.Thread(target=lambda: out.append(import_weasyprint().SEARCHED))\n"
+              "t.start(); t.join(); print(out)\n")
+    env = {"PYTHONPATH": f"{tmp_path}:{ROOT}", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert out.stdout.strip() == "[True]", out.stdout + out.stderr
 
 
 def test_missing_pango_is_a_clear_render_error(mini, hostile_result, monkeypatch) -> None:
@@ -396,3 +416,26 @@ def test_ids_wrap_at_underscores_and_sources_show_titles(default_pack) -> None:
     # practices in place come grouped by phase, Start first
     in_place = html.split('id="in-place"')[1].split("</section>")[0]
     assert in_place.index("<h2>Start") < in_place.index("<h2>Grow") < in_place.index("<h2>Optimize")
+
+
+def test_optional_sources_and_titles_leave_no_dangling_text(tmp_path) -> None:
+    from playbook.loader import load_pack
+
+    (tmp_path / "pack.yaml").write_text(
+        "id: edge\nname: Edge\nversion: 0.1.0\nengine: '>=0.1,<1'\nareas: [{id: ops, name: Ops}]\n"
+        "sources: [{file: guide.txt}]\n")
+    (tmp_path / "content.yaml").write_text(
+        "questions: [{id: q, section: S, text: Q?, type: yesno}]\n"
+        "metrics: [{id: m, name: M, unit: count, better: higher}]\n"
+        "benchmarks:\n  - {id: b, metric: m, target: {ge: 5}, target_text: five, source: guide.txt § Part B}\n"
+        "  - {id: c, metric: m, target: {ge: 1}, target_text: one}\n"
+        "actions:\n  - {id: a, title: A, phase: grow, area: ops, done_when: {question: q, eq: yes}}\n")
+    pack = load_pack(tmp_path)
+    result, html = _report(pack, {"partner": {"name": "P"}, "answers": {"q": "no"}, "metrics": {"m": 3}})
+    md = render_markdown(result, pack)
+    # an untitled source is named by its file; an item without a source has no "Source:" at all
+    assert "Sources: guide.txt § Part B.</p>" in html and "<td>guide.txt</td>" in html
+    assert '<p class="source">rule <code>a</code></p>' in html and "   - (rule a)" in md
+    assert " § " not in md.replace("guide.txt § Part B", "")
+    # a phase with no practices in the pack is not reported as "0 of 0 in place"
+    assert "0 of 0" not in result.stage_reason and result.stage_reason.startswith("Grow: only 0 of 1")

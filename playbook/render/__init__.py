@@ -220,7 +220,7 @@ def citer(pack: Pack) -> Any:
 
     def cite(source: str) -> str:
         file, sep, section = source.partition(" § ")
-        return f"{titles.get(file.strip(), file)}{sep}{section}"
+        return f"{titles.get(file.strip()) or file}{sep}{section}"
     return cite
 
 
@@ -233,8 +233,10 @@ def _rel_gap(f: Any) -> float:
 
 def _all_sources(pack: Pack) -> list[str]:
     out = [a.source for a in pack.actions] + [b.source for b in pack.benchmarks]
-    out += [q.source for q in pack.questions.values()] + [c.source for c in pack.checklists]
-    out += [it.source for c in pack.checklists for it in c.items]
+    out += [band.source for b in pack.benchmarks for band in b.bands]
+    out += [q.source for q in pack.questions.values()] + [m.source for m in pack.metrics.values()]
+    out += [c.source for c in pack.checklists] + [it.source for c in pack.checklists for it in c.items]
+    out += [s.source for s in pack.stages] + [s.source for s in pack.maturity_stages]
     return [s for s in out if s]
 
 
@@ -243,8 +245,10 @@ def _cite_groups(pack: Pack, sources: list[str]) -> list[tuple[str, list[str]]]:
     titles = {s.file: s.title for s in pack.sources}
     groups: dict[str, list[str]] = {}
     for src in sources:
+        if not src:
+            continue
         file, _, section = (p.strip() for p in src.partition(" § "))
-        sections = groups.setdefault(titles.get(file, file), [])
+        sections = groups.setdefault(titles.get(file) or file, [])
         if section and section not in sections:
             sections.append(section)
     return list(groups.items())

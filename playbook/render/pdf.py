@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import gc
-import io
 import logging
 import signal
 import sys
 import threading
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager
 from collections.abc import Iterator
 from typing import Any
 
@@ -87,36 +86,57 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+# The sonames WeasyPrint's lists end with on Linux (text/ffi.py): when all of
+# them load directly, its import needs no library search at all.
+_SONAMES = ("libgobject-2.0.so.0", "libpango-1.0.so.0", "libharfbuzz.so.0", "libharfbuzz-subset.so.0",
+            "libfontconfig.so.1", "libpangoft2-1.0.so.0")
+_IMPORT_LOCK = threading.Lock()
+
+
+def _sonames_load() -> bool:
+    import ctypes
+
+    try:
+        for name in _SONAMES:
+            ctypes.CDLL(name)
+    except OSError:
+        return False
+    return True
+
+
 def import_weasyprint() -> Any:
     """Import WeasyPrint without its native-library search running gcc.
 
     WeasyPrint tries several names for each library it loads, and on Linux
     every name that fails goes through ctypes.util.find_library, which runs
-    ldconfig and gcc (Kozea/WeasyPrint#1125): about 0.2 s, a tenth of a PDF
-    run. Each list ends with the Linux soname, which the dynamic loader finds
-    by itself, so the first attempt skips the search. Libraries that only the
-    search can find still load: the import is then retried the usual way."""
-    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+    ldconfig and gcc (Kozea/WeasyPrint#1125): about 0.15 s, a tenth of a PDF
+    run. When every library loads by its soname, the search is switched off
+    for the import. That patches ctypes for the whole process, so it is done
+    only from the main thread (the CLI's case) and under a lock; anywhere
+    else, or if the fast import fails after all, WeasyPrint is imported the
+    usual way."""
+    with _IMPORT_LOCK:
+        if ("weasyprint" in sys.modules or not sys.platform.startswith("linux")
+                or threading.current_thread() is not threading.main_thread() or not _sonames_load()):
+            import weasyprint
+
+            return weasyprint
+        import ctypes.util
+
+        search = ctypes.util.find_library
+        ctypes.util.find_library = lambda name: None
+        try:
+            import weasyprint
+
+            return weasyprint
+        except OSError:
+            for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+                del sys.modules[name]
+        finally:
+            ctypes.util.find_library = search
         import weasyprint
 
         return weasyprint
-    import ctypes.util
-
-    search = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        with redirect_stdout(io.StringIO()):  # WeasyPrint prints advice before it gives up
-            import weasyprint
-
-        return weasyprint
-    except OSError:
-        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
-            del sys.modules[name]
-    finally:
-        ctypes.util.find_library = search
-    import weasyprint
-
-    return weasyprint
 
 
 def html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
