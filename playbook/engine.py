@@ -18,7 +18,7 @@ from playbook.computations import COMPUTATIONS, eval_formula, formula_refs
 from playbook.model import PHASES, All, AnyOf, Answers, Condition, Leaf, Not, Pack
 from playbook.result import (
     ActionState, AreaScore, ChecklistItemResult, ChecklistResult, CustomerGroup, Evidence, Finding,
-    NotAssessed, PhaseProgress, PlannedAction, Result,
+    NotAssessed, PhaseProgress, PlannedAction, Result, relative_gap,
 )
 from playbook.values import format_value
 
@@ -177,10 +177,9 @@ def _finding_evidence(leaf: Leaf, f: Facts, currency: str) -> Evidence | None:
     val = format_value(fd.value, fd.unit, currency)
     state = "meets" if fd.status == "met" else "misses"
     text = f"{fd.metric_name} ({fd.metric}) is {val}, which {state} the target {fd.target} [benchmark {fd.benchmark}]."
-    rel = None
-    if fd.gap is not None and fd.status != "met":
-        bound = fd.target_value[0] if isinstance(fd.target_value, tuple) else fd.target_value
-        rel = min(1.0, fd.gap / max(abs(float(bound)), 1.0))
+    rel = relative_gap(fd)
+    if rel is not None:
+        rel = min(1.0, rel)
     return Evidence(text, "finding", leaf.ref, fd.value, fd.target, rel)
 
 

@@ -37,6 +37,14 @@ class Finding:
     notes: str
 
 
+def relative_gap(f: Finding) -> float | None:
+    """How far a missed target is, as a share of the target (0 when met or unknown)."""
+    if f.gap is None or f.status == "met":
+        return None
+    bound = f.target_value[0] if isinstance(f.target_value, (tuple, list)) else f.target_value
+    return float(f.gap) / max(abs(float(bound)), 1.0)
+
+
 @dataclass(frozen=True)
 class PlannedAction:
     id: str

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from playbook.errors import InvalidInput, Problem, RenderError, UsageError
 from playbook.model import Pack
-from playbook.result import Result, to_json
+from playbook.result import Result, relative_gap, to_json
 from playbook.resources import data_dir
 from playbook.values import format_value
 
@@ -224,13 +224,6 @@ def citer(pack: Pack) -> Any:
     return cite
 
 
-def _rel_gap(f: Any) -> float:
-    if f.gap is None:
-        return 0.0
-    bound = f.target_value[0] if isinstance(f.target_value, (tuple, list)) else f.target_value
-    return float(f.gap) / max(abs(float(bound)), 1.0)
-
-
 def _all_sources(pack: Pack) -> list[str]:
     out = [a.source for a in pack.actions] + [b.source for b in pack.benchmarks]
     out += [band.source for b in pack.benchmarks for band in b.bands]
@@ -298,7 +291,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         # the snapshot leads with the misses, furthest from target first: six "met" cards
         # must not hide a missed target further down
         "kpis": sorted((x for x in findings if x["f"].status != "not_assessed"),
-                       key=lambda x: (x["f"].status == "met", -_rel_gap(x["f"])))[:6],
+                       key=lambda x: (x["f"].status == "met", -(relative_gap(x["f"]) or 0.0)))[:6],
         "done_actions": done,
         "done_groups": [(st.name, [a for a in done if a.phase == st.id]) for st in pack.stages],
         "assessed": assessed, "practices": len(practices),
