@@ -96,6 +96,9 @@ class _Builder:
         self.metrics: dict[str, Metric] = {}
         self.benchmark_ids: set[str] = set()
         self.broken_ids: set[str] = set()  # actions left out for schema errors: not "unknown"
+        # and questions, metrics and benchmarks left out likewise, as (subject, id):
+        # a reference to one of them is not a second mistake
+        self.broken_refs: set[tuple[str, str]] = set()
         self.broken_items: list[Any] = []  # and every item left out, whose references still count as uses
         self.cited: dict[str, set[str]] = {}  # guide file -> normalized sections cited
         self.disabled: set[str] = set()
@@ -198,6 +201,8 @@ class _Builder:
             return None
         op = ops.OPERATORS[op_keys[0]]
         kind, choices, _ = self.subject_kind(subject, ref)
+        if kind is None and (subject, ref) in self.broken_refs:
+            return None  # its own error is reported where it is defined
         if kind is None:
             pool: list[str] = sorted({"question": set(self.questions), "metric": set(self.metrics),
                                       "profile": set(ops.PROFILE_FIELDS), "finding": self.benchmark_ids}[subject])
@@ -300,12 +305,18 @@ def _source_strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
             yield from _source_strings(v, path + (i,))
 
 
+_SUBJECT_OF = {"questions": "question", "metrics": "metric", "benchmarks": "finding"}
+
+
 def _add_items(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]], sources: dict[str, Source]) -> None:
     for kind in KINDS:
         for i, item in enumerate(doc.data.get(kind) or []):
             if (doc.file, (kind, i)) in broken:
-                if isinstance(item, dict) and isinstance(item.get("id"), str) and kind == "actions":
-                    b.broken_ids.add(item["id"])
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    if kind == "actions":
+                        b.broken_ids.add(item["id"])
+                    elif kind in _SUBJECT_OF:
+                        b.broken_refs.add((_SUBJECT_OF[kind], item["id"]))
                 b.broken_items.append(item)
                 continue
             b.raw[kind].append((doc, (kind, i), item))
@@ -675,7 +686,7 @@ def _load(spec: str | Path | None) -> tuple[
         met = b.metrics[mt["id"]]
         refs = set(COMPUTATIONS[met.compute].needs) if met.compute else formula_refs(met.formula) if met.formula else set()
         for r in sorted(refs):
-            if r not in b.metrics:
+            if r not in b.metrics and ("metric", r) not in b.broken_refs:
                 b.err(doc, path + ("derive",), f"metric {met.id!r} is derived from unknown metric {r!r}"
                       f"{did_you_mean(r, b.metrics)}", "unknown-metric")
         deps[met.id] = refs & set(b.metrics)
@@ -693,6 +704,8 @@ def _load(spec: str | Path | None) -> tuple[
                   "here; disable or override this item too", "uses-disabled")
             continue
         if bm["metric"] not in b.metrics:
+            if ("metric", bm["metric"]) in b.broken_refs:
+                continue
             b.err(doc, path + ("metric",), f"unknown metric {bm['metric']!r}{did_you_mean(bm['metric'], b.metrics)}",
                   "unknown-metric")
             continue

@@ -144,6 +144,20 @@ def test_an_item_dropped_for_its_own_error_does_not_also_make_its_question_unuse
     assert [(p.code, p.severity) for p in exc.value.problems] == [("enum", "error"), ("unused-metric", "warning")]
 
 
+def test_references_to_an_item_dropped_for_its_own_error_are_not_errors_too(tmp_path: Path) -> None:
+    content = ("metrics:\n  - {id: m, name: M, unit: percent, beter: lower}\n"
+               "  - {id: d, name: D, unit: number, better: higher, derive: {formula: {add: [{metric: m}, 1]}}}\n"
+               "questions: [{id: q, text: Q, type: yesnoo, section: S}]\n"
+               "benchmarks: [{id: b, metric: m, target: {le: 10}, target_text: x}]\n"
+               "actions:\n  - {id: a, title: A, phase: start, area: x, when: {metric: m, gt: 10},"
+               " done_when: {question: q, eq: yes}}\n")
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(_pack(tmp_path, MANIFEST, content))
+    errors = [(p.line, p.code) for p in exc.value.problems if p.severity == "error"]
+    # the misspelt key (twice: 'better' missing, 'beter' unknown) and the bad type; no "unknown metric/question"
+    assert sorted(errors) == [(2, "missing-key"), (2, "unknown-key"), (4, "enum")], exc.value.problems
+
+
 def _overlay(folder: Path, extends: str) -> Path:
     folder.mkdir()
     (folder / "pack.yaml").write_text(f"id: overlay\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: {extends}\n")
