@@ -193,3 +193,15 @@ def test_the_quick_questionnaire_of_the_default_pack(default_pack: Pack) -> None
             if leaf.subject in ("question", "metric"):
                 assert leaf.ref in ids, (a.id, leaf.ref)
     assert qn.estimate_minutes(quick) <= 30
+
+
+def test_the_editor_schema_knows_old_ids_and_n_a(pack: Pack) -> None:
+    import jsonschema
+
+    from playbook.schema import answers_schema
+
+    schema = answers_schema(pack)
+    doc = {"answers": {"onboarding_old": "yes", "old_cluster": "no", "q_pick": "N/A"}, "metrics": {"old_cluster": 3}}
+    assert not list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+    assert schema["properties"]["answers"]["properties"]["onboarding_old"]["description"] == "now asked as q_yes"
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors({"answers": {"q_pick": "maybe"}}))
