@@ -1,24 +1,26 @@
 """The engine: a pure function from (pack, answers) to a Result.
 
-Logic is three-valued: a condition that reads an unanswered question or a
-missing metric is unknown (None), never false, so an unanswered practice is
-"not assessed" rather than silently "no".
+Logic is three-valued (playbook/conditions.py): a condition that reads an
+unanswered question or a missing metric is unknown (None), never false, so an
+unanswered practice is "not assessed" rather than silently "no". The stage is
+decided in playbook/stage.py.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from playbook import operators as ops
 from playbook.computations import COMPUTATIONS, eval_formula, formula_refs
-from playbook.model import PHASES, All, AnyOf, Answers, Condition, Leaf, Not, Pack
+# the condition logic lives in playbook/conditions.py; its public names stay importable from here
+from playbook.conditions import Facts as Facts, eval_leaf as eval_leaf, holds as holds, leaves as leaves
+from playbook.conditions import _subject_value, evidence as evidence, missing_inputs as missing_inputs
+from playbook.model import PHASES, Answers, Condition, Leaf, Pack
 from playbook.result import (
     ActionState, AreaScore, ChecklistItemResult, ChecklistResult, CustomerGroup, Evidence, Finding,
-    NotApplicable, NotAssessed, PlannedAction, Result, relative_gap,
+    NotApplicable, NotAssessed, PlannedAction, Result,
 )
 from playbook.stage import decide
 from playbook.values import format_value
@@ -26,191 +28,6 @@ from playbook.values import format_value
 IMPACT = {"high": 3, "medium": 2, "low": 1}
 EASE = {"low": 3, "medium": 2, "high": 1}  # low effort is easiest
 TIER_BONUS = {"good": 1.0, "better": 0.5, "best": 0.0, None: 0.5}
-ORDERING_OPS = frozenset({"lt", "le", "gt", "ge", "between"})
-
-
-@dataclass(frozen=True)
-class Facts:
-    """Everything a condition can read."""
-
-    answers: dict[str, Any]
-    metrics: dict[str, float]
-    profile: dict[str, Any]
-    findings: dict[str, str | None]  # None: the benchmark's metric does not apply (answered n/a)
-    detail: dict[str, Finding] | None = None
-
-
-def _subject_value(leaf: Leaf, f: Facts) -> Any:
-    if leaf.subject == "question":
-        return f.answers.get(leaf.ref)
-    if leaf.subject == "metric":
-        return f.metrics.get(leaf.ref)
-    if leaf.subject == "profile":
-        return f.profile.get(leaf.ref)
-    return f.findings.get(leaf.ref, "not_applicable")
-
-
-def eval_leaf(leaf: Leaf, f: Facts) -> bool | None:
-    v = _subject_value(leaf, f)
-    if leaf.op == "present":
-        return v is not None
-    if leaf.op == "absent":
-        return v is None
-    if v is None:
-        return None
-    if leaf.order:
-        v = leaf.order.index(v)
-    return ops.OPERATORS[leaf.op].test(v, leaf.value)
-
-
-def holds(cond: Condition | None, f: Facts) -> bool | None:
-    """Kleene three-valued evaluation; an absent condition holds."""
-    if cond is None:
-        return True
-    if isinstance(cond, Leaf):
-        return eval_leaf(cond, f)
-    if isinstance(cond, Not):
-        r = holds(cond.item, f)
-        return None if r is None else not r
-    unknown = False
-    if isinstance(cond, All):
-        for c in cond.items:
-            r = holds(c, f)
-            if r is False:
-                return False
-            unknown = unknown or r is None
-        return None if unknown else True
-    for c in cond.items:  # AnyOf
-        r = holds(c, f)
-        if r is True:
-            return True
-        unknown = unknown or r is None
-    return None if unknown else False
-
-
-def leaves(cond: Condition | None, negated: bool = False) -> Iterator[tuple[Leaf, bool]]:
-    """Every leaf with whether it sits under an odd number of `not`s."""
-    if cond is None:
-        return
-    if isinstance(cond, Leaf):
-        yield cond, negated
-    elif isinstance(cond, Not):
-        yield from leaves(cond.item, not negated)
-    else:
-        for c in cond.items:
-            yield from leaves(c, negated)
-
-
-def _shown(v: Any) -> str:
-    if isinstance(v, (list, tuple)):
-        return ", ".join(_shown(x) for x in v)
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    return str(v)
-
-
-def _choice(v: Any) -> str:
-    return f"“{str(v).replace('_', ' ')}”"
-
-
-def _is_choice(leaf: Leaf, pack: Pack) -> bool:
-    """Choice answers are quoted in reasons, so that `ne: not_vertical` reads
-    'is not “not vertical”' rather than 'is not not vertical'."""
-    q = pack.questions.get(leaf.ref) if leaf.subject == "question" else None
-    return bool(q and q.choices)
-
-
-def _observed_text(leaf: Leaf, raw: Any, pack: Pack, currency: str) -> str:
-    if leaf.subject == "metric":
-        m = pack.metrics.get(leaf.ref)
-        return format_value(raw, m.unit if m else None, currency)
-    if _is_choice(leaf, pack) and raw is not None:
-        vals = raw if isinstance(raw, (tuple, list)) else [raw]
-        return ", ".join(_choice(x) for x in vals) or "none"
-    if isinstance(raw, (tuple, list)):
-        return ", ".join(str(x) for x in raw) or "none"
-    return format_value(raw, None)
-
-
-def _threshold_text(leaf: Leaf, pack: Pack, currency: str) -> str:
-    op = ops.OPERATORS[leaf.op]
-    if op.operand == "flag":
-        return op.words
-    if leaf.subject == "metric":
-        m = pack.metrics.get(leaf.ref)
-        unit = m.unit if m else None
-        shown = leaf.shown if isinstance(leaf.shown, list) else [leaf.shown]
-        from playbook.values import parse_number
-        vals = [format_value(parse_number(s, percent=True, money=True), unit, currency) for s in shown]
-        return f"{op.words} {' and '.join(vals) if op.name == 'between' else ', '.join(vals)}"
-    if _is_choice(leaf, pack):
-        choices = leaf.shown if isinstance(leaf.shown, (tuple, list)) else [leaf.shown]
-        return f"{op.words} {', '.join(_choice(v) for v in choices)}"
-    return f"{op.words} {_shown(leaf.shown).replace('_', ' ')}"
-
-
-def _subject_label(leaf: Leaf, pack: Pack) -> str:
-    if leaf.subject == "question":
-        q = pack.questions.get(leaf.ref)
-        return f"answer to “{q.text}” ({leaf.ref})" if q else f"answer to {leaf.ref}"
-    if leaf.subject == "metric":
-        m = pack.metrics.get(leaf.ref)
-        return f"{m.name if m else leaf.ref} ({leaf.ref})"
-    if leaf.subject == "profile":
-        return f"partner {leaf.ref}"
-    return f"benchmark {leaf.ref}"
-
-
-def _rel_gap(leaf: Leaf, observed: Any) -> float | None:
-    if leaf.subject != "metric" or not isinstance(observed, (int, float)) or isinstance(observed, bool):
-        return None
-    if leaf.op not in ORDERING_OPS:
-        return None
-    bound = leaf.value[0] if leaf.op == "between" else leaf.value
-    scale = max(abs(float(bound)), 1.0)
-    return min(1.0, abs(float(observed) - float(bound)) / scale)
-
-
-def _finding_evidence(leaf: Leaf, f: Facts, currency: str) -> Evidence | None:
-    fd = (f.detail or {}).get(leaf.ref)
-    if fd is None or fd.value is None:
-        return None
-    val = format_value(fd.value, fd.unit, currency)
-    state = "meets" if fd.status == "met" else "misses"
-    text = f"{fd.metric_name} ({fd.metric}) is {val}, which {state} the target {fd.target} [benchmark {fd.benchmark}]."
-    rel = relative_gap(fd)
-    if rel is not None:
-        rel = min(1.0, rel)
-    return Evidence(text, "finding", leaf.ref, fd.value, fd.target, rel)
-
-
-def evidence(leaf: Leaf, f: Facts, pack: Pack, currency: str, role: str) -> Evidence:
-    if leaf.subject == "finding":
-        fe = _finding_evidence(leaf, f, currency)
-        if fe is not None:
-            return fe
-    raw = _subject_value(leaf, f)
-    obs = _observed_text(leaf, raw, pack, currency)
-    rule = _threshold_text(leaf, pack, currency)
-    verb = {"fires": "this action is recommended when it", "done": "the practice counts as in place when it",
-            "applies": "the benchmark applies when it"}[role]
-    if role == "fires" and leaf.op == "eq":  # "is X; recommended when it is X" would say it twice
-        text = f"The {_subject_label(leaf, pack)} is {obs}, which calls for this action."
-    else:
-        text = f"The {_subject_label(leaf, pack)} is {obs}; {verb} {rule}."
-    obs_json = raw if not isinstance(raw, tuple) else list(raw)
-    shown = leaf.shown if not isinstance(leaf.shown, tuple) else list(leaf.shown)
-    return Evidence(text, leaf.subject, leaf.ref, obs_json, shown, _rel_gap(leaf, raw))
-
-
-def missing_inputs(cond: Condition | None, f: Facts) -> list[str]:
-    out = []
-    for leaf, _ in leaves(cond):
-        if leaf.op in ("present", "absent"):
-            continue
-        if _subject_value(leaf, f) is None:
-            out.append(f"{leaf.subject} {leaf.ref}")
-    return out
 
 
 # ---- metrics and findings ---------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from playbook import operators as ops
-from playbook.engine import Facts, _subject_value, eval_leaf, holds, resolve_metrics, evaluate_findings
+from playbook.conditions import Facts, _subject_value, eval_leaf, holds
+from playbook.engine import evaluate_findings, resolve_metrics
 from playbook.model import All, AnyOf, Answers, Condition, Leaf, Not, Pack
 
 MARK = {True: "true", False: "false", None: "unknown"}

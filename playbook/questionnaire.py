@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from playbook.conditions import Facts, holds
 from playbook.errors import Problem
 from playbook.model import Answers, Condition, Pack
 
@@ -77,7 +78,6 @@ def applies(pack: Pack, kind: str, id: str, profile: Mapping[str, Any] | None) -
         return True
     if profile is None:
         return None
-    from playbook.engine import Facts, holds  # the engine in turn asks this module for time estimates
 
     return holds(cond, Facts({}, {}, _normal_profile(profile), {}))
 
