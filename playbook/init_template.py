@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from playbook.model import Pack
+from playbook.model import Metric, Pack, Question
 from playbook.operators import FOCUS_VALUES
-from playbook.values import UNITS
 
 _TYPE_HINT = {
     "yesno": "yes or no",
@@ -14,6 +13,29 @@ _TYPE_HINT = {
     "days": "a number of days",
     "date": "a date, YYYY-MM-DD",
 }
+
+
+# The hints written after each partner field, kept here so the answers
+# check can tell an answer typed after one (`name: ""  # your company name Fabrikam`).
+PARTNER_HINTS = {
+    "name": "your company name",
+    "assessed_on": "today's date, YYYY-MM-DD",
+    "years_in_cloud": "years since you started selling cloud (selects the recurring-revenue target)",
+    "focus": f"any of: {', '.join(FOCUS_VALUES)}",
+}
+
+
+def question_hint(q: Question) -> str:
+    """The comment written after a question's key."""
+    hint = f"one of: {', '.join(q.choices)}" if q.type == "choice" else _TYPE_HINT[q.type]
+    return hint + (f" ({q.unit})" if q.unit else "")
+
+
+def metric_hint(m: Metric) -> str:
+    """The comment written after a metric's key."""
+    derived = " (worked out for you when left blank)" if (m.compute or m.formula) else ""
+    unit = {"percent": "%", "money": "money", "money_month": "money per month"}.get(m.unit, m.unit)
+    return f"{m.name}; {unit}{derived}".rstrip()
 
 
 def _comment(text: str, indent: str = "  ") -> list[str]:
@@ -39,10 +61,10 @@ def answers_template(pack: Pack, schema_ref: str = "") -> str:
         "# as 'not assessed', never as 'no'. Then run:  playbook assess <this file>",
         "",
         "partner:",
-        "  name: \"\"                 # your company name",
-        "  assessed_on: \"\"          # today's date, YYYY-MM-DD",
-        "  years_in_cloud:           # years since you started selling cloud (selects the recurring-revenue target)",
-        f"  focus: []                # any of: {', '.join(FOCUS_VALUES)}",
+        f"  name: \"\"                 # {PARTNER_HINTS['name']}",
+        f"  assessed_on: \"\"          # {PARTNER_HINTS['assessed_on']}",
+        f"  years_in_cloud:           # {PARTNER_HINTS['years_in_cloud']}",
+        f"  focus: []                # {PARTNER_HINTS['focus']}",
         "  currency: USD",
         "",
         "answers:",
@@ -55,16 +77,10 @@ def answers_template(pack: Pack, schema_ref: str = "") -> str:
         out += _comment(q.text)
         if q.help:
             out += _comment(q.help)
-        hint = f"one of: {', '.join(q.choices)}" if q.type == "choice" else _TYPE_HINT[q.type]
-        if q.unit:
-            hint += f" ({q.unit})"
-        out.append(f"  {q.id}:    # {hint}")
+        out.append(f"  {q.id}:    # {question_hint(q)}")
     out += ["", "metrics:"]
     for m in sorted(pack.metrics.values(), key=lambda m: (m.formula is not None or m.compute is not None, m.id)):
-        label = UNITS[m.unit][0]
-        derived = " (worked out for you when left blank)" if (m.compute or m.formula) else ""
-        unit = {"percent": "%", "money": "money", "money_month": "money per month"}.get(m.unit, m.unit)
-        out.append(f"  {m.id}:    # {m.name}; {unit}{derived}".rstrip() + ("" if not label else ""))
+        out.append(f"  {m.id}:    # {metric_hint(m)}")
     out += [
         "",
         "# Optional: raw NPS survey answers (0-10); NPS is computed from them when not given above.",
