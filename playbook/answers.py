@@ -16,7 +16,7 @@ from playbook.schema import answers_schema
 from playbook.suggest import did_you_mean, one_of
 from playbook.validation import schema_errors
 from playbook.values import (
-    check_range, describe, normalize_choice, parse_bool, parse_date, parse_number,
+    Bounds, check_range, describe, normalize_choice, parse_bool, parse_date, parse_number,
 )
 from playbook.yamlio import Document, decode, loads, read_file
 
@@ -37,7 +37,7 @@ def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>", *, decimal: s
 
 
 def _value(question_type: str, v: Any, choices: tuple[str, ...], currency: str | None = None,
-           decimal: str | None = None) -> Any:
+           decimal: str | None = None, within: Bounds = (None, None)) -> Any:
     if question_type == "yesno":
         return parse_bool(v)
     if question_type == "choice":
@@ -50,7 +50,7 @@ def _value(question_type: str, v: Any, choices: tuple[str, ...], currency: str |
     if question_type == "date":
         return parse_date(v)
     return parse_number(v, percent=question_type == "percent", money=question_type == "money",
-                        currency=currency, decimal=decimal)
+                        currency=currency, decimal=decimal, within=within)
 
 
 def _currency(v: Any) -> str | None:
@@ -163,7 +163,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     if partner.get("years_in_cloud") is not None:
         try:
             years = parse_number(doc.written.get(("partner", "years_in_cloud"), partner["years_in_cloud"]),
-                                 decimal=decimal)
+                                 decimal=decimal, within=(0, 100))
             check_range(years, 0, 100)
         except ValueError as exc:
             problems.append(doc.problem(("partner", "years_in_cloud"), f"years_in_cloud: {exc}", "value"))
@@ -186,12 +186,12 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
             continue
         if v is None:  # left blank: not assessed, unless the answer went into the comment
             found = _typed_after_hint(doc, ("answers", qid), question_hint(q),
-                                      lambda t, q=q: _value(q.type, t, q.choices, currency, decimal))
+                                      lambda t, q=q: _value(q.type, t, q.choices, currency, decimal, (q.min, q.max)))
             (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
             continue
         v = doc.written.get(("answers", qid), v)  # `1.200` as typed, not the float YAML made of it
         try:
-            val = _value(q.type, v, q.choices, currency, decimal)
+            val = _value(q.type, v, q.choices, currency, decimal, (q.min, q.max))
             if isinstance(val, float):
                 check_range(val, q.min, q.max, q.type)
             answers[qid] = val
@@ -212,13 +212,13 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         if v is None:
             found = _typed_after_hint(doc, ("metrics", mid), metric_hint(m), lambda t, m=m: parse_number(
                 t, percent=m.unit == "percent", money=m.unit.startswith("money"), whole=m.unit == "count",
-                currency=currency, decimal=decimal))
+                currency=currency, decimal=decimal, within=(m.min, m.max)))
             (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
             continue
         v = doc.written.get(("metrics", mid), v)
         try:
             val = parse_number(v, percent=m.unit == "percent", money=m.unit.startswith("money"),
-                               whole=m.unit == "count", currency=currency, decimal=decimal)
+                               whole=m.unit == "count", currency=currency, decimal=decimal, within=(m.min, m.max))
             check_range(val, m.min, m.max, m.unit)
             metrics[mid] = val
             if m.unit == "percent":

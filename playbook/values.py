@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from typing import Any
+from typing import Any, Union
 
 from playbook import operators as ops
 
@@ -109,13 +109,18 @@ def _read(t: str, point: str, group: str) -> float | None:
     return float((whole.replace(group, "") or "0") + "." + (frac or "0"))
 
 
+Bounds = tuple[Union[float, None], Union[float, None]]
+
+
 def parse_number(v: Any, *, percent: bool = False, money: bool = False, whole: bool = False,
-                 currency: str | None = None, decimal: str | None = None) -> float:
+                 currency: str | None = None, decimal: str | None = None,
+                 within: Bounds = (None, None)) -> float:
     """A number as people write it. `whole`: a count, so no fraction.
     `currency`: the partner's currency; a money value naming another is an
     error. `decimal`: the decimal separator when a locale settles it ("." or
     ","); None reads a point as decimal and a comma between thousands, and
-    refuses what reads differently the other way (1.200)."""
+    refuses what reads differently the other way (1.200) unless only one
+    reading lies `within` the allowed range (1.005 years: not 1005)."""
     if isinstance(v, bool) or v is None:
         raise ValueError(f"{describe(v)} is not a number")
     if isinstance(v, int):
@@ -125,7 +130,8 @@ def parse_number(v: Any, *, percent: bool = False, money: bool = False, whole: b
     elif isinstance(v, float):
         f = v
     elif isinstance(v, str):
-        f = _parse_text(v, percent=percent, money=money, whole=whole, currency=currency, decimal=decimal)
+        f = _parse_text(v, percent=percent, money=money, whole=whole, currency=currency, decimal=decimal,
+                        within=within)
     else:
         raise ValueError(f"expected a number, found a {type(v).__name__}")
     if not math.isfinite(f):
@@ -138,7 +144,7 @@ def parse_number(v: Any, *, percent: bool = False, money: bool = False, whole: b
 
 
 def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: str | None,
-                decimal: str | None) -> float:
+                decimal: str | None, within: Bounds) -> float:
     s = v.strip()
     if len(s) > MAX_NUMBER_CHARS:
         raise ValueError(f"{describe(v)} is too long to be a number ({len(s):,} characters; "
@@ -176,6 +182,11 @@ def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: st
         # counts, where three decimals are never written; elsewhere (a ratio of 2,500) it is as unclear
         as_point = float(t.replace(",", "."))
         as_group = float(t.replace(",", "").replace(".", ""))
+        lo, hi = within
+        fits = [x for x in (as_point, as_group) if (lo is None or x >= lo) and (hi is None or x <= hi)]
+        if len(fits) == 1 and not whole:  # the range settles it; a count is told to be whole below
+            f = fits[0] * (_SCALE[scale.group(0).lower()] if scale else 1.0)
+            return -f if m.group(1) == "-" else f
         raise ValueError(f"{describe(v)} reads as {_plain(as_point)} with {t[-4]!r} as the decimal "
                          f"separator, or as {_plain(as_group)} with {t[-4]!r} between thousands; write "
                          f"{_plain(as_group)} or {_plain(as_point)} to say which")
