@@ -44,7 +44,6 @@ _SEQ_TAG = _STD + "seq"
 # their line numbers can name a line the user's editor does not have; every
 # position we report is recounted from the character offset instead.
 _EDITOR_BREAK = re.compile(r"\r\n?|\n")
-_YAML_ONLY_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 _SHOWN = 60  # characters of a bad value quoted in a message
 
 
@@ -114,15 +113,15 @@ class Document:
 
 
 class _Marks:
-    """Parser marks to editor positions. Where the text has no line break the
-    parser counts differently, its own numbers are used as they are."""
+    """Parser marks to editor positions, from the mark's character offset.
+    (The parser's own line numbers differ where the text has a NEL, U+2028 or
+    U+2029, and at the end of a file without a final line break, where
+    libyaml names the line after the last.)"""
 
     def __init__(self, text: str):
-        self.starts = line_starts(text) if any(c in text for c in _YAML_ONLY_BREAKS) else None
+        self.starts = line_starts(text)
 
     def __call__(self, mark: Any) -> tuple[int, int]:
-        if self.starts is None:
-            return (mark.line + 1, mark.column + 1)
         return line_col(self.starts, mark.index)
 
 
