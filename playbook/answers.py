@@ -65,9 +65,6 @@ def _currency(v: Any) -> str | None:
     return None
 
 
-_HINT_LINE = re.compile(r"""\s*(?P<key>[^\s:#][^:#]*?)\s*:\s*(?:""|''|\[\])?\s*#\s?(?P<comment>.*)""")
-
-
 def _typed_after_hint(doc: Document, path: tuple[str, str], hint: str, check: Any) -> list[Problem]:
     """An answer written after the template's hint comment (`onboarding_process:
     # yes or no  yes`) is a comment to YAML, so the answer reads as blank.
@@ -76,22 +73,30 @@ def _typed_after_hint(doc: Document, path: tuple[str, str], hint: str, check: An
         return []
     line_no, _ = doc.where(path, key=True)
     line = doc.line(line_no)
-    m = _HINT_LINE.match(line)
-    if not m or m.group("key").strip("'\"") != path[-1]:
+    # plain string steps, no pattern: the line may be 2 MB long
+    key, colon, rest = line.partition(":")
+    if not colon or key.strip().strip("'\"") != path[-1]:
         return []
-    comment = m.group("comment").rstrip()
+    rest = rest.lstrip()
+    for blank in ('""', "''", "[]"):  # the template writes name: "" and focus: []
+        if rest.startswith(blank):
+            rest = rest[len(blank):].lstrip()
+            break
+    if not rest.startswith("#"):
+        return []
+    comment = rest[1:].lstrip()
     if not comment.startswith(hint):
         return []
     tail = comment[len(hint):].strip()
     if not tail:
         return []
-    col = line.index(tail, m.start("comment") + len(hint)) + 1
+    col = len(line) - len(comment) + comment.index(tail, len(hint)) + 1
     try:
         check(tail)
         valid = True
     except ValueError:
         valid = False
-    shown = describe(tail).strip("'\"") if len(tail) <= 60 else describe(tail)
+    shown = tail if len(tail) <= 60 else describe(tail)
     what = "is read as blank" if valid else "is not read"
     fix = (f"move `{shown}` before the `#` ({path[-1]}: {shown}  # {hint})" if valid
            else f"if `{shown}` is your answer, move it before the `#`")

@@ -15,6 +15,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Union
 
@@ -84,10 +85,14 @@ class Document:
     written: dict[PathKey, str] = field(default_factory=dict)
     text: str = ""  # the source, for checks that read comments
 
+    @cached_property
+    def lines(self) -> list[str]:
+        """The source's lines as an editor shows them (split once, then kept)."""
+        return _EDITOR_BREAK.split(self.text)
+
     def line(self, n: int) -> str:
         """Line `n` (1-based, editor lines) of the source, or ''."""
-        lines = _EDITOR_BREAK.split(self.text)
-        return lines[n - 1] if 0 < n <= len(lines) else ""
+        return self.lines[n - 1] if 0 < n <= len(self.lines) else ""
 
     def where(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at `path` (or of its key), or

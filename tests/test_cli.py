@@ -265,3 +265,17 @@ def test_a_flood_of_mistakes_is_cut_short(work: Path) -> None:
     r = invoke("assess", "many.yaml")
     lines = r.stderr.splitlines()
     assert len(lines) == 202 and lines[-1] == "300 errors; nothing was written."
+
+
+def test_validate_is_not_ok_when_an_answer_sits_in_the_hint_comment(work: Path) -> None:
+    (work / "a.yaml").write_text("answers:\n  onboarding_process:    # yes or no  yes\n")
+    res = CliRunner().invoke(cli, ["validate", "a.yaml"])
+    assert res.exit_code == 1, res.output
+    assert "a.yaml: ok" not in res.stdout
+    assert "a.yaml:2:39: error: onboarding_process: " in res.stderr and "move `yes` before the `#`" in res.stderr
+
+
+def test_a_device_as_answers_file_is_refused_before_reading() -> None:
+    res = CliRunner().invoke(cli, ["assess", "/dev/zero", "--format", "json", "-o", "-"])
+    assert res.exit_code == 1
+    assert "not a regular file" in res.stderr

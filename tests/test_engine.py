@@ -158,3 +158,15 @@ def test_an_equality_that_triggers_an_action_is_said_once(default_pack) -> None:
     r = run(default_pack, {"partner": {"name": "P"}, "answers": {"growth_strategy": "market_penetration"}})
     [a] = [a for a in r.plan if a.id == "market_penetration_plan"]
     assert a.reasons[0].text.endswith("is “market penetration”, which calls for this action."), a.reasons[0].text
+
+
+def test_json_output_is_strict_even_with_a_non_finite_value(mini) -> None:
+    import dataclasses
+    import json
+
+    r = evaluate(mini, parse_answers(b"metrics:\n  churn_rate_annual: 12\n", mini, "a.yaml"))
+    r = dataclasses.replace(r, metrics={**r.metrics, "clv": float("inf"), "nps": float("nan")},
+                            years_in_cloud=float("inf"))
+    out = json.loads(to_json(r), parse_constant=lambda c: 1 / 0)  # Infinity/NaN would raise here
+    assert out["metrics"]["clv"] is None and out["metrics"]["nps"] is None
+    assert out["partner"]["years_in_cloud"] is None
