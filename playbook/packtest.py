@@ -75,7 +75,8 @@ def load_cases(pack: Pack) -> list[Case]:
         # every position of the file, grouped by case once: slicing them per
         # case would cost cases x positions, quadratic in a large test file
         given_pos: dict[int, tuple[dict[PathKey, Any], ...]] = {}
-        for n, table in enumerate((doc.value_pos, doc.key_pos, doc.written)):
+        tables: tuple[dict[PathKey, Any], ...] = (doc.value_pos, doc.key_pos, doc.written)
+        for n, table in enumerate(tables):
             for p, v in table.items():
                 if len(p) >= 3 and p[0] == "cases" and p[2] == "given" and isinstance(p[1], int):
                     given_pos.setdefault(p[1], ({}, {}, {}))[n][p[3:]] = v

@@ -62,6 +62,7 @@ _UNIT_WORDS = ("days", "day", "x", "×")
 # value costs linear time (the old pattern's overlapping `[\d ]*\s*` was
 # quadratic in the length of a failing value).
 _CORE = re.compile(r"([+-]?)(\d[\d,._ ]*|[.,]\d[\d_ ]*)")
+_EXPONENT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d{1,3}")
 _GROUPED = {",": re.compile(r"\d{1,3}(?:,\d{3})+"), ".": re.compile(r"\d{1,3}(?:\.\d{3})+")}
 # `1.200`: one separator, a leading group that could open a thousands
 # grouping (1-3 digits, not 0), then exactly three digits. Read with a decimal
@@ -163,6 +164,8 @@ def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: st
             if low.endswith(w):
                 s = s[:-len(w)].rstrip()
                 break
+    if _EXPONENT.fullmatch(s):  # 1.5e+14, as tools write numbers (YAML reads it so too)
+        return float(s)
     scale = _SCALE_SUFFIX.search(s)
     core = s[:scale.start()].rstrip() if scale else s
     m = _CORE.fullmatch(core)
@@ -190,14 +193,14 @@ def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: st
         raise ValueError(f"{describe(v)} reads as {_plain(as_point)} with {t[-4]!r} as the decimal "
                          f"separator, or as {_plain(as_group)} with {t[-4]!r} between thousands; write "
                          f"{_plain(as_group)} or {_plain(as_point)} to say which")
-    f = _read(t, point, group)
-    if f is None:
+    read = _read(t, point, group)
+    if read is None:
         if point == ".":
             raise ValueError(f"{describe(v)}: commas may only separate thousands (1,200); "
                              "write decimals with a point (12.5)")
         raise ValueError(f"{describe(v)}: points may only separate thousands (1.200); "
                          "write decimals with a comma (12,5)")
-    f *= _SCALE[scale.group(0).lower()] if scale else 1.0
+    f = read * (_SCALE[scale.group(0).lower()] if scale else 1.0)
     return -f if m.group(1) == "-" else f
 
 
