@@ -52,13 +52,17 @@ def resolve_pack_dir(spec: str | None) -> Path:
     # happens to hold a folder of that name; write ./NAME for the folder.
     if spec in packs and "/" not in spec and "\\" not in spec:
         return packs[spec]
-    if p.is_file() and p.name == "pack.yaml":
+    try:
+        is_file, is_dir = p.is_file(), p.is_dir()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL: no such pack
+        is_file = is_dir = False
+    if is_file and p.name == "pack.yaml":
         return p.parent
-    if p.is_dir():
+    if is_dir:
         if not (p / "pack.yaml").is_file():
             raise UsageError(f"{spec}: not a rule pack (no pack.yaml in this folder)")
         return p
-    raise UsageError(f"unknown pack {spec!r}{did_you_mean(spec, packs)}; "
+    raise UsageError(f"unknown pack {describe(spec)}{did_you_mean(spec, packs)}; "
                      f"bundled packs: {one_of(packs) or 'none'}; or give a folder holding pack.yaml")
 
 

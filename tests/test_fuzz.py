@@ -393,8 +393,8 @@ def run_pack_case(fx: PackFixture, rng: random.Random) -> Outcome:
 
 # ---- the test -------------------------------------------------------------------
 
-ANSWERS_CASES = 1500
-PACK_CASES = 120
+ANSWERS_CASES = 2000
+PACK_CASES = 100
 ANSWERS_SECONDS = 5.0  # per case; today a case takes some 10 ms, a hang or a quadratic blow-up far more
 PACK_SECONDS = 15.0
 

@@ -420,3 +420,9 @@ def test_a_huge_integer_in_a_target_is_a_located_error(tmp_path: Path) -> None:
         load_pack(tmp_path / "mini")
     [p] = [p for p in exc.value.problems if p.severity == "error"]
     assert "too large" in p.message and p.line == 24
+
+
+def test_a_pack_name_too_long_for_the_file_system_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown pack") as exc:
+        resolve_pack_dir("a/" * 3000)
+    assert len(str(exc.value)) < 300
