@@ -4,50 +4,105 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from playbook import operators as ops
 from playbook.errors import InvalidInput, Problem
+from playbook.init_template import PARTNER_HINTS, metric_hint, question_hint
 from playbook.model import Answers, Customer, Pack
 from playbook.schema import NOT_APPLICABLE_PATTERN, answers_schema
 from playbook.suggest import did_you_mean, one_of
 from playbook.validation import schema_errors
 from playbook.values import (
-    check_range, normalize_choice, parse_bool, parse_date, parse_number,
+    Bounds, check_range, describe, normalize_choice, parse_bool, parse_date, parse_number,
 )
-from playbook.yamlio import Document, decode, loads
+from playbook.yamlio import Document, decode, loads, read_file
 
 TOP_KEYS = ("partner", "answers", "metrics", "nps_responses", "customers")
+# Free text is printed in every report: a bound keeps a pasted document (or
+# an attack) from making a 15 MB HTML file and a PDF past its deadline.
+TEXT_LIMITS = {"name": 200, "contact": 200, "industry": 200, "region": 200, "notes": 2000}
 
 
-def load_answers(path: Path, pack: Pack, display: str | None = None) -> Answers:
+def load_answers(path: Path, pack: Pack, display: str | None = None, *, decimal: str | None = None) -> Answers:
     name = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput([Problem(name, 0, 0, f"cannot read the file: {exc.strerror}", "unreadable")]) from None
-    return parse_answers(raw, pack, name)
+    return parse_answers(read_file(path, name), pack, name, decimal=decimal)
 
 
-def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>") -> Answers:
+def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>", *, decimal: str | None = None) -> Answers:
     doc = loads(decode(raw, name), name)
-    return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest())
+    return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest(), decimal=decimal)
 
 
-def _value(question_type: str, v: Any, choices: tuple[str, ...]) -> Any:
+def _value(question_type: str, v: Any, choices: tuple[str, ...], currency: str | None = None,
+           decimal: str | None = None, within: Bounds = (None, None)) -> Any:
     if question_type == "yesno":
         return parse_bool(v)
     if question_type == "choice":
         c = normalize_choice(v)
         if c not in choices:
-            shown = c if isinstance(v, bool) else repr(v)  # YAML reads a bare yes as True
+            shown = c if isinstance(v, bool) else describe(v)  # YAML reads a bare yes as True
             raise ValueError(f"{shown} is not one of the allowed answers{did_you_mean(c, choices)} "
                              f"(allowed: {', '.join(choices)})")
         return c
     if question_type == "date":
         return parse_date(v)
-    return parse_number(v, percent=question_type == "percent", money=question_type == "money")
+    return parse_number(v, percent=question_type == "percent", money=question_type == "money",
+                        currency=currency, decimal=decimal, within=within)
+
+
+def _currency(v: Any) -> str | None:
+    """partner.currency as written, normalized, or None when it is neither an
+    ISO 4217 code (three letters) nor a short symbol ($, €, R$, kr)."""
+    s = str(v).strip()
+    if re.fullmatch(r"[A-Za-z]{3}", s):
+        return s.upper()
+    if 0 < len(s) <= 3 and all(not c.isdigit() and not c.isspace() and unicodedata.category(c)[0] != "C"
+                               for c in s):
+        return s
+    return None
+
+
+def _typed_after_hint(doc: Document, path: tuple[str, str], hint: str, check: Any) -> list[Problem]:
+    """An answer written after the template's hint comment (`onboarding_process:
+    # yes or no  yes`) is a comment to YAML, so the answer reads as blank.
+    Text that is a valid answer there is an error; other text, a warning."""
+    if not doc.text or not hint:
+        return []
+    line_no, _ = doc.where(path, key=True)
+    line = doc.line(line_no)
+    # plain string steps, no pattern: the line may be 2 MB long
+    key, colon, rest = line.partition(":")
+    if not colon or key.strip().strip("'\"") != path[-1]:
+        return []
+    rest = rest.lstrip()
+    for blank in ('""', "''", "[]"):  # the template writes name: "" and focus: []
+        if rest.startswith(blank):
+            rest = rest[len(blank):].lstrip()
+            break
+    if not rest.startswith("#"):
+        return []
+    comment = rest[1:].lstrip()
+    if not comment.startswith(hint):
+        return []
+    tail = comment[len(hint):].strip()
+    if not tail:
+        return []
+    col = len(line) - len(comment) + comment.index(tail, len(hint)) + 1
+    try:
+        check(tail)
+        valid = True
+    except ValueError:
+        valid = False
+    shown = tail if len(tail) <= 60 else describe(tail)
+    what = "is read as blank" if valid else "is not read"
+    fix = (f"move `{shown}` before the `#` ({path[-1]}: {shown}  # {hint})" if valid
+           else f"if `{shown}` is your answer, move it before the `#`")
+    return [Problem(doc.file, line_no, col, f"{path[-1]}: the text after the hint comment is part of the "
+                    f"comment, so {path[-1]} {what}; {fix}", "answer-in-comment",
+                    "error" if valid else "warning")]
 
 
 def _fraction_warning(doc: Document, path: tuple[str, str], key: str, raw: Any, val: float) -> list[Problem]:
@@ -61,7 +116,10 @@ def _fraction_warning(doc: Document, path: tuple[str, str], key: str, raw: Any, 
                         f"or '{val:g}%' to keep it", "percent-fraction", severity="warning")]
 
 
-def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
+def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: str | None = None) -> Answers:
+    """The checked answers. `decimal` is the decimal separator when a locale
+    settles it ("." or ","); None refuses numbers that read differently under
+    the two conventions (1.200)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     data = doc.data
@@ -85,11 +143,32 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
     # a blank or "" field in a template that was not filled in means "not given"
     partner = {k: v for k, v in ((data.get("partner") if ok("partner") else None) or {}).items()
                if v not in (None, "") and ok("partner", k)}
+    for field, limit in TEXT_LIMITS.items():
+        if isinstance(partner.get(field), str) and len(partner[field]) > limit:
+            problems.append(doc.problem(("partner", field), f"partner.{field} is {len(partner[field]):,} characters "
+                                        f"long; keep it under {limit:,}", "too-long"))
+            del partner[field]
+    currency: str | None = None
+    if partner.get("currency") is not None:
+        currency = _currency(partner["currency"])
+        if currency is None:
+            problems.append(doc.problem(("partner", "currency"), f"currency: {describe(partner['currency'])} is "
+                                        "not a currency; write a three-letter ISO 4217 code (USD, EUR, GBP) or a "
+                                        "symbol such as $ or €", "value"))
+    raw_partner = (data.get("partner") if ok("partner") else None) or {}
+    for field, hint in PARTNER_HINTS.items():
+        if field in raw_partner and raw_partner[field] in (None, "", []):
+            checker = {"assessed_on": parse_date, "years_in_cloud": parse_number,
+                       "focus": lambda t: [_focus_word(w) for w in re.split(r"[\s,]+", t.strip("[]")) if w]
+                       }.get(field, lambda t: t)
+            found = _typed_after_hint(doc, ("partner", field), hint, checker)
+            (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
     name = partner.get("name")
     years = None
     if partner.get("years_in_cloud") is not None:
         try:
-            years = parse_number(partner["years_in_cloud"])
+            years = parse_number(doc.written.get(("partner", "years_in_cloud"), partner["years_in_cloud"]),
+                                 decimal=decimal, within=(0, 100))
             check_range(years, 0, 100)
         except ValueError as exc:
             problems.append(doc.problem(("partner", "years_in_cloud"), f"years_in_cloud: {exc}", "value"))
@@ -114,13 +193,17 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
                                         f"{did_you_mean(qid, pack.questions)}", "unknown-question", key=True))
             continue
         listed.add(qid)
-        if v is None:
-            continue  # left blank: not assessed
+        if v is None:  # left blank: not assessed, unless the answer went into the comment
+            found = _typed_after_hint(doc, ("answers", qid), question_hint(q),
+                                      lambda t, q=q: _value(q.type, t, q.choices, currency, decimal, (q.min, q.max)))
+            (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
+            continue
         if _is_not_applicable(v):
             not_applicable.add(qid)
             continue
+        v = doc.written.get(("answers", qid), v)  # `1.200` as typed, not the float YAML made of it
         try:
-            val = _value(q.type, v, q.choices)
+            val = _value(q.type, v, q.choices, currency, decimal, (q.min, q.max))
             if isinstance(val, float):
                 check_range(val, q.min, q.max, q.type)
             answers[qid] = val
@@ -141,12 +224,18 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
             continue
         listed.add(mid)
         if v is None:
+            found = _typed_after_hint(doc, ("metrics", mid), metric_hint(m), lambda t, m=m: parse_number(
+                t, percent=m.unit == "percent", money=m.unit.startswith("money"), whole=m.unit == "count",
+                currency=currency, decimal=decimal, within=(m.min, m.max)))
+            (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
             continue
         if _is_not_applicable(v):
             not_applicable.add(mid)
             continue
+        v = doc.written.get(("metrics", mid), v)
         try:
-            val = parse_number(v, percent=m.unit == "percent", money=m.unit.startswith("money"))
+            val = parse_number(v, percent=m.unit == "percent", money=m.unit.startswith("money"),
+                               whole=m.unit == "count", currency=currency, decimal=decimal, within=(m.min, m.max))
             check_range(val, m.min, m.max, m.unit)
             metrics[mid] = val
             if m.unit == "percent":
@@ -166,14 +255,15 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
             continue
         stage = normalize_choice(c.get("stage", ""))
         if stage_ids and stage not in stage_ids:
-            problems.append(doc.problem(("customers", i, "stage"), f"unknown customer stage {c.get('stage')!r}"
+            problems.append(doc.problem(("customers", i, "stage"), f"unknown customer stage {describe(c.get('stage'))}"
                                         f"{did_you_mean(stage, stage_ids)} (stages: {one_of(stage_ids)})",
                                         "unknown-stage"))
             continue
         revenue = None
         if c.get("revenue") is not None:
             try:
-                revenue = parse_number(c["revenue"], money=True)
+                revenue = parse_number(doc.written.get(("customers", i, "revenue"), c["revenue"]), money=True,
+                                       currency=currency, decimal=decimal)
                 check_range(revenue, 0, None, "money")
             except ValueError as exc:
                 problems.append(doc.problem(("customers", i, "revenue"), f"revenue: {exc}", "value"))
@@ -190,7 +280,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
     return Answers(
         file=doc.file, partner_name=str(name) if name is not None else "",
         assessed_on=assessed_on, years_in_cloud=years, focus=focus,
-        currency=str(partner.get("currency") or ""), answers=answers, metrics=metrics,
+        currency=currency or "", answers=answers, metrics=metrics,
         nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
         warnings=tuple(warnings), not_applicable=frozenset(not_applicable), listed=frozenset(listed),
     )
@@ -237,6 +327,12 @@ def _renamed(doc: Document, pack: Pack, given: dict[str, Any], warnings: list[Pr
                                     f"{new}; rename it in the file", "renamed-id", key=True, severity="warning"))
         out.append((new, v))
     return out
+
+
+def _focus_word(w: str) -> str:
+    if w not in ops.FOCUS_VALUES:
+        raise ValueError(f"{w!r} is not a focus")
+    return w
 
 
 def known_focus() -> tuple[str, ...]:

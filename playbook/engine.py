@@ -248,6 +248,12 @@ def _areas(pack: Pack, states: list[ActionState], findings: list[Finding]) -> tu
     return tuple(out)
 
 
+def _total(values: list[float]) -> float | None:
+    """A sum that cannot overflow to infinity (None when it would, or when empty)."""
+    total = sum(values) if values else None
+    return total if total is None or math.isfinite(total) else None
+
+
 def _customers(pack: Pack, answers: Answers) -> tuple[CustomerGroup, ...]:
     groups = []
     for ms in pack.maturity_stages:
@@ -258,7 +264,7 @@ def _customers(pack: Pack, answers: Answers) -> tuple[CustomerGroup, ...]:
         renewals = sorted(c.renewal_date for c in mine if c.renewal_date)
         groups.append(CustomerGroup(
             ms.id, ms.name, ms.description, tuple((s.id, s.title, s.description) for s in ms.services),
-            tuple(sorted(c.name for c in mine)), sum(revenues) if revenues else None,
+            tuple(sorted(c.name for c in mine)), _total(revenues),
             renewals[0] if renewals else None, ms.source))
     return tuple(groups)
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from playbook.catalog import words
-from playbook.model import Pack
+from playbook.model import Metric, Pack, Question
 from playbook.operators import FOCUS_VALUES
 from playbook.questionnaire import Entry, applies, entries, estimate_minutes
 
@@ -23,6 +23,29 @@ _TYPE_HINT = {
     "date": "a date, YYYY-MM-DD",
 }
 _UNIT = {"percent": "%", "money": "money", "money_month": "money per month"}
+
+
+# The hints written after each partner field, kept here so the answers
+# check can tell an answer typed after one (`name: ""  # your company name Fabrikam`).
+PARTNER_HINTS = {
+    "name": "your company name",
+    "assessed_on": "today's date, YYYY-MM-DD",
+    "years_in_cloud": "years since you started selling cloud (selects the recurring-revenue target)",
+    "focus": f"any of: {', '.join(FOCUS_VALUES)}",
+}
+
+
+def question_hint(q: Question) -> str:
+    """The comment written after a question's key."""
+    hint = f"one of: {', '.join(q.choices)}" if q.type == "choice" else _TYPE_HINT[q.type]
+    return hint + (f" ({q.unit})" if q.unit else "")
+
+
+def metric_hint(m: Metric) -> str:
+    """The comment written after a metric's key."""
+    derived = " (worked out for you when left blank)" if (m.compute or m.formula) else ""
+    unit = {"percent": "%", "money": "money", "money_month": "money per month"}.get(m.unit, m.unit)
+    return f"{m.name}; {unit}{derived}".rstrip()
 
 
 def _comment(text: str, indent: str = "  ") -> list[str]:
@@ -115,8 +138,8 @@ def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
         "# Write n/a where a question does not apply to you. Then run:  playbook assess <this file>",
         "",
         "partner:",
-        "  name: \"\"                 # your company name",
-        "  assessed_on: \"\"          # today's date, YYYY-MM-DD",
+        f"  name: \"\"                 # {PARTNER_HINTS['name']}",
+        f"  assessed_on: \"\"          # {PARTNER_HINTS['assessed_on']}",
         "  # years since you started selling cloud (selects the recurring-revenue target)",
         f"  years_in_cloud:{f' {years:g}' if isinstance(years, (int, float)) else ''}",
         f"  # any of: {', '.join(FOCUS_VALUES)}",

@@ -29,7 +29,9 @@ from playbook.resources import bundled_packs
 from playbook.schema import manifest_schema, pack_file_schema
 from playbook.suggest import did_you_mean, one_of
 from playbook.validation import schema_errors
-from playbook.values import QUESTION_TYPES, UNITS, normalize_choice, parse_bool, parse_date, parse_number
+from playbook.values import (
+    QUESTION_TYPES, UNITS, describe, normalize_choice, parse_bool, parse_date, parse_number,
+)
 from playbook.yamlio import Document, PathKey, load_file
 
 DEFAULT_PACK = "default"
@@ -50,13 +52,17 @@ def resolve_pack_dir(spec: str | None) -> Path:
     # happens to hold a folder of that name; write ./NAME for the folder.
     if spec in packs and "/" not in spec and "\\" not in spec:
         return packs[spec]
-    if p.is_file() and p.name == "pack.yaml":
+    try:
+        is_file, is_dir = p.is_file(), p.is_dir()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL: no such pack
+        is_file = is_dir = False
+    if is_file and p.name == "pack.yaml":
         return p.parent
-    if p.is_dir():
+    if is_dir:
         if not (p / "pack.yaml").is_file():
             raise UsageError(f"{spec}: not a rule pack (no pack.yaml in this folder)")
         return p
-    raise UsageError(f"unknown pack {spec!r}{did_you_mean(spec, packs)}; "
+    raise UsageError(f"unknown pack {describe(spec)}{did_you_mean(spec, packs)}; "
                      f"bundled packs: {one_of(packs) or 'none'}; or give a folder holding pack.yaml")
 
 
@@ -240,6 +246,8 @@ class _Builder:
             if value is None:
                 return None
         if kind == ops.ORDERED_CHOICE and op.name in ("lt", "le", "gt", "ge", "between"):
+            if any(v not in choices for v in (value if isinstance(value, tuple) else (value,))):
+                return None  # a question without choices: its own error is reported where it is defined
             order = choices
             value = tuple(choices.index(v) for v in value) if isinstance(value, tuple) else choices.index(value)
         return Leaf(subject, str(ref), op.name, value, raw_val, loc, order)
@@ -447,8 +455,15 @@ def _read_layer(root: Path, b: _Builder, hasher: Any) -> _Layer | None:
 
 def _apply_overlay(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]]) -> None:
     """`disable:` and `override:` of an extending pack, applied to the items read so far."""
-    for kind, ids in (doc.data.get("disable") or {}).items():
+    # parts the schema stage refused are left out here as everywhere: their
+    # shape (`disable: {actions: true}`, an override that is not a mapping) is unknown
+    disable = doc.data.get("disable")
+    for kind, ids in (disable.items() if isinstance(disable, dict) else ()):
+        if (doc.file, ("disable", kind)) in broken or kind not in b.raw or not isinstance(ids, list):
+            continue
         for j, iid in enumerate(ids):
+            if (doc.file, ("disable", kind, j)) in broken or not isinstance(iid, str):
+                continue
             known = [x[2].get("id") for x in b.raw[kind]]
             if iid not in known:
                 b.err(doc, ("disable", kind, j), f"cannot disable unknown {kind[:-1].replace('_', ' ')} {iid!r}"
@@ -456,9 +471,13 @@ def _apply_overlay(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]])
                 continue
             b.raw[kind] = [x for x in b.raw[kind] if x[2].get("id") != iid]
             b.disabled.add(iid)
-    for kind, entries in (doc.data.get("override") or {}).items():
+    override = doc.data.get("override")
+    for kind, entries in (override.items() if isinstance(override, dict) else ()):
+        if (doc.file, ("override", kind)) in broken or kind not in b.raw or not isinstance(entries, list):
+            continue
         for j, entry in enumerate(entries):
-            if (doc.file, ("override", kind, j)) in broken:
+            if ((doc.file, ("override", kind, j)) in broken or not isinstance(entry, dict)
+                    or not isinstance(entry.get("id"), str)):
                 continue
             known = [x[2].get("id") for x in b.raw[kind]]
             iid = entry["id"]
@@ -481,8 +500,11 @@ def _apply_overlay(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]])
 def _extends_target(root: Path, spec: str) -> Path | None:
     """A folder relative to the extending pack first, then a bundled pack id."""
     p = root / spec
-    if p.is_dir() and (p / "pack.yaml").is_file():
-        return p.resolve()
+    try:
+        if p.is_dir() and (p / "pack.yaml").is_file():
+            return p.resolve()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL: no such folder
+        pass
     packs = bundled_packs()
     return packs[spec].resolve() if spec in packs else None
 
@@ -492,7 +514,7 @@ def _resolve_extends(layer: _Layer, spec: str) -> Path:
     if target is not None:
         return target
     packs = bundled_packs()
-    raise InvalidInput([layer.manifest.problem(("extends",), f"cannot find the pack {spec!r} to extend"
+    raise InvalidInput([layer.manifest.problem(("extends",), f"cannot find the pack {describe(spec)} to extend"
                         f"{did_you_mean(spec, packs)}; give a bundled pack id ({one_of(packs)}) or a folder "
                         "path relative to this pack", "extends")])
 

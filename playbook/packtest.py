@@ -19,7 +19,7 @@ from playbook.errors import InvalidInput, Problem
 from playbook.model import Pack
 from playbook.result import Result
 from playbook.suggest import did_you_mean
-from playbook.yamlio import Document, load_file
+from playbook.yamlio import Document, PathKey, load_file
 
 CASE_KEYS = {"name", "given", "expect"}
 EXPECT_KEYS = {"fires", "not_fires", "allow_others", "stage", "stage_status", "stage_range", "findings", "order"}
@@ -60,6 +60,7 @@ def load_cases(pack: Pack) -> list[Case]:
     """Every case of the pack's tests/ folder; problems raise InvalidInput."""
     problems: list[Problem] = []
     cases: list[Case] = []
+    ids = {a.id for a in pack.actions}
     for f in case_files(pack):
         try:
             doc = load_file(f, _rel(f))
@@ -71,6 +72,14 @@ def load_cases(pack: Pack) -> list[Case]:
             problems.append(doc.problem((), "a pack test file holds `cases:`, a list of {name, given, expect}",
                                         "test-shape"))
             continue
+        # every position of the file, grouped by case once: slicing them per
+        # case would cost cases x positions, quadratic in a large test file
+        given_pos: dict[int, tuple[dict[PathKey, Any], ...]] = {}
+        tables: tuple[dict[PathKey, Any], ...] = (doc.value_pos, doc.key_pos, doc.written)
+        for n, table in enumerate(tables):
+            for p, v in table.items():
+                if len(p) >= 3 and p[0] == "cases" and p[2] == "given" and isinstance(p[1], int):
+                    given_pos.setdefault(p[1], ({}, {}, {}))[n][p[3:]] = v
         for i, c in enumerate(data["cases"]):
             path = ("cases", i)
             if not isinstance(c, dict):
@@ -90,13 +99,10 @@ def load_cases(pack: Pack) -> list[Case]:
                                                 f"{did_you_mean(k, EXPECT_KEYS)} (valid: {', '.join(sorted(EXPECT_KEYS))})",
                                                 "unknown-key", key=True))
             # the given block is checked like an answers file, positions intact
-            prefix = path + ("given",)
-            sub = Document(doc.file, c.get("given") or {},
-                           {p[len(prefix):]: v for p, v in doc.value_pos.items() if p[:len(prefix)] == prefix},
-                           {p[len(prefix):]: v for p, v in doc.key_pos.items() if p[:len(prefix)] == prefix})
+            values, keys, written = given_pos.get(i, ({}, {}, {}))
+            sub = Document(doc.file, c.get("given") or {}, values, keys, written, doc.text)
             line, _ = doc.where(path)
             cases.append(Case(str(c.get("name") or f"case {i + 1}"), doc.file, line, sub, exp))
-            ids = {a.id for a in pack.actions}
             for key in ("fires", "not_fires", "order"):
                 for j, item in enumerate(exp.get(key) or []):
                     aid = item.get("id") if isinstance(item, dict) else item
@@ -162,7 +168,10 @@ def trace(pack: Pack, result: Result, failures: tuple[str, ...] = ()) -> list[st
     lines = [f"  stage {result.stage}: {result.stage_reason}"]
     plan = {a.id: a for a in result.plan}
     text = " ".join(failures)
-    named = {s.id for s in result.actions if re.search(rf"\b{re.escape(s.id)}\b", text)}
+    # the ids named as whole words: one pass over the text, not one search per action
+    # (that was actions x text length, and the text lists every unexpected action)
+    words = set(re.findall(r"\w+", text))
+    named = {s.id for s in result.actions if s.id in words}
     for s in result.actions:
         if (named and s.id not in named) or (not named and s.id not in plan):
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,12 +212,25 @@ class Result:
 
 
 def _num(x: float | None) -> float | None:
-    return None if x is None else round(float(x), 4)
+    return None if x is None or not math.isfinite(x) else round(float(x), 4)
+
+
+def _finite(node: Any) -> Any:
+    """The shape with every non-finite number made null: JSON has no
+    Infinity or NaN, and a derived value that overflowed is not known."""
+    if isinstance(node, float):
+        return node if math.isfinite(node) else None
+    if isinstance(node, dict):
+        return {k: _finite(v) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [_finite(v) for v in node]
+    return node
 
 
 def to_dict(r: Result) -> dict[str, Any]:
-    """The public JSON shape (contract section 4), plus additions."""
-    return {
+    """The public JSON shape (contract section 4), plus additions; every
+    number in it is finite."""
+    out: dict[str, Any] = _finite({
         "playbook_version": __version__,
         "pack": {"id": r.pack_id, "name": r.pack_name, "version": r.pack_version, "hash": r.pack_hash},
         "partner": {"name": r.partner_name, "assessed_on": r.assessed_on, "years_in_cloud": r.years_in_cloud,
@@ -267,8 +281,10 @@ def to_dict(r: Result) -> dict[str, Any]:
                          for n in r.not_assessed],
         "not_applicable": [{"kind": n.kind, "id": n.id, "text": n.text, "reason": n.reason}
                            for n in r.not_applicable],
-    }
+    })
+    return out
 
 
 def to_json(r: Result) -> str:
-    return json.dumps(to_dict(r), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    # allow_nan=False: strict JSON, or a loud failure instead of `Infinity` in a file
+    return json.dumps(to_dict(r), indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False) + "\n"

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
+
+# Longer than any id: comparing a pasted paragraph with every name costs
+# time and never finds a match worth offering.
+_MAX_WORD = 100
 
 # Words people reach for that mean one of our names.
 ALIASES = {
@@ -21,9 +26,14 @@ ALIASES = {
 }
 
 
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' or '' when nothing is close."""
-    opts = sorted(set(options))
+def did_you_mean(word: Any, options: Iterable[Any]) -> str:
+    """' (did you mean 'x'?)' or '' when nothing is close. The word and the
+    options may be anything a YAML file holds (a number, yes/no, null): they
+    are compared as text, since that is how the user wrote them."""
+    word = word if isinstance(word, str) else "" if word is None else str(word)
+    opts = sorted({o for o in options if isinstance(o, str)})
+    if not word or len(word) > _MAX_WORD:
+        return ""
     alias = ALIASES.get(word.lower())
     if alias and alias in opts:
         return f"; did you mean {alias!r}?"
@@ -33,7 +43,7 @@ def did_you_mean(word: str, options: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def one_of(options: Iterable[str], limit: int = 12) -> str:
-    opts = sorted(set(options))
+def one_of(options: Iterable[Any], limit: int = 12) -> str:
+    opts = sorted({str(o) for o in options})
     shown = ", ".join(opts[:limit])
     return shown + (f", ... ({len(opts)} in all)" if len(opts) > limit else "")

@@ -154,3 +154,98 @@ def test_arbitrary_documents_never_crash(mini, tree) -> None:
                                            "nps_responses": trees, "customers": trees}))
 def test_arbitrary_answer_sections_never_crash(mini, doc) -> None:
     _never_crashes(mini, yaml.safe_dump(doc, allow_unicode=True).encode())
+
+
+# ---- issue 11: careless input is never read silently, hostile input never crashes ----
+
+def _problems(pack, raw: bytes) -> list:
+    with pytest.raises(InvalidInput) as exc:
+        parse_answers(raw, pack, "a.yaml")
+    return exc.value.problems
+
+
+@pytest.mark.parametrize("raw,line,col,words", [
+    # the careless inputs of issue 11, each a located error
+    ("partner: {currency: EUR}\nmetrics:\n  cac: €1.200\n", 3, 8, "reads as 1.2 with '.' as the decimal separator, or as 1200"),
+    ("partner: {currency: EUR}\nmetrics:\n  mrr: €45.000\n", 3, 8, "or as 45000"),
+    ("metrics:\n  mrr: 45.000\n", 2, 8, "or as 45000"),  # YAML reads it as 45.0: the text as typed is checked
+    ("metrics:\n  active_customers: 1.234\n", 2, 21, "or as 1234"),
+    ("metrics:\n  active_customers: 12.5\n", 2, 21, "not a whole number"),
+    ("partner: {currency: EUR}\nmetrics:\n  mrr: $45,000\n", 3, 8, "the partner's currency is EUR"),
+    ("partner: {currency: EUR}\nmetrics:\n  cac: £900\n", 3, 8, "the partner's currency is EUR"),
+    ("partner: {currency: EUR}\ncustomers:\n  - {name: A, stage: repeatable, revenue: $5}\n", 3, 43,
+     "the partner's currency is EUR"),
+    ("answers:\n  onboarding_process:    # yes or no  yes\n", 2, 39, "move `yes` before the `#`"),
+    ("metrics:\n  mrr:    # Monthly recurring revenue; money per month  180000\n", 2, 57,
+     "move `180000` before the `#`"),
+    ('partner:\n  name: ""                 # your company name Fabrikam\n', 2, 48, "move `Fabrikam` before the `#`"),
+    ("partner:\n  currency: " + "X" * 5000 + "\n", 2, 13, "write a three-letter ISO 4217 code"),
+    ("partner:\n  currency: US Dollars\n", 2, 13, "not a currency"),
+    ("partner:\n  notes: " + "x" * 3000 + "\n", 2, 10, "keep it under 2,000"),
+    # crash classes of issue 11
+    ("answers:\n  partner_of_record: maybe,\n", 2, 22, "not one of the allowed answers"),
+    ("answers:\n  onboarding_process: !!bool maybe\n", 2, 23, "not a valid !!bool"),
+    ("answers:\n  onboarding_process: !!int ''\n", 2, 23, "not a valid !!int"),
+    ("answers:\n  onboarding_process: !!timestamp x\n", 2, 23, "not a valid !!timestamp"),
+    ("metrics:\n  mrr: " + "9" * 400 + "\n", 2, 8, "too long to be a number"),
+    ("metrics:\n  mrr: " + "9" * 30 + "\n", 2, 8, "too large"),
+    ("customers:\n  - {name: A, stage: repeatable, revenue: " + "9" * 30 + "}\n", 2, 43, "too large"),
+    ("metrics:\n  mrr: '" + "1 a" * 7000 + "'\n", 2, 8, "too long to be a number"),
+])
+def test_careless_and_hostile_values(default_pack, raw: str, line: int, col: int, words: str) -> None:
+    errors = [p for p in _problems(default_pack, raw.encode()) if p.severity == "error"]
+    assert [(p.line, p.column) for p in errors] == [(line, col)], [p.format() for p in errors]
+    assert words in errors[0].message
+    assert len(errors[0].message) < 400
+
+
+def test_the_hint_check_reads_exactly_what_init_writes(default_pack) -> None:
+    from playbook.init_template import answers_template
+
+    template = answers_template(default_pack)
+    assert parse_answers(template.encode(), default_pack, "a.yaml").answers == {}  # the blank template: no noise
+    # the template writes a question's hint on a line of its own, so what is typed after the key is read
+    line = next(ln for ln in template.splitlines() if ln.startswith("  onboarding_process:"))
+    assert line == "  onboarding_process:"
+    assert parse_answers(template.replace(line, line + " yes").encode(), default_pack,
+                         "a.yaml").answers == {"onboarding_process": True}
+    # the partner fields keep their hint after the key: an answer typed after it is caught
+    name = next(ln for ln in template.splitlines() if ln.startswith("  name:"))
+    [p] = _problems(default_pack, template.replace(name, name + " Fabrikam").encode())
+    assert p.code == "answer-in-comment" and "move `Fabrikam` before the `#`" in p.message
+
+
+def test_text_after_a_hint_that_is_no_answer_is_only_a_warning(default_pack) -> None:
+    a = parse_answers(b"answers:\n  onboarding_process:    # yes or no  (ask Dana)\n", default_pack, "a.yaml")
+    [w] = a.warnings
+    assert (w.severity, w.code, w.line) == ("warning", "answer-in-comment", 2)
+    assert a.answers == {}
+
+
+def test_a_users_own_comment_is_left_alone(default_pack) -> None:
+    a = parse_answers(b"answers:\n  onboarding_process:    # ask Dana: yes\n", default_pack, "a.yaml")
+    assert a.warnings == () and a.answers == {}
+
+
+def test_values_people_write_well_still_read(default_pack) -> None:
+    a = parse_answers("partner:\n  currency: eur\n  years_in_cloud: 1.005\nmetrics:\n  mrr: €45,000\n"
+                      "  cac: 1.5k\n  active_customers: 1,234\n  churn_rate_annual: 12.5%\n"
+                      "  bmur: 2.125\n".encode(), default_pack, "a.yaml")
+    assert a.currency == "EUR" and a.years_in_cloud == 1.005  # 1005 years is out of range: one reading fits
+    assert a.metrics == {"mrr": 45000.0, "cac": 1500.0, "active_customers": 1234.0, "churn_rate_annual": 12.5,
+                         "bmur": 2.125}
+
+
+def test_a_locale_settles_the_convention(default_pack) -> None:
+    a = parse_answers("metrics:\n  cac: €1.200\n  mrr: 45.000,50\n".encode(), default_pack, "a.yaml", decimal=",")
+    assert a.metrics == {"cac": 1200.0, "mrr": 45000.5}
+
+
+def test_a_device_is_refused_as_answers_file(default_pack) -> None:
+    from pathlib import Path
+
+    from playbook.answers import load_answers
+
+    with pytest.raises(InvalidInput) as exc:
+        load_answers(Path("/dev/zero"), default_pack)
+    assert exc.value.problems[0].code == "not-a-file"

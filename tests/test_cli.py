@@ -340,4 +340,19 @@ def test_validate_and_assess_print_how_much_was_answered(work: Path) -> None:
 def test_an_answer_typed_after_the_hash_is_caught_as_unanswered(work: Path) -> None:
     (work / "a.yaml").write_text("answers:\n  onboarding_process:    # yes or no  yes\n")
     r = invoke("assess", "a.yaml", "--pack", str(MINI))
-    assert r.exit_code == 1 and "nothing is answered" in r.stderr and "is a comment" in r.stderr
+    # caught where it was typed (harden-input's check), before the "nothing is answered" verdict
+    assert r.exit_code == 1 and "move `yes` before the `#`" in r.stderr and "nothing was written" in r.stderr
+
+
+def test_validate_is_not_ok_when_an_answer_sits_in_the_hint_comment(work: Path) -> None:
+    (work / "a.yaml").write_text("answers:\n  onboarding_process:    # yes or no  yes\n")
+    res = CliRunner().invoke(cli, ["validate", "a.yaml"])
+    assert res.exit_code == 1, res.output
+    assert "a.yaml: ok" not in res.stdout
+    assert "a.yaml:2:39: error: onboarding_process: " in res.stderr and "move `yes` before the `#`" in res.stderr
+
+
+def test_a_device_as_answers_file_is_refused_before_reading() -> None:
+    res = CliRunner().invoke(cli, ["assess", "/dev/zero", "--format", "json", "-o", "-"])
+    assert res.exit_code == 1
+    assert "not a regular file" in res.stderr

@@ -396,3 +396,15 @@ def test_blanking_a_shipped_example_never_confirms_a_lower_stage(default_pack, n
         assert r.stage == r_full.stage
     else:
         assert r.deciding_questions
+
+
+def test_json_output_is_strict_even_with_a_non_finite_value(mini) -> None:
+    import dataclasses
+    import json
+
+    r = evaluate(mini, parse_answers(b"metrics:\n  churn_rate_annual: 12\n", mini, "a.yaml"))
+    r = dataclasses.replace(r, metrics={**r.metrics, "clv": float("inf"), "nps": float("nan")},
+                            years_in_cloud=float("inf"))
+    out = json.loads(to_json(r), parse_constant=lambda c: 1 / 0)  # Infinity/NaN would raise here
+    assert out["metrics"]["clv"] is None and out["metrics"]["nps"] is None
+    assert out["partner"]["years_in_cloud"] is None

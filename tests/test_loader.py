@@ -361,3 +361,71 @@ def test_cache_files_unused_for_a_month_are_pruned(cache_on: Path) -> None:
         os.utime(f, (time.time() - age * 86400,) * 2)
     load_pack(MINI)
     assert not stale.exists() and recent.exists() and len(list(folder.glob("pack-*.pickle"))) == 2
+
+
+# ---- issue 11: odd packs are located errors, never a crash ------------------------
+
+def _overlay_pack(tmp_path: Path, overrides: str, manifest_extra: str = "extends: ../mini\n") -> Path:
+    import shutil
+
+    shutil.copytree(MINI, tmp_path / "mini")
+    top = tmp_path / "top"
+    top.mkdir()
+    (top / "pack.yaml").write_text("id: top\nname: Top\nversion: 0.1.0\nengine: \">=0.1,<1\"\n" + manifest_extra)
+    (top / "overrides.yaml").write_text(overrides)
+    return top
+
+
+@pytest.mark.parametrize("overrides,words", [
+    ("disable: {actions: true}\n", "expected a list in disable.actions"),
+    ("disable: true\n", "expected a mapping (key: value) in disable"),
+    ("disable: {actions: [5]}\n", "expected text in disable.actions[0]"),
+    ("override: {actions: true}\n", "expected a list in override.actions"),
+    ("override: {actions: [5]}\n", "expected a mapping (key: value) in override.actions[0]"),
+    ("override: {actions: [{title: x}]}\n", "missing required key 'id'"),
+])
+def test_odd_values_under_disable_and_override_are_located_errors(tmp_path: Path, overrides: str,
+                                                                   words: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(_overlay_pack(tmp_path, overrides))
+    errors = [p for p in exc.value.problems if p.severity == "error"]
+    assert len(errors) == 1 and words in errors[0].message and errors[0].line == 1, [p.format() for p in errors]
+
+
+@pytest.mark.parametrize("spec", ["a" * 5000, "\\0x"])
+def test_an_extends_no_file_system_can_open_is_not_found(tmp_path: Path, spec: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(_overlay_pack(tmp_path, "disable: {}\n", f'extends: "{spec}"\n'))
+    [p] = exc.value.problems
+    assert p.code == "extends" and p.line == 5 and len(p.message) < 400
+
+
+def test_an_ordered_choice_question_without_choices_is_one_error(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(MINI, tmp_path / "mini")
+    content = tmp_path / "mini" / "content.yaml"
+    content.write_text(content.read_text().replace("    choices: [none, ad_hoc, scheduled_90_60_30]\n", ""))
+    with pytest.raises(InvalidInput) as exc:  # its conditions compare by position: no tuple.index crash
+        load_pack(tmp_path / "mini")
+    assert [p.message for p in exc.value.problems if p.severity == "error"] == ["a choice question needs `choices:`"]
+
+
+def test_a_huge_integer_in_a_target_is_a_located_error(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(MINI, tmp_path / "mini")
+    content = tmp_path / "mini" / "content.yaml"
+    content.write_text(content.read_text().replace("target: {le: 10}", "target: {le: " + "9" * 400 + "}"))
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(tmp_path / "mini")
+    [p] = [p for p in exc.value.problems if p.severity == "error"]
+    line = 1 + content.read_text().splitlines().index(next(
+        ln for ln in content.read_text().splitlines() if "9" * 400 in ln))
+    assert "too large" in p.message and p.line == line
+
+
+def test_a_pack_name_too_long_for_the_file_system_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown pack") as exc:
+        resolve_pack_dir("a/" * 3000)
+    assert len(str(exc.value)) < 300

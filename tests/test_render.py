@@ -440,3 +440,30 @@ def test_optional_sources_and_titles_leave_no_dangling_text(tmp_path) -> None:
     assert " § " not in md.replace("guide.txt § Part B", "")
     # a phase with no practices in the pack is not reported as "0 of 0 in place"
     assert "0 of 0" not in result.stage_reason and result.stage_reason.startswith("Grow: 0 of 1")
+
+
+@pytest.mark.parametrize("brk", ["\r", "\r\n", "\u2028", "\u2029", "\x85", "\v", "\f"])
+def test_no_line_break_in_partner_text_reaches_the_markdown(mini, brk: str) -> None:
+    # a CR in the partner's name must not start a heading or a list item of the report (issue 11)
+    doc = {"partner": {"name": f"Fabrikam{brk}# Pwned{brk}- item"}, "answers": {"onboarding_process": "no"}}
+    r = evaluate(mini, parse_answers(yaml.safe_dump(doc, allow_unicode=True).encode(), mini, "h.yaml"))
+    md = render_markdown(r, mini)
+    assert not any(line.startswith(("# Pwned", "\\# Pwned", "- item")) for line in re.split(r"\r\n?|\n", md))
+    assert all(c not in md for c in "\r\u2028\u2029\x85\v\f")
+    assert "Fabrikam \\# Pwned - item" in md
+
+
+def test_revenue_totals_past_the_float_maximum_render_and_stay_strict_json(default_pack) -> None:
+    import dataclasses
+    import json
+
+    from playbook.model import Customer
+
+    # the answers file caps each amount, so build the overflow the way a library caller could
+    a = parse_answers(b"partner: {name: X}\n", default_pack, "h.yaml")
+    a = dataclasses.replace(a, customers=tuple(Customer(f"c{i}", "repeatable", 1.7e308, None) for i in range(3)))
+    r = evaluate(default_pack, a)
+    assert r.customers[0].revenue is None  # not infinite
+    json.loads(render(r, default_pack, "json", RenderOptions()), parse_constant=lambda c: 1 / 0)
+    html = render(r, default_pack, "html", RenderOptions())
+    assert not re.search(rb"\b(?:inf|infinity|nan)\b", html, re.IGNORECASE)

@@ -138,6 +138,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+_MD_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _md_escape(v: Any) -> Any:
@@ -145,7 +146,9 @@ def _md_escape(v: Any) -> Any:
     if isinstance(v, _Raw):
         return v.text
     if isinstance(v, str):
-        return _MD_SPECIAL.sub(r"\\\1", v).replace("\n", " ")
+        # every character Markdown renderers (or the editors showing the file) may take for a
+        # line break becomes a space: partner text never starts a heading or a list item
+        return _MD_BREAKS.sub(" ", _MD_SPECIAL.sub(r"\\\1", v))
     return v
 
 
