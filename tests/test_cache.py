@@ -273,3 +273,29 @@ def test_cache_files_unused_for_a_month_and_old_pickles_are_pruned(cache_on: Pat
     load_pack(MINI)
     assert not stale.exists() and not pickle.exists() and recent.exists()
     assert len(list(folder.glob("pack-*.msgpack"))) == 2
+
+
+def test_compiled_templates_are_read_only_from_the_checked_cache_folder(cache_on: Path, default_pack: Pack,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # a compiled template is marshalled code: it gets the same folder and checks as the pack cache
+    import jinja2
+
+    from playbook.answers import load_answers
+    from playbook.engine import evaluate
+    from playbook.render import render
+    from tests.conftest import EXAMPLES
+
+    result = evaluate(default_pack, load_answers(EXAMPLES / "grow-stage.yaml", default_pack))
+    html = render(result, default_pack, "html")
+    compiled = list(cache_on.glob("tpl-*.cache"))
+    assert compiled and all(f.stat().st_mode & 0o777 == 0o600 for f in compiled)
+    loaded: list[int] = []
+    real = jinja2.bccache.Bucket.bytecode_from_string
+    monkeypatch.setattr(jinja2.bccache.Bucket, "bytecode_from_string",
+                        lambda self, data: (loaded.append(1), real(self, data))[1])
+    cache_on.chmod(0o777)
+    try:
+        assert render(result, default_pack, "html") == html and not loaded
+    finally:
+        cache_on.chmod(0o700)
+    assert render(result, default_pack, "html") == html and loaded
