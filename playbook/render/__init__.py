@@ -8,6 +8,7 @@ only when a PDF is asked for.
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import math
 import os
@@ -361,8 +362,12 @@ def _render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None 
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write next to the target and rename, so a failure never leaves half a file."""
+    """Write next to the target and rename, so a failure never leaves half a file.
+    A symlink is followed (the file it names is replaced, the link stays); a
+    FIFO, device, socket or folder is never replaced."""
     path = path.resolve()
+    if os.path.lexists(path) and not path.is_file():
+        raise OSError(errno.EEXIST, "it is not a regular file", str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     try:
         with os.fdopen(fd, "wb") as fh:
