@@ -38,10 +38,11 @@ def test_it_passes_the_examples_and_gives_up_on_keywords_it_does_not_know() -> N
         assert _surely_valid(load_file(f).data, SCHEMA), f
     assert not _surely_valid({"id": "x"}, {"type": "object", "patternProperties": {"^a": {}}})
     assert not _surely_valid(1.0, {"type": "integer"})  # valid JSON Schema, but left to jsonschema
-    assert not _surely_valid({"a": 1}, {"type": "object", "properties": {"a": {"const": 1}}})
+    assert not _surely_valid({"a": "x"}, {"type": "object", "properties": {"a": {"format": "date"}}})
 
 
-def test_assessing_a_valid_file_with_a_cached_pack_does_not_import_jsonschema(tmp_path) -> None:
+def test_assessing_a_valid_file_with_a_valid_pack_does_not_import_jsonschema(tmp_path) -> None:
+    # the first run validates the pack, the second reads it from the cache
     import os
 
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
@@ -51,4 +52,54 @@ def test_assessing_a_valid_file_with_a_cached_pack_does_not_import_jsonschema(tm
               "print('jsonschema' in sys.modules, file=sys.stderr)")
     runs = [subprocess.run([sys.executable, "-c", script, str(EXAMPLES / "grow-stage.yaml"), str(tmp_path / "r.md")],
                            capture_output=True, text=True, env=env, cwd=tmp_path) for _ in range(2)]
-    assert [r.stderr.strip().split("\n")[-1] for r in runs] == ["True", "False"], [r.stderr for r in runs]
+    assert [r.stderr.strip().split("\n")[-1] for r in runs] == ["False", "False"], [r.stderr for r in runs]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("partner: {name: X, colour: red}\n")
+    r = subprocess.run([sys.executable, "-c", script, str(bad), str(tmp_path / "r.md")], capture_output=True,
+                       text=True, env=env, cwd=tmp_path)
+    assert "unknown key 'colour'" in r.stderr and r.stderr.strip().endswith("True")  # jsonschema words it
+
+
+def _mutations(data: Any, rnd: Any, n: int) -> list[Any]:
+    """Copies of `data` with one node replaced by an odd value."""
+    import copy
+
+    odd = [None, True, 0, 1.0, 2.5, -1, "", "X Y", "a", [], {}, ["a", "a"], {"zz": 1}, "1.2", 10**30]
+    out = []
+    for _ in range(n):
+        d = copy.deepcopy(data)
+        node, key = d, None
+        for _depth in range(rnd.randint(1, 6)):
+            parent = node
+            if isinstance(node, dict) and node:
+                key = rnd.choice(sorted(node, key=str))
+            elif isinstance(node, list) and node:
+                key = rnd.randrange(len(node))
+            else:
+                break
+            node = parent[key]
+            if rnd.random() < 0.3 or not isinstance(node, (dict, list)):
+                parent[key] = rnd.choice(odd)
+                break
+        if isinstance(node, dict) and rnd.random() < 0.3:
+            node["unexpected"] = 1
+        out.append(d)
+    return out
+
+
+def test_pack_files_are_checked_quickly_and_never_passed_when_invalid() -> None:
+    import random
+
+    from playbook.resources import bundled_packs
+    from playbook.schema import manifest_schema, pack_file_schema
+    from playbook.yamlio import load_file
+
+    rnd = random.Random(11)
+    for f in sorted(bundled_packs()["default"].glob("*.yaml")):
+        schema = manifest_schema() if f.name == "pack.yaml" else pack_file_schema()
+        data = load_file(f).data
+        assert _surely_valid(data, schema), f  # a valid shipped file needs no jsonschema
+        validator = jsonschema.Draft202012Validator(schema)
+        for d in _mutations(data, rnd, 40):
+            if _surely_valid(d, schema):
+                assert validator.is_valid(d), f
