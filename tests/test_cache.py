@@ -186,6 +186,17 @@ def test_a_corrupt_cache_file_is_ignored(tmp_path: Path, cache_on: Path, damage:
     assert load_pack(pack) == good and cache.read(entry.name, lambda root, spec: None) == good  # rewritten
 
 
+def test_a_planted_pickle_is_never_run(tmp_path: Path, cache_on: Path) -> None:
+    # what the old pickle cache would have executed: a payload that leaves a marker file
+    pack = _copy_mini(tmp_path)
+    good = load_pack(pack)
+    entry = _entry(cache_on)
+    marker = tmp_path / "ran"
+    entry.write_bytes(b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR.")
+    entry.chmod(0o600)
+    assert load_pack(pack) == good and not marker.exists()
+
+
 def test_a_fifo_as_the_cache_file_does_not_block(tmp_path: Path, cache_on: Path) -> None:
     pack = _copy_mini(tmp_path)
     good = load_pack(pack)
