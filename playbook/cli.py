@@ -265,7 +265,7 @@ def schema(pack_spec: str | None, out_dir: Path | None) -> None:
 
     schemas = all_schemas(load_pack(pack_spec))
     if out_dir is None:
-        click.echo(dumps(schemas["answers.schema.json"]), nl=False)
+        _write_stdout(dumps(schemas["answers.schema.json"]).encode())
         return
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

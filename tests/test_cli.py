@@ -340,7 +340,8 @@ def test_a_read_only_folder_is_a_usage_error(work: Path) -> None:
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_standard_output_on_a_full_device_is_a_clear_error(work: Path) -> None:
-    for cmd in (["assess", "acme.yaml", "--pack", str(MINI), "-o", "-"], ["init", "--pack", str(MINI), "-o", "-"]):
+    for cmd in (["assess", "acme.yaml", "--pack", str(MINI), "-o", "-"], ["init", "--pack", str(MINI), "-o", "-"],
+                ["schema", "--pack", str(MINI)], ["docs", str(MINI)]):
         with open("/dev/full", "wb") as full:
             r = subprocess.run([sys.executable, "-m", "playbook", *cmd], stdout=full, stderr=subprocess.PIPE,
                                text=True, cwd=work, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
