@@ -299,6 +299,6 @@ def write(name: str, pack: model.Pack, layer_dirs: tuple[Path, ...]) -> None:
         # hold exactly) is not cached rather than cached wrong
         if decode(data)[3] != pack:
             return
-    except (TypeError, ValueError, OSError, OverflowError, msgspec.MsgspecError):
+    except Exception:  # noqa: BLE001 - a pack the cache cannot hold is simply not cached; the run goes on
         return
     write_entry(name, data)
