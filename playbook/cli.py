@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -76,28 +77,63 @@ def _display(path: Path) -> str:
     return str(path)
 
 
-def _write_output(output: str, data: bytes, inputs: tuple[Path, ...] = ()) -> None:
-    """Write a generated file atomically, never over an input or a YAML file:
-    a slip of `-o` must not destroy an answers file or a pack."""
-    from playbook.render import write_atomic
-
+def _write_output(output: str, data: bytes, inputs: tuple[Path, ...] = (), default_name: str | None = None) -> None:
+    """Write a generated file atomically, never over an input, a YAML file or
+    anything that is not a regular file: a slip of `-o` must not destroy an
+    answers file, a pack or a device. A folder gets `default_name` inside it."""
     if output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        _write_stdout(data)
         return
     target = Path(output)
+    if default_name and (target.is_dir() or output.endswith(("/", os.sep))):
+        if not target.is_dir():
+            raise UsageError(f"cannot write into {output}: no such folder")
+        target = target / default_name
+    # the checks look at what would really be replaced: a symlink's target
     resolved = target.resolve()
-    if any(resolved == Path(i).resolve() for i in inputs) or target.suffix.lower() in (".yaml", ".yml"):
-        raise UsageError(f"refusing to overwrite {target}: it is an input or a YAML file; choose another -o")
-    if target.is_dir():
+    if (any(resolved == Path(i).resolve() for i in inputs)
+            or {target.suffix.lower(), resolved.suffix.lower()} & {".yaml", ".yml"}):
+        shown = target if resolved == target.absolute() else f"{target} (-> {resolved})"
+        raise UsageError(f"refusing to overwrite {shown}: it is an input or a YAML file; choose another -o")
+    _write_file(target, data)
+    click.echo(str(target))
+
+
+def _write_file(target: Path, data: bytes) -> None:
+    """write_atomic with every file-system failure as a plain usage error (exit 2)."""
+    from playbook.render import write_atomic
+
+    resolved = target.resolve()
+    if resolved.is_dir():
         raise UsageError(f"cannot write {target}: it is a folder; give a file name")
+    if os.path.lexists(resolved) and not resolved.is_file():
+        raise UsageError(f"refusing to replace {target}: it is not a regular file (a FIFO, device or socket); "
+                         "choose another -o")
     if not resolved.parent.is_dir():
         raise UsageError(f"cannot write {target}: the folder {target.parent} does not exist")
     try:
-        write_atomic(target, data)
+        write_atomic(resolved, data)
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
-    click.echo(str(target))
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _write_stdout(data: bytes) -> None:
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # nothing more can reach this stdout; keep Python's exit-time flush from failing again
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
+
+
+STRICT_OPTION = click.option("--strict", is_flag=True,
+                             help="Treat warnings as errors: exit 1 if there are any (for scripts and CI).")
 
 
 @cli.command()
@@ -113,8 +149,9 @@ def _write_output(output: str, data: bytes, inputs: tuple[Path, ...] = ()) -> No
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True), default=None,
               help="Folder whose templates override the bundled ones.")
 @click.option("--pdfa", is_flag=True, help="Make the PDF a PDF/A-3u archive document.")
+@STRICT_OPTION
 def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | None,
-           brand_file: Path | None, template_dir: str | None, pdfa: bool) -> None:
+           brand_file: Path | None, template_dir: str | None, pdfa: bool, strict: bool) -> None:
     """Assess ANSWERS against a rule pack and write the report."""
     from playbook.answers import load_answers
     from playbook.engine import evaluate
@@ -133,8 +170,13 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
 
     pack = load_pack(pack_spec)
     data = load_answers(answers, pack, _display(answers))
-    for w in data.warnings:
+    warnings = [*pack.warnings, *data.warnings] if strict else list(data.warnings)
+    for w in warnings:
         click.echo(w.format(), err=True)
+    if strict and warnings:
+        click.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} and --strict: nothing was written.",
+                   err=True)
+        raise click.exceptions.Exit(1)
     empty = nothing_answered(data)
     if empty is not None:
         raise InvalidInput([empty])
@@ -145,15 +187,16 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
     result = evaluate(pack, data)
     click.echo(f"{_display(answers)}: {counts_line(answer_counts(pack, data, result))}", err=True)
     payload = render(result, pack, fmt, options)
-    target = output or str(Path.cwd() / f"{answers.stem}-report{EXTENSIONS[fmt]}")
-    _write_output(target, payload, (answers, *([brand_file] if brand_file else [])))
+    name = f"{answers.stem}-report{EXTENSIONS[fmt]}"
+    _write_output(output or str(Path.cwd() / name), payload, (answers, *([brand_file] if brand_file else [])), name)
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @PACK_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
+@STRICT_OPTION
+def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str, strict: bool) -> None:
     """Check answers files and rule packs (a folder or its pack.yaml); report every problem."""
     from playbook.answers import load_answers
     from playbook.engine import evaluate
@@ -183,7 +226,7 @@ def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
         except InvalidInput as exc:
             problems.extend(exc.problems)
     problems.sort()
-    errors = [p for p in problems if p.severity == "error"]
+    errors = problems if strict else [p for p in problems if p.severity == "error"]
     if fmt == "json":
         click.echo(json.dumps({"ok": not errors, "checked": checked, "answered": counts,
                                "problems": [p.as_dict() for p in problems]}, indent=2))
@@ -195,10 +238,12 @@ def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
         for c in checked:
             if c in counts:
                 click.echo(f"{c}: {counts[c]}", err=True)
-            if not any(p.file.startswith(c.rstrip("/")) and p.severity == "error" for p in problems):
+            if not any(p.file.startswith(c.rstrip("/")) for p in errors):
                 click.echo(f"{c}: ok")
         if errors:
-            click.echo(f"{len(errors)} error{'s' if len(errors) != 1 else ''}.", err=True)
+            kind = "problem" if strict else "error"
+            click.echo(f"{len(errors)} {kind}{'s' if len(errors) != 1 else ''}"
+                       f"{' (--strict counts warnings)' if strict else ''}.", err=True)
     if errors:
         raise click.exceptions.Exit(1)
 
@@ -221,7 +266,6 @@ def init(pack_spec: str | None, output: str, force: bool, quick: bool, focus: tu
     from playbook.init_template import answers_template
     from playbook.loader import load_pack
     from playbook.questionnaire import entries, estimate_minutes
-    from playbook.render import write_atomic
 
     pack = load_pack(pack_spec)
     profile = {"focus": list(focus), "years_in_cloud": years} if focus or years is not None else None
@@ -239,13 +283,15 @@ def init(pack_spec: str | None, output: str, force: bool, quick: bool, focus: tu
         what += f", {len(chosen) - n_deep} quick and {n_deep} in the deep dive"
     summary = f"{what}, about {minutes} minutes"
     if output == "-":
-        click.echo(text, nl=False)
+        _write_stdout(text.encode())
         click.echo(summary, err=True)
         return
     target = Path(output)
-    if target.exists() and not force:
+    if target.is_dir():
+        target = target / "answers.yaml"
+    if os.path.lexists(target) and not force:
         raise UsageError(f"{target} already exists; choose another -o or add --force to overwrite it")
-    write_atomic(target, text.encode())
+    _write_file(target, text.encode())
     click.echo(f"{target}: {summary}; fill it in, then run: playbook assess {target}\n"
                f"For autocomplete in your editor, also run: playbook schema --out {target.parent}")
 
@@ -257,16 +303,18 @@ def init(pack_spec: str | None, output: str, force: bool, quick: bool, focus: tu
 def schema(pack_spec: str | None, out_dir: Path | None) -> None:
     """Write the JSON Schemas for pack files, answers files and results."""
     from playbook.loader import load_pack
-    from playbook.render import write_atomic
     from playbook.schema import all_schemas, dumps
 
     schemas = all_schemas(load_pack(pack_spec))
     if out_dir is None:
-        click.echo(dumps(schemas["answers.schema.json"]), nl=False)
+        _write_stdout(dumps(schemas["answers.schema.json"]).encode())
         return
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the folder {out_dir}: {exc.strerror or exc}") from None
     for name, s in schemas.items():
-        write_atomic(out_dir / name, dumps(s).encode())
+        _write_file(out_dir / name, dumps(s).encode())
         click.echo(str(out_dir / name))
 
 

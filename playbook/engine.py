@@ -214,20 +214,22 @@ def _order(candidates: list[tuple[Any, tuple[Evidence, ...], float]]) -> tuple[P
     for phase in PHASES:
         ids = [a.id for a, _, _ in candidates if a.phase == phase]
         waiting = {i: {r for r in by_id[i][0].requires if r in by_id and by_id[r][0].phase == phase} for i in ids}
+        # who waits on whom, so placing an action touches only its dependents (linear, not quadratic)
+        dependents: dict[str, list[str]] = {}
+        for j in ids:
+            for r in waiting[j]:
+                dependents.setdefault(r, []).append(j)
         heap = [(-by_id[i][2], i) for i in ids if not waiting[i]]
         heapq.heapify(heap)
-        placed: set[str] = set()
         while heap:
             _, i = heapq.heappop(heap)
-            placed.add(i)
             a, reasons, score = by_id[i]
             out.append(PlannedAction(a.id, a.title, a.description, a.phase, a.tier, a.area, a.impact, a.effort,
                                      len(out) + 1, score, reasons, a.requires, a.source, a.notes, str(a.loc)))
-            for j in ids:
-                if j not in placed and i in waiting[j]:
-                    waiting[j].discard(i)
-                    if not waiting[j]:
-                        heapq.heappush(heap, (-by_id[j][2], j))
+            for j in dependents.get(i, ()):
+                waiting[j].discard(i)
+                if not waiting[j]:
+                    heapq.heappush(heap, (-by_id[j][2], j))
     return tuple(out)
 
 

@@ -6,11 +6,7 @@ Every problem in every file is collected and raised at once as InvalidInput.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import re
-import sys
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from playbook import ENGINE_VERSION
+from playbook import cache as pack_cache
 from playbook import operators as ops
 from playbook.computations import COMPUTATIONS, formula_refs
 from playbook.errors import InvalidInput, Problem, UsageError
@@ -520,91 +517,19 @@ def _resolve_extends(layer: _Layer, spec: str) -> Path:
 
 
 def load_pack(spec: str | Path | None = None) -> Pack:
-    """The validated pack. A validated pack is cached per user, keyed by its
-    folder and the working directory (file names in messages are relative to
-    it) and checked against a digest of every YAML file of every layer,
-    because validating it again costs more than the rest of a run.
+    """The validated pack. A validated pack is cached per user (playbook/cache.py:
+    data only, checked against every YAML file of every layer), because
+    validating it again costs more than the rest of a run.
     PLAYBOOK_NO_CACHE=1 turns the cache off."""
-    cache = _cache_file(resolve_pack_dir(str(spec) if spec is not None else None).resolve())
-    if cache is not None:
-        hit = _cache_read(cache)
+    name = pack_cache.cache_file(resolve_pack_dir(str(spec) if spec is not None else None).resolve())
+    if name is not None:
+        hit = pack_cache.read(name, _extends_target)
         if hit is not None:
             return hit
     pack, _, _, layer_dirs = _load(spec)
-    if cache is not None:
-        _cache_write(cache, pack, layer_dirs)
+    if name is not None:
+        pack_cache.write(name, pack, layer_dirs)
     return pack
-
-
-def _cache_file(root: Path) -> Path | None:
-    if os.environ.get("PLAYBOOK_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    # the code that validates and models a pack is part of the key, so an
-    # upgrade or a local edit of the package never meets an old cached pack
-    code = sorted((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in Path(__file__).parent.glob("*.py"))
-    key = hashlib.sha256(f"{ENGINE_VERSION}\0{sys.version}\0{root}\0{os.getcwd()}\0{code}".encode()).hexdigest()[:32]
-    return Path(base) / "playbook" / f"pack-{key}.pickle"
-
-
-def _layers_digest(layer_dirs: tuple[Path, ...]) -> str:
-    """Every YAML file in every layer's folder (absolute paths): an edited,
-    added or removed file changes the digest."""
-    h = hashlib.sha256()
-    for folder in layer_dirs:
-        for f in sorted(folder.glob("*.yaml")):
-            h.update(str(f).encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def _extends_chain(root: Path) -> tuple[Path, ...]:
-    """The layer folders as `extends` resolves them today (a symlink may have
-    been re-pointed since the cache was written)."""
-    chain = [root]
-    while len(chain) < 16:
-        # only the top-level `extends:` line matters here; a full YAML parse of
-        # the manifest would cost more than the rest of a cached load
-        m = re.search(r"^extends:[ \t]*(.*?)[ \t]*(?:#.*)?$", (chain[-1] / "pack.yaml").read_text(encoding="utf-8"),
-                      re.MULTILINE)
-        ext = m.group(1).strip("'\"") if m else None
-        target = _extends_target(chain[-1], ext) if ext else None
-        if target is None:
-            break
-        chain.append(target)
-    return tuple(chain)
-
-
-def _cache_read(cache: Path) -> Pack | None:
-    try:
-        st = cache.stat()
-        # Unpickling runs code, so only a file this user wrote and nobody else can change is read.
-        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-            return None
-        with cache.open("rb") as fh:
-            digest, layer_dirs, pack = pickle.load(fh)
-        if (isinstance(pack, Pack) and _extends_chain(layer_dirs[0]) == layer_dirs
-                and digest == _layers_digest(layer_dirs)):
-            os.utime(cache)  # recently used: kept by the pruning in _cache_write
-            return pack
-    except Exception:  # noqa: BLE001 - any unreadable or stale cache is just a miss
-        pass
-    return None
-
-
-def _cache_write(cache: Path, pack: Pack, layer_dirs: tuple[Path, ...]) -> None:
-    try:
-        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((_layers_digest(layer_dirs), layer_dirs, pack), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-        # one small file per pack and working folder: drop the ones not used for a month
-        for old in cache.parent.glob("pack-*.pickle"):
-            if old.stat().st_mtime < time.time() - 30 * 86400:
-                old.unlink(missing_ok=True)
-    except Exception:  # noqa: BLE001 - a read-only home must not stop an assessment
-        pass
 
 
 def resolved_yaml(spec: str | Path | None = None) -> str:

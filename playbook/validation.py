@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from playbook.errors import Problem
 from playbook.suggest import did_you_mean, one_of
 from playbook.yamlio import Document, PathKey
+
+if TYPE_CHECKING:
+    import jsonschema
 
 _TYPE_WORDS = {"object": "a mapping (key: value)", "array": "a list", "string": "text",
                "number": "a number", "integer": "a whole number", "boolean": "yes or no",
@@ -50,6 +51,8 @@ def schema_problems(doc: Document, schema: dict[str, Any]) -> list[Problem]:
 
 def schema_errors(doc: Document, schema: dict[str, Any]) -> list[tuple[PathKey, Problem]]:
     """Each problem with the data path it is about, so callers can skip broken items."""
+    if _surely_valid(doc.data, schema):
+        return []
     validator = _validator(json.dumps(schema, sort_keys=True))
     out: list[tuple[PathKey, Problem]] = []
     seen: set[tuple[PathKey, str]] = set()
@@ -60,13 +63,128 @@ def schema_errors(doc: Document, schema: dict[str, Any]) -> list[tuple[PathKey, 
 
 @lru_cache(maxsize=16)
 def _validator(schema_json: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(json.loads(schema_json))
+
+
+# Importing jsonschema costs more than the rest of an assessment with a cached
+# pack, and almost every file is valid. So a file is first checked against the
+# few keywords the answers schema uses; jsonschema runs (and words the
+# messages) only when that check is not sure. The check is one-sided: it says
+# "valid" only when every keyword met is one it decides exactly as JSON Schema
+# does, and gives up on anything else (an unknown keyword, an integer written
+# as 1.0, an additionalProperties schema), leaving the verdict to jsonschema.
+_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "default", "examples"})
+_TYPES: dict[str, Any] = {"object": dict, "array": list, "string": str, "null": type(None), "boolean": bool}
+
+
+def _is_type(v: Any, name: str) -> bool:
+    if name in ("number", "integer"):
+        return type(v) is int or (name == "number" and type(v) is float)
+    return type(v) is _TYPES.get(name, ())
+
+
+def _json_types(v: Any) -> set[str] | None:
+    """The JSON types a value has, exactly as JSON Schema sees it (None: not a JSON value)."""
+    if v is None:
+        return {"null"}
+    if type(v) is bool:
+        return {"boolean"}
+    if type(v) is int:
+        return {"integer", "number"}
+    if type(v) is float:
+        return {"number", "integer"} if v.is_integer() else {"number"}
+    for t, name in ((str, "string"), (list, "array"), (dict, "object")):
+        if type(v) is t:
+            return {name}
+    return None
+
+
+def _surely_invalid_type(v: Any, schema: Any) -> bool:
+    """The schema's own `type` rules the value out (so a oneOf branch cannot match)."""
+    types = _json_types(v)
+    want = schema.get("type") if isinstance(schema, dict) else None
+    if types is None or want is None:
+        return False
+    return not types & set(want if isinstance(want, list) else [want])
+
+
+def _surely_valid(v: Any, schema: Any, root: Any = None) -> bool:
+    root = schema if root is None else root
+    if schema is True:
+        return True
+    if not isinstance(schema, dict):
+        return False
+    for key, want in schema.items():
+        if key in _ANNOTATIONS or key == "$defs":
+            continue
+        if key == "type":
+            if not any(_is_type(v, t) for t in (want if isinstance(want, list) else [want])):
+                return False
+        elif key == "$ref":
+            name = want[len("#/$defs/"):] if isinstance(want, str) and want.startswith("#/$defs/") else None
+            defs = root.get("$defs", {}) if isinstance(root, dict) else {}
+            if name is None or name not in defs or not _surely_valid(v, defs[name], root):
+                return False
+        elif key == "oneOf":
+            # exactly one branch: one surely valid, every other ruled out by its type
+            fits = [b for b in want if not _surely_invalid_type(v, b)]
+            if len(fits) != 1 or not _surely_valid(v, fits[0], root):
+                return False
+        elif key == "enum":
+            if not any(type(e) is type(v) and e == v for e in want):
+                return False
+        elif key == "const":
+            if not (type(want) in (str, bool, int) and type(v) is type(want) and v == want):
+                return False
+        elif key == "properties":
+            if isinstance(v, dict) and not all(_surely_valid(v[k], sub, root) for k, sub in want.items() if k in v):
+                return False
+        elif key == "additionalProperties":
+            if want is not True and (want is not False or "patternProperties" in schema
+                                     or isinstance(v, dict) and any(k not in schema.get("properties", {}) for k in v)):
+                return False
+        elif key == "required":
+            if isinstance(v, dict) and any(k not in v for k in want):
+                return False
+        elif key == "items":
+            if isinstance(v, list) and not all(_surely_valid(x, want, root) for x in v):
+                return False
+        elif key == "uniqueItems":
+            if want and isinstance(v, list) and not (all(type(x) is str for x in v) and len(set(v)) == len(v)):
+                return False
+        elif key in ("minItems", "maxItems", "minProperties", "maxProperties"):
+            kind = list if key.endswith("Items") else dict
+            if isinstance(v, kind) and (len(v) < want if key.startswith("min") else len(v) > want):
+                return False
+        elif key == "pattern":
+            # jsonschema itself tests a pattern with re.search
+            if isinstance(v, str) and not _pattern(want).search(v):
+                return False
+        elif key in ("minLength", "maxLength"):
+            if isinstance(v, str) and (len(v) < want if key == "minLength" else len(v) > want):
+                return False
+        elif key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            if type(v) in (int, float) and not {"minimum": v >= want, "maximum": v <= want,
+                                                "exclusiveMinimum": v > want, "exclusiveMaximum": v < want}[key]:
+                return False
+        else:
+            return False
+    return True
+
+
+@lru_cache(maxsize=256)
+def _pattern(p: str) -> re.Pattern[str]:
+    return re.compile(p)
 
 
 def _convert(doc: Document, err: Any, seen: set[tuple[PathKey, str]]) -> list[Problem]:
     # `err` is a jsonschema ValidationError; its stubs type most fields as
     # possibly unset, which they never are for the validators handled here
     if err.validator in ("oneOf", "anyOf") and err.context:
+        from jsonschema.exceptions import best_match
+
         return _convert(doc, best_match(err.context), seen)
     path: PathKey = tuple(err.absolute_path)
     ctx = _where(doc.data, path)

@@ -356,3 +356,101 @@ def test_a_device_as_answers_file_is_refused_before_reading() -> None:
     res = CliRunner().invoke(cli, ["assess", "/dev/zero", "--format", "json", "-o", "-"])
     assert res.exit_code == 1
     assert "not a regular file" in res.stderr
+
+
+def test_o_follows_a_symlink_before_its_checks(work: Path) -> None:
+    (work / "answers-link.html").symlink_to(work / "acme.yaml")
+    before = (work / "acme.yaml").read_bytes()
+    r = invoke("assess", "acme.yaml", "--pack", str(MINI), "-o", "answers-link.html")
+    assert r.exit_code == 2 and "refusing to overwrite answers-link.html" in r.stderr
+    (work / "other.yaml").write_text("x: 1\n")
+    (work / "other-link.html").symlink_to(work / "other.yaml")
+    r = invoke("docs", str(MINI), "-o", "other-link.html")
+    assert r.exit_code == 2 and "refusing to overwrite" in r.stderr
+    assert (work / "acme.yaml").read_bytes() == before and (work / "other.yaml").read_text() == "x: 1\n"
+    # a link to a report is followed: the report it names is replaced, the link stays
+    (work / "reports").mkdir()
+    (work / "reports" / "r.html").write_text("old")
+    (work / "latest.html").symlink_to(work / "reports" / "r.html")
+    assert invoke("assess", "acme.yaml", "--pack", str(MINI), "-o", "latest.html").exit_code == 0
+    assert (work / "latest.html").is_symlink() and "Fabrikam" in (work / "reports" / "r.html").read_text()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+def test_o_never_replaces_what_is_not_a_regular_file(work: Path) -> None:
+    import os
+    import stat
+
+    os.mkfifo(work / "pipe.html")
+    (work / "pipe-link.md").symlink_to(work / "pipe.html")
+    for cmd in (["assess", "acme.yaml", "--pack", str(MINI), "-o", "pipe.html"],
+                ["docs", str(MINI), "-o", "pipe-link.md"], ["init", "--pack", str(MINI), "-o", "pipe.html", "--force"]):
+        r = invoke(*cmd)
+        assert r.exit_code == 2 and "not a regular file" in r.stderr, r.stderr
+    assert stat.S_ISFIFO(os.lstat(work / "pipe.html").st_mode)
+
+
+def test_o_a_folder_writes_the_usual_name_inside_it(work: Path) -> None:
+    (work / "out").mkdir()
+    for given in ("out/", "out"):
+        r = invoke("assess", "acme.yaml", "--pack", str(MINI), "-o", given, "--format", "md")
+        assert r.exit_code == 0, r.stderr
+        assert r.stdout.strip() == str(Path("out") / "acme-report.md")
+    assert "Fabrikam" in (work / "out" / "acme-report.md").read_text()
+    r = invoke("assess", "acme.yaml", "--pack", str(MINI), "-o", "nowhere/")
+    assert r.exit_code == 2 and "no such folder" in r.stderr
+    r = invoke("init", "--pack", str(MINI), "-o", "out")
+    assert r.exit_code == 0 and (work / "out" / "answers.yaml").is_file()
+
+
+def test_file_system_failures_are_usage_errors(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import playbook.render
+
+    (work / "a-file").write_text("")
+    r = invoke("schema", "--pack", str(MINI), "--out", "a-file/schemas")
+    assert r.exit_code == 2 and "cannot create the folder a-file/schemas" in r.stderr
+
+    def read_only(path: Path, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(playbook.render, "write_atomic", read_only)
+    for cmd in (["init", "--pack", str(MINI), "-o", "answers.yaml"], ["schema", "--pack", str(MINI), "--out", "s"],
+                ["assess", "acme.yaml", "--pack", str(MINI)]):
+        r = invoke(*cmd)
+        assert r.exit_code == 2 and "Permission denied" in r.stderr and "internal error" not in r.stderr
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
+                    reason="root writes into read-only folders")
+def test_a_read_only_folder_is_a_usage_error(work: Path) -> None:
+    (work / "ro").mkdir(mode=0o500)
+    for cmd in (["init", "--pack", str(MINI), "-o", "ro/answers.yaml"], ["schema", "--pack", str(MINI), "--out", "ro"]):
+        r = invoke(*cmd)
+        assert r.exit_code == 2 and "cannot write" in r.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_standard_output_on_a_full_device_is_a_clear_error(work: Path) -> None:
+    for cmd in (["assess", "acme.yaml", "--pack", str(MINI), "-o", "-"], ["init", "--pack", str(MINI), "-o", "-"],
+                ["schema", "--pack", str(MINI)], ["docs", str(MINI)]):
+        with open("/dev/full", "wb") as full:
+            r = subprocess.run([sys.executable, "-m", "playbook", *cmd], stdout=full, stderr=subprocess.PIPE,
+                               text=True, cwd=work, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+        assert r.returncode == 2 and "cannot write the report to standard output: No space left" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr
+
+
+def test_strict_makes_warnings_fail(work: Path) -> None:
+    (work / "frac.yaml").write_text(ANSWERS.replace("12%", "0.12"))
+    r = invoke("assess", "frac.yaml", "--pack", str(MINI))
+    assert r.exit_code == 0 and "warning" in r.stderr and (work / "frac-report.html").exists()
+    (work / "frac-report.html").unlink()
+    r = invoke("assess", "frac.yaml", "--pack", str(MINI), "--strict")
+    assert r.exit_code == 1 and "--strict: nothing was written" in r.stderr and not (work / "frac-report.html").exists()
+    assert invoke("assess", "acme.yaml", "--pack", str(MINI), "--strict").exit_code == 0
+    assert invoke("validate", "frac.yaml", "--pack", str(MINI)).exit_code == 0
+    r = invoke("validate", "frac.yaml", "--pack", str(MINI), "--strict")
+    assert r.exit_code == 1 and "frac.yaml: ok" not in r.output and "--strict counts warnings" in r.stderr
+    r = invoke("validate", "frac.yaml", "--pack", str(MINI), "--strict", "--format", "json")
+    assert r.exit_code == 1 and json.loads(r.stdout)["ok"] is False
+    assert invoke("validate", "acme.yaml", "--pack", str(MINI), "--strict").exit_code == 0

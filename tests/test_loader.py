@@ -127,14 +127,6 @@ benchmarks:
 
 
 @pytest.fixture()
-def cache_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The pack cache switched on, in a folder of its own, working in tmp_path."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "cache" / "playbook"
-
-
 def test_an_item_dropped_for_its_own_error_does_not_also_make_its_question_unused(tmp_path: Path) -> None:
     content = ("actions:\n  - {id: a, title: A, phase: strat, area: x, done_when: {question: q, eq: yes}}\n"
                "questions: [{id: q, text: Q, type: yesno, section: S}]\n"
@@ -159,88 +151,11 @@ def test_references_to_an_item_dropped_for_its_own_error_are_not_errors_too(tmp_
     assert sorted(errors) == [(2, "missing-key"), (2, "unknown-key"), (4, "enum")], exc.value.problems
 
 
-def _overlay(folder: Path, extends: str) -> Path:
-    folder.mkdir()
-    (folder / "pack.yaml").write_text(f"id: overlay\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: {extends}\n")
-    return folder
-
-
 def _copy_mini(tmp_path: Path) -> Path:
     import shutil
     pack = tmp_path / "mini"
     shutil.copytree(MINI, pack)
     return pack
-
-
-def test_validated_pack_is_cached_and_an_edit_invalidates_it(tmp_path: Path, cache_on: Path) -> None:
-    pack = _copy_mini(tmp_path)
-    first = load_pack(pack)
-    cached = list((tmp_path / "cache" / "playbook").glob("pack-*.pickle"))
-    assert len(cached) == 1 and cached[0].stat().st_mode & 0o777 == 0o600
-    assert load_pack(pack) == first
-
-    content = pack / "content.yaml"
-    content.write_text(content.read_text().replace("title:", "titel:", 1))
-    with pytest.raises(InvalidInput) as exc:
-        load_pack(pack)
-    assert any(p.code == "unknown-key" for p in exc.value.problems)
-
-
-def test_an_edit_is_seen_when_the_pack_is_outside_the_working_directory_and_in_a_base_layer(
-        tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # messages name such files relative to the pack's parent, not the working directory
-    (tmp_path / "elsewhere").mkdir()
-    monkeypatch.chdir(tmp_path / "elsewhere")
-    base = _copy_mini(tmp_path)
-    overlay = _overlay(tmp_path / "overlay", "../mini")
-    assert load_pack(overlay).id == "overlay"
-    content = base / "content.yaml"
-    content.write_text(content.read_text().replace("title:", "titel:", 1))
-    with pytest.raises(InvalidInput):
-        load_pack(overlay)
-    with pytest.raises(InvalidInput):
-        load_pack(base)
-
-
-def test_a_new_file_in_the_pack_folder_invalidates_the_cache(tmp_path: Path, cache_on: Path) -> None:
-    pack = _copy_mini(tmp_path)
-    load_pack(pack)
-    (pack / "more.yaml").write_text("actions:\n  - id: oops\n")
-    with pytest.raises(InvalidInput):
-        load_pack(pack)
-
-
-def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path, cache_on: Path) -> None:
-    import dataclasses
-    import pickle
-    pack = _copy_mini(tmp_path)
-    good = load_pack(pack)
-    (cache,) = (tmp_path / "cache" / "playbook").glob("pack-*.pickle")
-    digest, layer_dirs, _ = pickle.loads(cache.read_bytes())
-
-    def plant(mode: int) -> None:
-        cache.write_bytes(pickle.dumps((digest, layer_dirs, dataclasses.replace(good, name="planted"))))
-        cache.chmod(mode)
-
-    plant(0o600)
-    assert load_pack(pack).name == "planted"  # the cache is really read...
-    plant(0o666)
-    assert load_pack(pack) == good  # ...but never one that others could have written
-    cache.write_bytes(b"not a pickle")
-    assert load_pack(pack) == good
-
-
-def test_no_cache_when_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setenv("PLAYBOOK_NO_CACHE", "1")
-    load_pack(MINI)
-    assert not (tmp_path / "cache").exists()
-
-
-def test_a_read_only_cache_folder_does_not_stop_loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "cache").write_text("a file where the folder should be")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert load_pack(MINI).id
 
 
 SECTIONED = MANIFEST + """sources:
@@ -286,40 +201,6 @@ def test_sections_nothing_cites_need_a_reason(tmp_path: Path) -> None:
     assert g.sections[:2] == ("Onboarding", "Renewal strategy") and dict(g.not_encoded)["Foreword"] == "narrative"
 
 
-def test_the_cache_key_changes_with_the_package_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    import playbook.loader as loader
-
-    monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
-    before = loader._cache_file(MINI)
-    code = Path(loader.__file__)
-    st = code.stat()
-    try:
-        os.utime(code, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-        assert loader._cache_file(MINI) != before
-    finally:
-        os.utime(code, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert loader._cache_file(MINI) == before
-
-
-def test_a_re_pointed_symlink_in_extends_is_seen(tmp_path: Path, cache_on: Path) -> None:
-    import shutil
-
-    a = _copy_mini(tmp_path)
-    b = tmp_path / "other"
-    shutil.copytree(a, b)
-    content = (b / "content.yaml").read_text()
-    (b / "content.yaml").write_text(content.replace("title: Set up a formal onboarding process", "title: Other title"))
-    (tmp_path / "base").symlink_to(a)
-    overlay = _overlay(tmp_path / "overlay", "../base")
-    load_pack(overlay)
-    (tmp_path / "base").unlink()
-    (tmp_path / "base").symlink_to(b)
-    assert "Other title" not in {a.title for a in load_pack(a).actions}
-    assert "Other title" in {a.title for a in load_pack(overlay).actions}
-
-
 def test_a_folder_named_like_a_bundled_pack_does_not_hide_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from playbook.resources import bundled_packs
 
@@ -347,20 +228,6 @@ def test_a_yml_file_in_a_pack_is_a_warning_not_silence(tmp_path: Path) -> None:
     (pack / "more.yml").write_text("actions: []\n")
     w = [p for p in load_pack(pack).warnings if p.code == "ignored-file"]
     assert len(w) == 1 and w[0].file.endswith("more.yml") and "end in .yaml" in w[0].message
-
-
-def test_cache_files_unused_for_a_month_are_pruned(cache_on: Path) -> None:
-    import os
-    import time
-
-    folder = cache_on
-    folder.mkdir(parents=True)
-    stale, recent = folder / "pack-old.pickle", folder / "pack-new.pickle"
-    for f, age in ((stale, 31), (recent, 5)):
-        f.write_bytes(b"x")
-        os.utime(f, (time.time() - age * 86400,) * 2)
-    load_pack(MINI)
-    assert not stale.exists() and recent.exists() and len(list(folder.glob("pack-*.pickle"))) == 2
 
 
 # ---- issue 11: odd packs are located errors, never a crash ------------------------

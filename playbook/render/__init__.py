@@ -8,6 +8,8 @@ only when a PDF is asked for.
 from __future__ import annotations
 
 import base64
+import errno
+import hashlib
 import math
 import os
 import re
@@ -19,6 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from playbook import cache
 from playbook.errors import InvalidInput, Problem, RenderError, UsageError
 from playbook.model import PHASES, Pack
 from playbook.result import Result, relative_gap, to_json
@@ -127,14 +130,28 @@ def _css_string(v: str) -> Markup:
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates, cached per user (Jinja's private temp folder): compiling
-    the report template costs more than the rest of a run."""
-    if os.environ.get("PLAYBOOK_NO_CACHE"):
-        return None
-    try:
-        return jinja2.FileSystemBytecodeCache()
-    except (OSError, RuntimeError):
-        return None
+    """Compiled templates, cached per user: compiling the report template costs
+    more than the rest of a run."""
+    return _TemplateCache() if cache.enabled() else None
+
+
+class _TemplateCache(jinja2.BytecodeCache):
+    """A compiled template is marshalled Python code: whoever can plant one runs
+    code. So they live in playbook's own cache folder, under its checks (0700,
+    the user's own, never a symlink, temporaries O_EXCL; see playbook/cache.py),
+    not in Jinja's folder under the system temp directory."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        # a Jinja upgrade may compile differently under the same bytecode format
+        return hashlib.sha256(f"{jinja2.__version__}\0{name}\0{filename}".encode()).hexdigest()[:32]
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = cache.read_entry(f"tpl-{bucket.key}.cache")
+        if data is not None:
+            bucket.bytecode_from_string(data)  # checks Jinja's magic and the template source's checksum
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        cache.write_entry(f"tpl-{bucket.key}.cache", bucket.bytecode_to_string())
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
@@ -388,8 +405,12 @@ def _render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None 
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write next to the target and rename, so a failure never leaves half a file."""
+    """Write next to the target and rename, so a failure never leaves half a file.
+    A symlink is followed (the file it names is replaced, the link stays); a
+    FIFO, device, socket or folder is never replaced."""
     path = path.resolve()
+    if os.path.lexists(path) and not path.is_file():
+        raise OSError(errno.EEXIST, "it is not a regular file", str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     try:
         with os.fdopen(fd, "wb") as fh:

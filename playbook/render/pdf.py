@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import logging
 import signal
-import sys
 import threading
 from contextlib import contextmanager
 from collections.abc import Iterator
@@ -86,57 +85,17 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-# The sonames WeasyPrint's lists end with on Linux (text/ffi.py): when all of
-# them load directly, its import needs no library search at all.
-_SONAMES = ("libgobject-2.0.so.0", "libpango-1.0.so.0", "libharfbuzz.so.0", "libharfbuzz-subset.so.0",
-            "libfontconfig.so.1", "libpangoft2-1.0.so.0")
-_IMPORT_LOCK = threading.Lock()
-
-
-def _sonames_load() -> bool:
-    import ctypes
-
-    try:
-        for name in _SONAMES:
-            ctypes.CDLL(name)
-    except OSError:
-        return False
-    return True
-
-
 def import_weasyprint() -> Any:
-    """Import WeasyPrint without its native-library search running gcc.
+    """WeasyPrint, imported the usual way.
 
-    WeasyPrint tries several names for each library it loads, and on Linux
-    every name that fails goes through ctypes.util.find_library, which runs
-    ldconfig and gcc (Kozea/WeasyPrint#1125): about 0.15 s, a tenth of a PDF
-    run. When every library loads by its soname, the search is switched off
-    for the import. That patches ctypes for the whole process, so it is done
-    only from the main thread (the CLI's case) and under a lock; anywhere
-    else, or if the fast import fails after all, WeasyPrint is imported the
-    usual way."""
-    with _IMPORT_LOCK:
-        if ("weasyprint" in sys.modules or not sys.platform.startswith("linux")
-                or threading.current_thread() is not threading.main_thread() or not _sonames_load()):
-            import weasyprint
+    Its import searches for native libraries under several names, which runs
+    ldconfig and gcc for each name that does not load (Kozea/WeasyPrint#1125).
+    Switching that search off meant patching ctypes for the whole process, which
+    broke the import on machines without libharfbuzz-subset; so the search runs,
+    and the README lists the libraries that make it short."""
+    import weasyprint
 
-            return weasyprint
-        import ctypes.util
-
-        search = ctypes.util.find_library
-        ctypes.util.find_library = lambda name: None
-        try:
-            import weasyprint
-
-            return weasyprint
-        except OSError:
-            for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
-                del sys.modules[name]
-        finally:
-            ctypes.util.find_library = search
-        import weasyprint
-
-        return weasyprint
+    return weasyprint
 
 
 def html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
