@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from playbook import operators as ops
+from playbook.customers import customers_from_path
 from playbook.errors import InvalidInput, Problem
 from playbook.model import Answers, Customer, Pack
 from playbook.schema import answers_schema
@@ -26,12 +27,12 @@ def load_answers(path: Path, pack: Pack, display: str | None = None) -> Answers:
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput([Problem(name, 0, 0, f"cannot read the file: {exc.strerror}", "unreadable")]) from None
-    return parse_answers(raw, pack, name)
+    return parse_answers(raw, pack, name, customers_dir=path.parent)
 
 
-def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>") -> Answers:
+def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>", *, customers_dir: Path | None = None) -> Answers:
     doc = loads(decode(raw, name), name)
-    return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest())
+    return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest(), customers_dir=customers_dir)
 
 
 def _value(question_type: str, v: Any, choices: tuple[str, ...]) -> Any:
@@ -60,7 +61,7 @@ def _fraction_warning(doc: Document, path: tuple[str, str], key: str, raw: Any, 
                         f"or '{val:g}%' to keep it", "percent-fraction", severity="warning")]
 
 
-def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
+def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, customers_dir: Path | None = None) -> Answers:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     data = doc.data
@@ -146,9 +147,16 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
     if responses is not None:
         nps = tuple(int(r) for r in responses)  # the schema stage checked 0..10 integers
 
-    customers = []
+    customers: list[Customer] = []
     stage_ids = [s.id for s in pack.maturity_stages]
-    for i, c in enumerate((data.get("customers") if ok("customers") else None) or []):
+    listed = data.get("customers") if ok("customers") else None
+    if isinstance(listed, str):  # a CSV export, relative to the answers file (playbook/customers)
+        rows, found = customers_from_path(listed, customers_dir, doc, stage_ids)
+        customers.extend(rows)
+        problems.extend(p for p in found if p.severity == "error")
+        warnings.extend(p for p in found if p.severity != "error")
+        listed = None
+    for i, c in enumerate(listed or []):
         if not ok("customers", i):
             continue
         stage = normalize_choice(c.get("stage", ""))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from playbook import customers
 from playbook import operators as ops
 from playbook.computations import COMPUTATIONS, eval_formula, formula_refs
 from playbook.model import PHASES, All, AnyOf, Answers, Condition, Leaf, Not, Pack
@@ -285,7 +286,9 @@ def evaluate_findings(pack: Pack, facts: Facts, currency: str) -> tuple[list[Fin
 # ---- the whole evaluation ---------------------------------------------------
 
 def evaluate(pack: Pack, answers: Answers) -> Result:
-    metrics, origin = resolve_metrics(pack, answers)
+    base = customers.analyse_answers(pack, answers)  # figures from the customer rows, and the metrics they give
+    metrics, origin = resolve_metrics(pack, customers.with_row_metrics(answers, base))
+    origin.update({k: "derived" for k in (base.derived if base else {}) if k not in answers.metrics})
     profile: dict[str, Any] = {
         "years_in_cloud": answers.years_in_cloud,
         "focus": answers.focus or None,
@@ -336,7 +339,7 @@ def evaluate(pack: Pack, answers: Answers) -> Result:
         checklists.append(ChecklistResult(c.id, c.title, tuple(items), c.source))
 
     phases, stage, reason = _stage(pack, states)
-    return Result(
+    return customers.annotate(Result(
         pack_id=pack.id, pack_name=pack.name, pack_version=pack.version, pack_hash=pack.content_hash,
         partner_name=answers.partner_name, assessed_on=answers.assessed_on,
         years_in_cloud=answers.years_in_cloud, focus=answers.focus, currency=cur,
@@ -345,7 +348,8 @@ def evaluate(pack: Pack, answers: Answers) -> Result:
         phases=phases, metrics=metrics, metric_origin=origin, findings=tuple(findings), plan=plan,
         actions=tuple(states), checklists=tuple(checklists), areas=_areas(pack, states, findings),
         customers=_customers(pack, answers), not_assessed=_not_assessed(pack, facts, bench_missing),
-    )
+        customer_base=base,
+    ), base)
 
 
 def _order(candidates: list[tuple[Any, tuple[Evidence, ...], float]]) -> tuple[PlannedAction, ...]:

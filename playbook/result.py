@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from playbook import __version__
+from playbook.customers import CustomerBase, base_to_dict
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ class Result:
     areas: tuple[AreaScore, ...]
     customers: tuple[CustomerGroup, ...]
     not_assessed: tuple[NotAssessed, ...]
+    customer_base: CustomerBase | None = None  # the customer analysis (playbook/customers), when rows were given
 
 
 def _num(x: float | None) -> float | None:
@@ -201,6 +203,7 @@ def to_dict(r: Result) -> dict[str, Any]:
             "revenue": _num(g.revenue), "next_renewal": g.next_renewal, "source": g.source,
         } for g in r.customers],
         "not_assessed": [{"kind": n.kind, "id": n.id, "text": n.text} for n in r.not_assessed],
+        "customer_base": base_to_dict(r.customer_base),
     }
 
 

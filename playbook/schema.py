@@ -232,7 +232,9 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
                         **({"additionalProperties": False} if pack is not None else {})},
             "nps_responses": {"type": ["array", "null"],
                               "items": {"type": "integer", "minimum": 0, "maximum": 10}},
-            "customers": {"type": ["array", "null"], "items": customer},
+            "customers": {"anyOf": [{"type": ["array", "null"], "items": customer},
+                                    {"type": "string", "maxLength": 500,
+                                     "description": "a CSV export, relative to the answers file"}]},
         },
     }
 

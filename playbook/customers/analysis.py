@@ -1,0 +1,408 @@
+"""The figures the guide asks for about a partner's own customer base.
+
+Pure functions of the customer rows, the assessment date and the given metrics;
+every figure carries the guide section it answers (``file § section``). Only
+summaries and the top few customers are kept, so a result (and any report made
+from it) stays small whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from playbook.model import Customer, MaturityStage
+
+CLV_SEGMENTS = "000_ef716df2dd0cf0de.txt § Measure Your Success"
+CLV_USES = "002_d85274969c44507d.txt § Understanding customer lifetime value"
+CLV_SPEND = "002_d85274969c44507d.txt § Use CLV to optimize the business"
+RENEWALS = "002_d85274969c44507d.txt § Renewal strategy"
+STAGES = "000_ef716df2dd0cf0de.txt § Understand the Cloud Buyer"
+CHURN = "002_d85274969c44507d.txt § 2. CHURN AND RENEWAL RATE"
+NPS = "002_d85274969c44507d.txt § SUPPORTING METRICS FOR CLOUD"
+TOP_N = 10  # customers named per list: the reports show summaries, not every row
+PARETO_POINTS = 40
+
+# Each renewal window with the step the guide's 90/60/30-day outreach puts in it
+# (our reading of 002 § Renewal strategy, which lists the activities without
+# assigning each to a day; the order follows the paragraph).
+WINDOWS: tuple[tuple[str, str, int, int, str], ...] = (
+    ("overdue", "Renewal date passed", -100_000, -1,
+     "The renewal date is past but the customer is still active: confirm the renewal and correct the date."),
+    ("d30", "Next 30 days", 0, 30,
+     "Review licence use, offer to remove licences the customer gets no value from, and close the renewal."),
+    ("d60", "31–60 days", 31, 60,
+     "Present upgrade options and any offers that secure an earlier or larger commitment."),
+    ("d90", "61–90 days", 61, 90,
+     "Start the outreach: the customer success manager confirms satisfaction, utilisation and that the "
+     "solution delivered what was promised."),
+    ("d365", "91 days – 12 months", 91, 365,
+     "Put each renewal on the automated 90/60/30-day outreach schedule, with dated, measured activities."),
+)
+TIERS: tuple[tuple[str, float], ...] = (("Top 10 %", 0.10), ("Next 20 %", 0.30), ("Next 30 %", 0.60),
+                                        ("Remaining 40 %", 1.0))
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str
+    revenue: float | None  # annual
+    clv: float | None
+    detail: str = ""  # e.g. the renewal date or the gap to the next tier
+
+
+@dataclass(frozen=True)
+class Segment:
+    label: str
+    customers: int
+    revenue: float
+    average_revenue: float
+    average_clv: float | None
+    revenue_share: float  # 0..100
+    clv_to_cac: float | None
+
+
+@dataclass(frozen=True)
+class SegmentTable:
+    dimension: str  # size | industry | service | roster
+    title: str
+    rows: tuple[Segment, ...]
+    not_given: int  # customers with no value for this dimension
+
+
+@dataclass(frozen=True)
+class AllStars:
+    count: int  # the smallest set of customers making 80 % of revenue
+    customer_share: float  # that set as a % of customers with revenue
+    revenue_share_top20: float  # % of revenue from the top 20 % of customers
+    top10_multiple: float | None  # average revenue of the top 10 % / average of the rest
+    top1_multiple: float | None
+    top10_count: int
+    top1_count: int
+    curve: tuple[tuple[float, float], ...]  # (% of customers, % of revenue), largest first
+    names: tuple[Named, ...]
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    min_revenue: float  # annual revenue from which a customer is in this tier
+    min_clv: float | None
+    customers: int
+    revenue: float
+
+
+@dataclass(frozen=True)
+class RenewalWindow:
+    id: str
+    label: str
+    days_from: int
+    days_to: int
+    customers: int
+    revenue: float
+    step: str
+    names: tuple[Named, ...]
+
+
+@dataclass(frozen=True)
+class Month:
+    label: str  # e.g. "Dec 2026"
+    customers: int
+    revenue: float
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    name: str
+    customers: int
+    revenue: float
+    names: tuple[str, ...]  # the largest few
+
+
+@dataclass(frozen=True)
+class CustomerBase:
+    source: str  # the CSV file, or "answers file" for the inline list
+    rows: int
+    active: int
+    ended: int
+    with_revenue: int
+    revenue: float  # annual recurring revenue of active customers
+    churn: float | None  # % a year, used for CLV
+    churn_origin: str  # given | derived | ""
+    clv_method: str
+    average_clv: float | None
+    cac: float | None
+    clv_to_cac: float | None
+    top: tuple[Named, ...]
+    segments: tuple[SegmentTable, ...]
+    all_stars: AllStars | None
+    tiers: tuple[Tier, ...]
+    closest_to_next_tier: tuple[Named, ...]
+    renewals: tuple[RenewalWindow, ...]  # empty without an assessment date
+    renewals_within_90: int
+    renewal_revenue_within_90: float
+    months: tuple[Month, ...]
+    no_renewal_date: int
+    no_renewal_revenue: float
+    no_renewal_names: tuple[Named, ...]
+    stages: tuple[StageCount, ...]
+    derived: dict[str, float]  # metric id -> value from the rows, for metrics not given
+    named: dict[str, tuple[str, ...]]  # metric id -> the customers behind it, for action reasons
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]  # figures that could not be made, and why
+
+
+def _date(s: str | None) -> _dt.date | None:
+    return _dt.date.fromisoformat(s) if s else None
+
+
+def _attr(c: Customer, name: str, default: object = None) -> object:
+    return getattr(c, name, default)  # inline-list customers carry only name, stage, revenue, renewal
+
+
+def _named(c: Customer, clv_factor: float | None, detail: str = "") -> Named:
+    rev = c.revenue
+    return Named(c.name, rev, rev * clv_factor if rev is not None and clv_factor is not None else None, detail)
+
+
+def _churn_from_rows(rows: Sequence[Customer], on: _dt.date) -> float | None:
+    """Customers lost in the 12 months to the assessment date, as a % of those
+    who were customers when the 12 months began."""
+    if not any(_attr(c, "ended") for c in rows):
+        return None  # no ended column, or nobody ever left: the rows cannot tell
+    start = (on - _dt.timedelta(days=365)).isoformat()
+    today = on.isoformat()
+    base = lost = 0
+    for c in rows:
+        first, ended = _attr(c, "first_purchase"), _attr(c, "ended")
+        if (first is None or str(first) <= start) and (ended is None or str(ended) > start):
+            base += 1
+            if ended is not None and str(ended) <= today:
+                lost += 1
+    return round(100.0 * lost / base, 2) if base else None
+
+
+def _nps_from_rows(rows: Sequence[Customer]) -> float | None:
+    scores = [int(str(s)) for s in (_attr(c, "nps") for c in rows) if s is not None]
+    if not scores:
+        return None
+    promoters = sum(s >= 9 for s in scores)
+    detractors = sum(s <= 6 for s in scores)
+    return round(100.0 * (promoters - detractors) / len(scores), 1)
+
+
+def _segments(active: Sequence[Customer], factor: float | None, total: float, cac: float | None,
+              ) -> tuple[SegmentTable, ...]:
+    tables = []
+    for dim, title in (("size", "Company size"), ("industry", "Industry"), ("service", "Service consumed"),
+                       ("roster", "Roster of services")):
+        groups: dict[str, list[float]] = {}
+        missing = 0
+        for c in active:
+            if c.revenue is None:
+                continue
+            if dim in ("size", "industry"):
+                keys = [str(_attr(c, dim, "") or "")]
+            else:
+                svc = tuple(sorted(_attr(c, "services", ()) or ()))  # type: ignore[call-overload]
+                keys = list(svc) if dim == "service" else [" + ".join(svc)] if svc else [""]
+            for k in keys:
+                if not k:
+                    missing += 1
+                    continue
+                groups.setdefault(k, []).append(c.revenue)
+        if not groups:
+            continue
+        rows = []
+        for label, revs in groups.items():
+            s = sum(revs)
+            avg = s / len(revs)
+            clv = avg * factor if factor is not None else None
+            rows.append(Segment(label, len(revs), s, avg, clv, 100.0 * s / total if total else 0.0,
+                                clv / cac if clv is not None and cac else None))
+        rows.sort(key=lambda r: (-r.average_revenue, r.label))
+        tables.append(SegmentTable(dim, title, tuple(rows[:TOP_N]), missing))
+    return tuple(tables)
+
+
+def _all_stars(ranked: Sequence[Customer], total: float, factor: float | None) -> AllStars | None:
+    n = len(ranked)
+    if not n or total <= 0:
+        return None
+    revs = [float(c.revenue or 0.0) for c in ranked]
+    cum, k, at20 = 0.0, 0, 0.0
+    n20 = max(1, math.ceil(n * 0.2))
+    marks = {max(1, round(n * i / PARETO_POINTS)) for i in range(1, PARETO_POINTS + 1)}
+    curve = [(0.0, 0.0)]
+    for i, r in enumerate(revs, start=1):
+        cum += r
+        if not k and cum >= 0.8 * total - 1e-9:
+            k = i
+        if i == n20:
+            at20 = cum
+        if i in marks:
+            curve.append((round(100.0 * i / n, 2), round(100.0 * cum / total, 2)))
+
+    def multiple(m: int) -> float | None:
+        if m >= n:
+            return None
+        rest = (total - sum(revs[:m])) / (n - m)
+        return round((sum(revs[:m]) / m) / rest, 2) if rest > 0 else None
+
+    n10, n1 = max(1, math.ceil(n * 0.1)), max(1, math.ceil(n * 0.01))
+    return AllStars(k, round(100.0 * k / n, 1), round(100.0 * at20 / total, 1), multiple(n10), multiple(n1),
+                    n10, n1, tuple(curve), tuple(_named(c, factor) for c in ranked[:TOP_N]))
+
+
+def _tiers(ranked: Sequence[Customer], factor: float | None) -> tuple[tuple[Tier, ...], tuple[Named, ...]]:
+    n = len(ranked)
+    if not n:
+        return (), ()
+    bounds = []
+    for name, upto in TIERS:
+        last = max(1, math.ceil(n * upto)) - 1
+        bounds.append((name, float(ranked[last].revenue or 0.0)))
+    # a customer is in the first tier whose threshold it reaches, so equal revenues share a tier
+    counts = [0] * len(bounds)
+    sums = [0.0] * len(bounds)
+    closest: list[tuple[float, int, Customer, int]] = []
+    for c in ranked:
+        rev = float(c.revenue or 0.0)
+        t = next(i for i, (_, lo) in enumerate(bounds) if rev >= lo or i == len(bounds) - 1)
+        counts[t] += 1
+        sums[t] += rev
+        if t > 0:
+            gap = bounds[t - 1][1] - rev
+            closest.append((gap / max(bounds[t - 1][1], 1.0), len(closest), c, t - 1))
+    tiers = tuple(Tier(name, lo, lo * factor if factor is not None else None, counts[i], sums[i])
+                  for i, (name, lo) in enumerate(bounds))
+    closest.sort(key=lambda x: (x[0], x[1]))
+    near = tuple(_named(c, factor, f"{bounds[t][0]}: {rel * 100:.1f} % more annual revenue")
+                 for rel, _, c, t in closest[:TOP_N])
+    return tiers, near
+
+
+def _renewals(active: Sequence[Customer], on: _dt.date, factor: float | None,
+              ) -> tuple[tuple[RenewalWindow, ...], tuple[Month, ...]]:
+    buckets: dict[str, list[tuple[int, Customer]]] = {w[0]: [] for w in WINDOWS}
+    months = [[0, 0.0] for _ in range(12)]
+    for c in active:
+        d = _date(c.renewal_date)
+        if d is None:
+            continue
+        days = (d - on).days
+        for wid, _, lo, hi, _ in WINDOWS:
+            if lo <= days <= hi:
+                buckets[wid].append((days, c))
+                break
+        if 0 <= days <= 365:
+            m = months[min(11, days * 12 // 366)]
+            m[0] += 1
+            m[1] += float(c.revenue or 0.0)
+    windows = []
+    for wid, label, lo, hi, step in WINDOWS:
+        mine = buckets[wid]
+        # soonest first; the largest first on the same day
+        mine.sort(key=lambda x: (x[0], -(x[1].revenue or 0.0), x[1].name))
+        windows.append(RenewalWindow(wid, label, max(lo, -9999), hi, len(mine),
+                                     sum(float(c.revenue or 0.0) for _, c in mine), step,
+                                     tuple(_named(c, factor, str(c.renewal_date)) for _, c in mine[:TOP_N])))
+    labels = []
+    for i in range(12):
+        y, m = divmod(on.month - 1 + i, 12)
+        labels.append(_dt.date(on.year + y, m + 1, 1).strftime("%b %Y"))
+    return tuple(windows), tuple(Month(labels[i], int(months[i][0]), float(months[i][1])) for i in range(12))
+
+
+def _disagree(given: Mapping[str, float], mid: str, derived: float | None, what: str, tol: float,
+              relative: bool, out: list[str]) -> None:
+    g = given.get(mid)
+    if g is None or derived is None:
+        return
+    off = abs(g - derived) / max(abs(g), 1e-9) if relative else abs(g - derived)
+    if off > tol:
+        out.append(f"The answers give {mid} = {g:g}, but the customer rows give {derived:g} ({what}); "
+                   f"check which is current. The given value is used.")
+
+
+def analyse(rows: Sequence[Customer], *, source: str, assessed_on: str | None, metrics: Mapping[str, float],
+            nps_responses: Sequence[int] | None, maturity_stages: Iterable[MaturityStage],
+            metric_ids: Iterable[str]) -> CustomerBase:
+    """Every figure about the customer base; ``metrics`` are the given ones."""
+    on = _date(assessed_on)
+    notes: list[str] = []
+    warnings: list[str] = []
+    today = on.isoformat() if on else None
+    active = [c for c in rows if not _attr(c, "ended") or (today is not None and str(_attr(c, "ended")) > today)]
+    ranked = sorted((c for c in active if c.revenue is not None), key=lambda c: (-(c.revenue or 0.0), c.name))
+    total = sum(float(c.revenue or 0.0) for c in ranked)
+
+    row_churn = _churn_from_rows(rows, on) if on else None
+    row_nps = _nps_from_rows(active)
+    churn, churn_origin = (metrics["churn_rate_annual"], "given") if "churn_rate_annual" in metrics else (
+        (row_churn, "derived") if row_churn is not None else (None, ""))
+    factor = 100.0 / churn if churn else None
+    if factor is not None:
+        method = (f"CLV = annual recurring revenue ÷ annual churn ({churn:g} %, {churn_origin}), i.e. "
+                  f"{factor:.1f} years of today's revenue; the same model as the pack's clv metric.")
+    else:
+        method = ("CLV needs the annual churn: give churn_rate_annual, or an ended column with the dates "
+                  "customers left, and partner.assessed_on. Until then customers are ranked by annual revenue.")
+        notes.append(method)
+    if on is None:
+        notes.append("Give partner.assessed_on for the renewal calendar and churn from the rows: "
+                     "they count days from the assessment date.")
+    cac = metrics.get("cac")
+    average_clv = total / len(ranked) * factor if ranked and factor is not None else None
+
+    windows, months = _renewals(active, on, factor) if on else ((), ())
+    within = [w for w in windows if w.id in ("d30", "d60", "d90")]
+    no_date = sorted((c for c in active if not c.renewal_date), key=lambda c: (-(c.revenue or 0.0), c.name))
+    tiers, near = _tiers(ranked, factor)
+
+    stage_rows = []
+    for ms in [*maturity_stages, None]:
+        sid = ms.id if ms else ""
+        mine = [c for c in active if c.stage == sid]
+        if mine:
+            mine.sort(key=lambda c: (-(c.revenue or 0.0), c.name))
+            stage_rows.append(StageCount(sid, ms.name if ms else "Stage not given", len(mine),
+                                         sum(float(c.revenue or 0.0) for c in mine),
+                                         tuple(c.name for c in mine[:5])))
+
+    ids = set(metric_ids)
+    found: dict[str, float | None] = {
+        "active_customers": float(len(active)),
+        "mrr": round(total / 12, 2) if ranked else None,
+        "churn_rate_annual": row_churn,
+        "nps": row_nps if not nps_responses else None,
+        "renewals_due_90_days": float(sum(w.customers for w in within)) if on else None,
+        "renewal_revenue_90_days": round(sum(w.revenue for w in within), 2) if on else None,
+        "customers_without_renewal_date": float(len(no_date)),
+    }
+    derived = {k: v for k, v in found.items() if v is not None and k in ids and k not in metrics}
+    _disagree(metrics, "churn_rate_annual", row_churn, "customers lost in the last 12 months", 3.0, False, warnings)
+    _disagree(metrics, "nps", row_nps, "from each customer's last NPS response", 10.0, False, warnings)
+    _disagree(metrics, "active_customers", float(len(active)), "customers not ended", 0.10, True, warnings)
+    _disagree(metrics, "mrr", found["mrr"], "annual revenue of active customers ÷ 12", 0.10, True, warnings)
+    due = sorted(((c.renewal_date or "", -(c.revenue or 0.0), c.name) for c in active
+                  if on and c.renewal_date and 0 <= (_dt.date.fromisoformat(c.renewal_date) - on).days <= 90))
+    named = {"renewals_due_90_days": tuple(n for _, _, n in due[:5]),
+             "renewal_revenue_90_days": tuple(n for _, _, n in due[:5]),
+             "customers_without_renewal_date": tuple(c.name for c in no_date[:5])}
+    return CustomerBase(
+        source=source, rows=len(rows), active=len(active), ended=len(rows) - len(active), with_revenue=len(ranked),
+        revenue=total, churn=churn, churn_origin=churn_origin, clv_method=method, average_clv=average_clv,
+        cac=cac, clv_to_cac=average_clv / cac if average_clv is not None and cac else None,
+        top=tuple(_named(c, factor) for c in ranked[:TOP_N]),
+        segments=_segments(active, factor, total, cac), all_stars=_all_stars(ranked, total, factor),
+        tiers=tiers, closest_to_next_tier=near, renewals=windows,
+        renewals_within_90=sum(w.customers for w in within), renewal_revenue_within_90=sum(w.revenue for w in within),
+        months=months, no_renewal_date=len(no_date),
+        no_renewal_revenue=sum(float(c.revenue or 0.0) for c in no_date),
+        no_renewal_names=tuple(_named(c, factor) for c in no_date[:TOP_N]), stages=tuple(stage_rows),
+        derived=derived, named=named, warnings=tuple(warnings), notes=tuple(notes),
+    )
