@@ -112,8 +112,13 @@ def _write_output(output: str, data: bytes, inputs: tuple[Path, ...] = ()) -> No
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True), default=None,
               help="Folder whose templates override the bundled ones.")
 @click.option("--pdfa", is_flag=True, help="Make the PDF a PDF/A-3u archive document.")
+@click.option("--customers", "customers_file", type=click.Path(dir_okay=False, path_type=Path, exists=True),
+              default=None, help="A CSV export of customers; replaces the answers file's customers:.")
+@click.option("--redact-customers", is_flag=True,
+              help="Replace customer names with stable pseudonyms (Customer 7F3A09) in every format.")
 def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | None,
-           brand_file: Path | None, template_dir: str | None, pdfa: bool) -> None:
+           brand_file: Path | None, template_dir: str | None, pdfa: bool,
+           customers_file: Path | None = None, redact_customers: bool = False) -> None:
     """Assess ANSWERS against a rule pack and write the report."""
     from playbook.answers import load_answers
     from playbook.engine import evaluate
@@ -130,6 +135,10 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
         raise UsageError(f"-o {output} says {suffix} but --format says {fmt}; make them agree")
     pack = load_pack(pack_spec)
     data = load_answers(answers, pack, _display(answers))
+    from playbook import customers
+    if customers_file or redact_customers:
+        data = customers.load_customers_option(data, customers_file, pack) if customers_file else data
+        data = customers.redact(data) if redact_customers else data
     for w in data.warnings:
         click.echo(w.format(), err=True)
     brand = load_brand(brand_file) if brand_file else None
@@ -137,9 +146,12 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
     options = RenderOptions(brand=brand or Brand(), template_dir=template_dir,
                             pdf_variant="pdf/a-3u" if pdfa else None)
     result = evaluate(pack, data)
+    for text in result.customer_base.warnings if result.customer_base else ():
+        click.echo(f"{data.file}: warning: {text} [customer-metrics]", err=True)
     payload = render(result, pack, fmt, options)
     target = output or str(Path.cwd() / f"{answers.stem}-report{EXTENSIONS[fmt]}")
-    _write_output(target, payload, (answers, *([brand_file] if brand_file else [])))
+    _write_output(target, payload, (answers, *([brand_file] if brand_file else []),
+                                    *customers.input_files(data)))
 
 
 @cli.command()

@@ -20,7 +20,7 @@ from playbook.customers.read import CustomerRow, parse_customers, read_customers
 from playbook.errors import InvalidInput, Problem
 from playbook.model import Answers, Customer, Pack
 
-__all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "annotate", "base_to_dict", "customers_from_path",
+__all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "annotate", "base_to_dict", "customers_from_path", "input_files",
            "load_customers_option", "parse_customers", "pseudonym", "redact", "with_row_metrics"]
 
 
@@ -54,6 +54,12 @@ def load_customers_option(answers: Answers, path: Path, pack: Pack) -> Answers:
     """``assess --customers FILE``: the file's rows replace the answers file's."""
     rows, warnings = read_customers_file(path, [s.id for s in pack.maturity_stages], str(path))
     return dataclasses.replace(answers, customers=rows, warnings=(*answers.warnings, *warnings))
+
+
+def input_files(answers: Answers) -> tuple[Path, ...]:
+    """The customer file behind the rows, so ``-o`` can never overwrite it."""
+    first = answers.customers[0] if answers.customers else None
+    return (Path(first.file),) if isinstance(first, CustomerRow) and first.file else ()
 
 
 def pseudonym(name: str, salt: str = "") -> str:

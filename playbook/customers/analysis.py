@@ -223,7 +223,8 @@ def _segments(active: Sequence[Customer], factor: float | None, total: float, ca
             clv = avg * factor if factor is not None else None
             rows.append(Segment(label, len(revs), s, avg, clv, 100.0 * s / total if total else 0.0,
                                 clv / cac if clv is not None and cac else None))
-        rows.sort(key=lambda r: (-r.average_revenue, r.label))
+        # a roster shared by one customer says little: rosters by total revenue, the rest by average
+        rows.sort(key=lambda r: (-r.revenue if dim == "roster" else -r.average_revenue, r.label))
         tables.append(SegmentTable(dim, title, tuple(rows[:TOP_N]), missing))
     return tuple(tables)
 
@@ -280,7 +281,7 @@ def _tiers(ranked: Sequence[Customer], factor: float | None) -> tuple[tuple[Tier
     tiers = tuple(Tier(name, lo, lo * factor if factor is not None else None, counts[i], sums[i])
                   for i, (name, lo) in enumerate(bounds))
     closest.sort(key=lambda x: (x[0], x[1]))
-    near = tuple(_named(c, factor, f"{bounds[t][0]}: {rel * 100:.1f} % more annual revenue")
+    near = tuple(_named(c, factor, f"{rel * 100:.1f} % below the {bounds[t][0]} tier")
                  for rel, _, c, t in closest[:TOP_N])
     return tiers, near
 

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from playbook.customers.view import customer_view
 from playbook.errors import InvalidInput, Problem, RenderError, UsageError
 from playbook.model import Pack
 from playbook.result import Result, relative_gap, to_json
@@ -300,6 +301,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         "cite_groups": _cite_groups(pack, [f.source for f in result.findings]),
         "na_actions": [a for a in result.actions if a.state == "not_assessed"],
         "stage_names": {s.id: s.name for s in pack.stages},
+        "cust": customer_view(result, pack),  # the "Your customers" section (templates/customers.*.j2)
         "title": f"{result.partner_name or 'Partner'} — {pack.name}",
     }
 
