@@ -8,11 +8,16 @@ from it) stays small whatever the number of rows.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
+import heapq
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
+from playbook.customers.read import CustomerRow
 from playbook.model import Customer, MaturityStage
 
 CLV_SEGMENTS = "000_ef716df2dd0cf0de.txt § Measure Your Success"
@@ -155,12 +160,14 @@ class CustomerBase:
     notes: tuple[str, ...]  # figures that could not be made, and why
 
 
-def _date(s: str | None) -> _dt.date | None:
-    return _dt.date.fromisoformat(s) if s else None
+# The functions below run over every row, so they are written for 100,000 of
+# them: dates compared as ISO strings, sorts keyed on one attribute, and the
+# top few taken with heapq rather than by sorting everything.
 
-
-def _attr(c: Customer, name: str, default: object = None) -> object:
-    return getattr(c, name, default)  # inline-list customers carry only name, stage, revenue, renewal
+def _rows(rows: Sequence[Customer]) -> list[CustomerRow]:
+    """Inline-list customers carry only name, stage, revenue and renewal date."""
+    return [c if isinstance(c, CustomerRow) else CustomerRow(c.name, c.stage, c.revenue, c.renewal_date)
+            for c in rows]
 
 
 def _named(c: Customer, clv_factor: float | None, detail: str = "") -> Named:
@@ -168,25 +175,25 @@ def _named(c: Customer, clv_factor: float | None, detail: str = "") -> Named:
     return Named(c.name, rev, rev * clv_factor if rev is not None and clv_factor is not None else None, detail)
 
 
-def _churn_from_rows(rows: Sequence[Customer], on: _dt.date) -> float | None:
+def _churn_from_rows(rows: Sequence[CustomerRow], on: _dt.date) -> float | None:
     """Customers lost in the 12 months to the assessment date, as a % of those
     who were customers when the 12 months began."""
-    if not any(_attr(c, "ended") for c in rows):
+    if not any(c.ended for c in rows):
         return None  # no ended column, or nobody ever left: the rows cannot tell
     start = (on - _dt.timedelta(days=365)).isoformat()
     today = on.isoformat()
     base = lost = 0
     for c in rows:
-        first, ended = _attr(c, "first_purchase"), _attr(c, "ended")
-        if (first is None or str(first) <= start) and (ended is None or str(ended) > start):
+        first, ended = c.first_purchase, c.ended
+        if (first is None or first <= start) and (ended is None or ended > start):
             base += 1
-            if ended is not None and str(ended) <= today:
+            if ended is not None and ended <= today:
                 lost += 1
     return round(100.0 * lost / base, 2) if base else None
 
 
-def _nps_from_rows(rows: Sequence[Customer]) -> float | None:
-    scores = [int(str(s)) for s in (_attr(c, "nps") for c in rows) if s is not None]
+def _nps_from_rows(rows: Sequence[CustomerRow]) -> float | None:
+    scores = [c.nps for c in rows if c.nps is not None]
     if not scores:
         return None
     promoters = sum(s >= 9 for s in scores)
@@ -194,30 +201,40 @@ def _nps_from_rows(rows: Sequence[Customer]) -> float | None:
     return round(100.0 * (promoters - detractors) / len(scores), 1)
 
 
-def _segments(active: Sequence[Customer], factor: float | None, total: float, cac: float | None,
+def _segments(ranked: Sequence[CustomerRow], factor: float | None, total: float, cac: float | None,
               ) -> tuple[SegmentTable, ...]:
+    groups: dict[str, dict[str, list[float]]] = {d: {} for d in ("size", "industry", "service", "roster")}
+    missing = dict.fromkeys(groups, 0)
+    rosters: dict[tuple[str, ...], str] = {}
+    g_size, g_ind, g_svc, g_ros = (groups[d] for d in ("size", "industry", "service", "roster"))
+    for c in ranked:
+        rev = float(c.revenue or 0.0)
+        if c.size:
+            g_size.setdefault(c.size, []).append(rev)
+        else:
+            missing["size"] += 1
+        if c.industry:
+            g_ind.setdefault(c.industry, []).append(rev)
+        else:
+            missing["industry"] += 1
+        svc = c.services
+        if not svc:
+            missing["service"] += 1
+            missing["roster"] += 1
+            continue
+        for s in svc:
+            g_svc.setdefault(s, []).append(rev)
+        key = rosters.get(svc)
+        if key is None:
+            key = rosters[svc] = " + ".join(sorted(svc))
+        g_ros.setdefault(key, []).append(rev)
     tables = []
     for dim, title in (("size", "Company size"), ("industry", "Industry"), ("service", "Service consumed"),
                        ("roster", "Roster of services")):
-        groups: dict[str, list[float]] = {}
-        missing = 0
-        for c in active:
-            if c.revenue is None:
-                continue
-            if dim in ("size", "industry"):
-                keys = [str(_attr(c, dim, "") or "")]
-            else:
-                svc = tuple(sorted(_attr(c, "services", ()) or ()))  # type: ignore[call-overload]
-                keys = list(svc) if dim == "service" else [" + ".join(svc)] if svc else [""]
-            for k in keys:
-                if not k:
-                    missing += 1
-                    continue
-                groups.setdefault(k, []).append(c.revenue)
-        if not groups:
+        if not groups[dim]:
             continue
         rows = []
-        for label, revs in groups.items():
+        for label, revs in groups[dim].items():
             s = sum(revs)
             avg = s / len(revs)
             clv = avg * factor if factor is not None else None
@@ -225,7 +242,7 @@ def _segments(active: Sequence[Customer], factor: float | None, total: float, ca
                                 clv / cac if clv is not None and cac else None))
         # a roster shared by one customer says little: rosters by total revenue, the rest by average
         rows.sort(key=lambda r: (-r.revenue if dim == "roster" else -r.average_revenue, r.label))
-        tables.append(SegmentTable(dim, title, tuple(rows[:TOP_N]), missing))
+        tables.append(SegmentTable(dim, title, tuple(rows[:TOP_N]), missing[dim]))
     return tuple(tables)
 
 
@@ -234,88 +251,83 @@ def _all_stars(ranked: Sequence[Customer], total: float, factor: float | None) -
     if not n or total <= 0:
         return None
     revs = [float(c.revenue or 0.0) for c in ranked]
-    cum, k, at20 = 0.0, 0, 0.0
+    cum = list(itertools.accumulate(revs))
+    k = bisect.bisect_left(cum, 0.8 * total - 1e-9) + 1
     n20 = max(1, math.ceil(n * 0.2))
-    marks = {max(1, round(n * i / PARETO_POINTS)) for i in range(1, PARETO_POINTS + 1)}
-    curve = [(0.0, 0.0)]
-    for i, r in enumerate(revs, start=1):
-        cum += r
-        if not k and cum >= 0.8 * total - 1e-9:
-            k = i
-        if i == n20:
-            at20 = cum
-        if i in marks:
-            curve.append((round(100.0 * i / n, 2), round(100.0 * cum / total, 2)))
+    marks = sorted({max(1, round(n * i / PARETO_POINTS)) for i in range(1, PARETO_POINTS + 1)})
+    curve = ((0.0, 0.0), *((round(100.0 * i / n, 2), round(100.0 * cum[i - 1] / total, 2)) for i in marks))
 
     def multiple(m: int) -> float | None:
         if m >= n:
             return None
-        rest = (total - sum(revs[:m])) / (n - m)
-        return round((sum(revs[:m]) / m) / rest, 2) if rest > 0 else None
+        rest = (total - cum[m - 1]) / (n - m)
+        return round((cum[m - 1] / m) / rest, 2) if rest > 0 else None
 
     n10, n1 = max(1, math.ceil(n * 0.1)), max(1, math.ceil(n * 0.01))
-    return AllStars(k, round(100.0 * k / n, 1), round(100.0 * at20 / total, 1), multiple(n10), multiple(n1),
-                    n10, n1, tuple(curve), tuple(_named(c, factor) for c in ranked[:TOP_N]))
+    return AllStars(k, round(100.0 * k / n, 1), round(100.0 * cum[n20 - 1] / total, 1), multiple(n10),
+                    multiple(n1), n10, n1, curve, tuple(_named(c, factor) for c in ranked[:TOP_N]))
 
 
 def _tiers(ranked: Sequence[Customer], factor: float | None) -> tuple[tuple[Tier, ...], tuple[Named, ...]]:
+    """Ranked largest first, so tiers are consecutive runs; a customer is in the
+    first tier whose threshold it reaches, so equal revenues share a tier."""
     n = len(ranked)
     if not n:
         return (), ()
-    bounds = []
-    for name, upto in TIERS:
-        last = max(1, math.ceil(n * upto)) - 1
-        bounds.append((name, float(ranked[last].revenue or 0.0)))
-    # a customer is in the first tier whose threshold it reaches, so equal revenues share a tier
+    bounds = [(name, float(ranked[max(1, math.ceil(n * upto)) - 1].revenue or 0.0)) for name, upto in TIERS]
     counts = [0] * len(bounds)
     sums = [0.0] * len(bounds)
-    closest: list[tuple[float, int, Customer, int]] = []
-    for c in ranked:
+    candidates: list[tuple[float, int, Customer, int]] = []  # the largest few of each tier are the nearest
+    t = 0
+    for i, c in enumerate(ranked):
         rev = float(c.revenue or 0.0)
-        t = next(i for i, (_, lo) in enumerate(bounds) if rev >= lo or i == len(bounds) - 1)
+        while t < len(bounds) - 1 and rev < bounds[t][1]:
+            t += 1
         counts[t] += 1
         sums[t] += rev
-        if t > 0:
-            gap = bounds[t - 1][1] - rev
-            closest.append((gap / max(bounds[t - 1][1], 1.0), len(closest), c, t - 1))
+        if t > 0 and counts[t] <= TOP_N:
+            up = bounds[t - 1][1]
+            candidates.append(((up - rev) / max(up, 1.0), i, c, t - 1))
     tiers = tuple(Tier(name, lo, lo * factor if factor is not None else None, counts[i], sums[i])
                   for i, (name, lo) in enumerate(bounds))
-    closest.sort(key=lambda x: (x[0], x[1]))
+    candidates.sort(key=lambda x: (x[0], x[1]))
     near = tuple(_named(c, factor, f"{rel * 100:.1f} % below the {bounds[t][0]} tier")
-                 for rel, _, c, t in closest[:TOP_N])
+                 for rel, _, c, t in candidates[:TOP_N])
     return tiers, near
 
 
-def _renewals(active: Sequence[Customer], on: _dt.date, factor: float | None,
-              ) -> tuple[tuple[RenewalWindow, ...], tuple[Month, ...]]:
-    buckets: dict[str, list[tuple[int, Customer]]] = {w[0]: [] for w in WINDOWS}
-    months = [[0, 0.0] for _ in range(12)]
-    for c in active:
-        d = _date(c.renewal_date)
-        if d is None:
-            continue
-        days = (d - on).days
-        for wid, _, lo, hi, _ in WINDOWS:
-            if lo <= days <= hi:
-                buckets[wid].append((days, c))
-                break
-        if 0 <= days <= 365:
-            m = months[min(11, days * 12 // 366)]
-            m[0] += 1
-            m[1] += float(c.revenue or 0.0)
+def _renewals(active: Sequence[CustomerRow], on: _dt.date, factor: float | None,
+              ) -> tuple[tuple[RenewalWindow, ...], tuple[Month, ...], list[CustomerRow]]:
+    """The windows, the 12 months, and the renewals within 90 days (soonest first).
+    One sort by date; every window and month is then a slice found by bisection."""
+    def day(n: int) -> str:
+        return (on + _dt.timedelta(days=n)).isoformat()
+    dated = [c for c in active if c.renewal_date]
+    dated.sort(key=attrgetter("renewal_date"))
+    dates = [c.renewal_date or "" for c in dated]
+    cum = [0.0, *itertools.accumulate(c.revenue or 0.0 for c in dated)]
+    left = bisect.bisect_left
+
+    def span(lo: int, hi: int) -> tuple[int, int]:  # dates d with lo <= d - on <= hi
+        return (0 if lo < -9999 else left(dates, day(lo))), left(dates, day(hi + 1))
+
+    def soonest(i: int, j: int) -> list[CustomerRow]:
+        """The first few, the largest first on a day: the ties of the last day shown are sorted too."""
+        if j - i > TOP_N:
+            j = bisect.bisect_right(dates, dates[i + TOP_N - 1], i, j)
+        return sorted(dated[i:j], key=lambda c: (c.renewal_date or "", -(c.revenue or 0.0), c.name))[:TOP_N]
     windows = []
     for wid, label, lo, hi, step in WINDOWS:
-        mine = buckets[wid]
-        # soonest first; the largest first on the same day
-        mine.sort(key=lambda x: (x[0], -(x[1].revenue or 0.0), x[1].name))
-        windows.append(RenewalWindow(wid, label, max(lo, -9999), hi, len(mine),
-                                     sum(float(c.revenue or 0.0) for _, c in mine), step,
-                                     tuple(_named(c, factor, str(c.renewal_date)) for _, c in mine[:TOP_N])))
-    labels = []
-    for i in range(12):
-        y, m = divmod(on.month - 1 + i, 12)
-        labels.append(_dt.date(on.year + y, m + 1, 1).strftime("%b %Y"))
-    return tuple(windows), tuple(Month(labels[i], int(months[i][0]), float(months[i][1])) for i in range(12))
+        i, j = span(lo, hi)
+        windows.append(RenewalWindow(wid, label, max(lo, -9999), hi, j - i, cum[j] - cum[i], step,
+                                     tuple(_named(c, factor, str(c.renewal_date)) for c in soonest(i, j))))
+    months = []
+    for k in range(12):
+        y, m = divmod(on.month - 1 + k, 12)
+        i, j = span((k * 366 + 11) // 12, ((k + 1) * 366 + 11) // 12 - 1 if k < 11 else 365)
+        months.append(Month(_dt.date(on.year + y, m + 1, 1).strftime("%b %Y"), j - i, cum[j] - cum[i]))
+    i, j = span(0, 90)
+    return tuple(windows), tuple(months), soonest(i, j)
 
 
 def _disagree(given: Mapping[str, float], mid: str, derived: float | None, what: str, tol: float,
@@ -329,17 +341,24 @@ def _disagree(given: Mapping[str, float], mid: str, derived: float | None, what:
                    f"check which is current. The given value is used.")
 
 
-def analyse(rows: Sequence[Customer], *, source: str, assessed_on: str | None, metrics: Mapping[str, float],
-            nps_responses: Sequence[int] | None, maturity_stages: Iterable[MaturityStage],
-            metric_ids: Iterable[str]) -> CustomerBase:
+def _largest(rows: Iterable[CustomerRow], n: int) -> list[CustomerRow]:
+    return heapq.nsmallest(n, rows, key=lambda c: (-(c.revenue or 0.0), c.name))
+
+
+def analyse(customers: Sequence[Customer], *, source: str, assessed_on: str | None,
+            metrics: Mapping[str, float], nps_responses: Sequence[int] | None,
+            maturity_stages: Iterable[MaturityStage], metric_ids: Iterable[str]) -> CustomerBase:
     """Every figure about the customer base; ``metrics`` are the given ones."""
-    on = _date(assessed_on)
+    rows = _rows(customers)
+    on = _dt.date.fromisoformat(assessed_on) if assessed_on else None
     notes: list[str] = []
     warnings: list[str] = []
     today = on.isoformat() if on else None
-    active = [c for c in rows if not _attr(c, "ended") or (today is not None and str(_attr(c, "ended")) > today)]
-    ranked = sorted((c for c in active if c.revenue is not None), key=lambda c: (-(c.revenue or 0.0), c.name))
-    total = sum(float(c.revenue or 0.0) for c in ranked)
+    active = [c for c in rows if not c.ended or (today is not None and c.ended > today)]
+    ranked = [c for c in active if c.revenue is not None]
+    ranked.sort(key=attrgetter("name"))
+    ranked.sort(key=attrgetter("revenue"), reverse=True)  # stable: equal revenues stay in name order
+    total = math.fsum(map(attrgetter("revenue"), ranked))
 
     row_churn = _churn_from_rows(rows, on) if on else None
     row_nps = _nps_from_rows(active)
@@ -359,20 +378,21 @@ def analyse(rows: Sequence[Customer], *, source: str, assessed_on: str | None, m
     cac = metrics.get("cac")
     average_clv = total / len(ranked) * factor if ranked and factor is not None else None
 
-    windows, months = _renewals(active, on, factor) if on else ((), ())
+    windows, months, due = _renewals(active, on, factor) if on else ((), (), [])
     within = [w for w in windows if w.id in ("d30", "d60", "d90")]
-    no_date = sorted((c for c in active if not c.renewal_date), key=lambda c: (-(c.revenue or 0.0), c.name))
+    no_date = [c for c in active if not c.renewal_date]
     tiers, near = _tiers(ranked, factor)
 
+    by_stage: dict[str, list[CustomerRow]] = {}
+    for c in active:
+        by_stage.setdefault(c.stage, []).append(c)
     stage_rows = []
     for ms in [*maturity_stages, None]:
-        sid = ms.id if ms else ""
-        mine = [c for c in active if c.stage == sid]
+        mine = by_stage.get(ms.id if ms else "")
         if mine:
-            mine.sort(key=lambda c: (-(c.revenue or 0.0), c.name))
-            stage_rows.append(StageCount(sid, ms.name if ms else "Stage not given", len(mine),
-                                         sum(float(c.revenue or 0.0) for c in mine),
-                                         tuple(c.name for c in mine[:5])))
+            stage_rows.append(StageCount(ms.id if ms else "", ms.name if ms else "Stage not given", len(mine),
+                                         math.fsum(float(c.revenue or 0.0) for c in mine),
+                                         tuple(c.name for c in _largest(mine, 5))))
 
     ids = set(metric_ids)
     found: dict[str, float | None] = {
@@ -389,21 +409,20 @@ def analyse(rows: Sequence[Customer], *, source: str, assessed_on: str | None, m
     _disagree(metrics, "nps", row_nps, "from each customer's last NPS response", 10.0, False, warnings)
     _disagree(metrics, "active_customers", float(len(active)), "customers not ended", 0.10, True, warnings)
     _disagree(metrics, "mrr", found["mrr"], "annual revenue of active customers ÷ 12", 0.10, True, warnings)
-    due = sorted(((c.renewal_date or "", -(c.revenue or 0.0), c.name) for c in active
-                  if on and c.renewal_date and 0 <= (_dt.date.fromisoformat(c.renewal_date) - on).days <= 90))
-    named = {"renewals_due_90_days": tuple(n for _, _, n in due[:5]),
-             "renewal_revenue_90_days": tuple(n for _, _, n in due[:5]),
-             "customers_without_renewal_date": tuple(c.name for c in no_date[:5])}
+    largest_undated = _largest(no_date, TOP_N)
+    named = {"renewals_due_90_days": tuple(c.name for c in due[:5]),
+             "renewal_revenue_90_days": tuple(c.name for c in due[:5]),
+             "customers_without_renewal_date": tuple(c.name for c in largest_undated[:5])}
     return CustomerBase(
         source=source, rows=len(rows), active=len(active), ended=len(rows) - len(active), with_revenue=len(ranked),
         revenue=total, churn=churn, churn_origin=churn_origin, clv_method=method, average_clv=average_clv,
         cac=cac, clv_to_cac=average_clv / cac if average_clv is not None and cac else None,
         top=tuple(_named(c, factor) for c in ranked[:TOP_N]),
-        segments=_segments(active, factor, total, cac), all_stars=_all_stars(ranked, total, factor),
+        segments=_segments(ranked, factor, total, cac), all_stars=_all_stars(ranked, total, factor),
         tiers=tiers, closest_to_next_tier=near, renewals=windows,
         renewals_within_90=sum(w.customers for w in within), renewal_revenue_within_90=sum(w.revenue for w in within),
         months=months, no_renewal_date=len(no_date),
-        no_renewal_revenue=sum(float(c.revenue or 0.0) for c in no_date),
-        no_renewal_names=tuple(_named(c, factor) for c in no_date[:TOP_N]), stages=tuple(stage_rows),
+        no_renewal_revenue=math.fsum(float(c.revenue or 0.0) for c in no_date),
+        no_renewal_names=tuple(_named(c, factor) for c in largest_undated), stages=tuple(stage_rows),
         derived=derived, named=named, warnings=tuple(warnings), notes=tuple(notes),
     )

@@ -13,8 +13,11 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import itertools
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -214,80 +217,166 @@ def parse_customers(raw: bytes, stage_ids: Iterable[str], file: str = "<customer
     return tuple(rows), tuple(sink.warnings)
 
 
+# The parsers below go column by column, so the common case of each cell (a
+# plain number, an ISO date) costs one C call; a cell that fails it takes the
+# slower, friendlier path that explains what is wrong.
+
+def _money_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Sink) -> list[float | None]:
+    out: list[float | None] = []
+    for s, n in zip(vals, rows):
+        if not s:
+            out.append(None)
+            continue
+        try:
+            x = float(s)
+        except ValueError:
+            try:
+                x = parse_number(s, money=column != "seats")
+            except ValueError as exc:
+                sink.error(n, col, f"{column}: {exc}")
+                out.append(None)
+                continue
+        if x < 0 or not math.isfinite(x):
+            what = "revenue" if column != "seats" else "seats"
+            sink.error(n, col, f"{column}: {s} is negative; {what} cannot be below 0 (record credits and refunds "
+                       "outside this list)" if x < 0 else f"{column}: {s} is not a finite number")
+            x = 0.0
+        out.append(x)
+    return out
+
+
+def _date_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Sink) -> list[str | None]:
+    out: list[str | None] = []
+    iso = _dt.date.fromisoformat
+    for s, n in zip(vals, rows):
+        if not s:
+            out.append(None)
+            continue
+        try:
+            if len(s) == 10 and s[4] == "-":
+                iso(s)
+                out.append(s)  # already the canonical form: keep the string
+            else:
+                out.append(parse_date(s))
+        except ValueError:
+            sink.error(n, col, f"{column}: {s!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)")
+            out.append(None)
+    return out
+
+
+def _nps_col(vals: list[str], rows: list[int], col: int, sink: _Sink) -> list[int | None]:
+    out: list[int | None] = []
+    for s, n in zip(vals, rows):
+        if not s:
+            out.append(None)
+            continue
+        try:
+            x = float(int(s)) if s.isdigit() else parse_number(s)
+        except ValueError:
+            x = -1.0
+        if x != int(x) or not 0 <= x <= 10:
+            sink.error(n, col, f"nps: {s} is not an NPS response (a whole number from 0 to 10)")
+            out.append(None)
+        else:
+            out.append(int(x))
+    return out
+
+
+def _stage_col(vals: list[str], rows: list[int], col: int, stages: tuple[str, ...], sink: _Sink) -> list[str]:
+    known = set(stages)
+    cache: dict[str, str | None] = {"": ""}
+    out: list[str] = []
+    for s, n in zip(vals, rows):
+        st = cache.get(s, "?")
+        if st == "?":
+            c = normalize_choice(s)
+            st = cache[s] = c if c in known or not known else None
+        if st is None:
+            sink.error(n, col, f"stage: unknown customer stage {s!r}{did_you_mean(normalize_choice(s), known)} "
+                       f"(stages: {one_of(known)})", "unknown-stage")
+            st = ""
+        out.append(st)
+    return out
+
+
+def _text_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Sink) -> list[str]:
+    # the checks run in C (map over str methods); only flagged cells take the Python path
+    flagged = list(map(str.startswith, vals, itertools.repeat(FORMULA_LEAD)))
+    if not any(flagged) and max(map(len, vals), default=0) <= 200:
+        return vals
+    out = list(vals)
+    for j, (s, n) in enumerate(zip(vals, rows)):
+        if flagged[j] or len(s) > 200:
+            out[j] = _text(s, n, col, column, sink)
+    return out
+
+
 def _rows(reader: Any, cols: Mapping[int, str], sink: _Sink, stage_ids: tuple[str, ...]) -> list[CustomerRow]:
     if sink.errors:
         return []
-    stages = set(stage_ids)
-    stage_cache: dict[str, str | None] = {}
-    date = _dt.date.fromisoformat
     width = max(cols) + 1 if cols else 0
+    data: list[list[str]] = list(itertools.islice(reader, MAX_ROWS + 1))
+    if len(data) > MAX_ROWS:
+        sink.error(MAX_ROWS + 2, 0, f"more than {MAX_ROWS:,} customers; export current customers only", "too-large")
+        return []
+    numbers = list(range(2, len(data) + 2))
+    if min(map(len, data), default=width) < width:
+        data = [r + [""] * (width - len(r)) if len(r) < width else r for r in data]
+    keep = list(map(any, data))
+    if not all(keep):  # blank lines, often at the end of exports
+        numbers = list(itertools.compress(numbers, keep))
+        data = list(itertools.compress(data, keep))
+    count = len(data)
+    col_of = {c: i for i, c in cols.items()}
+    blank = [""] * count
+
+    def raw(column: str) -> list[str]:
+        i = col_of.get(column)
+        return blank if i is None else list(map(str.strip, map(itemgetter(i), data)))
+
+    def where(column: str) -> int:
+        return col_of.get(column, -1) + 1
+
+    names = _text_col(raw("name"), numbers, where("name"), "name", sink)
+    stages = _stage_col(raw("stage"), numbers, where("stage"), stage_ids, sink)
+    revenue = _money_col(raw("revenue"), numbers, where("revenue"), "revenue", sink)
+    mrr = _money_col(raw("mrr"), numbers, where("mrr"), "mrr", sink) if "mrr" in col_of else None
+    seats = _money_col(raw("seats"), numbers, where("seats"), "seats", sink)
+    first = _date_col(raw("first_purchase"), numbers, where("first_purchase"), "first_purchase", sink)
+    renewal = _date_col(raw("renewal_date"), numbers, where("renewal_date"), "renewal_date", sink)
+    ended = _date_col(raw("ended"), numbers, where("ended"), "ended", sink)
+    nps = _nps_col(raw("nps"), numbers, where("nps"), sink)
+    industry = _text_col(raw("industry"), numbers, where("industry"), "industry", sink)
+    size = _text_col(raw("size"), numbers, where("size"), "size", sink)
+    service_cells = _text_col(raw("services"), numbers, where("services"), "services", sink)
+    split: dict[str, tuple[str, ...]] = {"": ()}
+    services = []
+    for cell in service_cells:
+        got = split.get(cell)
+        if got is None:
+            got = split[cell] = tuple(p for p in (x.strip() for x in cell.replace("|", ";").split(";")) if p)
+        services.append(got)
+    if mrr is not None:
+        revenue = [r if r is not None or m is None else m * 12 for r, m in zip(revenue, mrr)]
+
+    file = sink.file
+    if "" not in names and len(set(names)) == len(names):  # the usual case, at C speed
+        return list(map(CustomerRow, names, stages, revenue, renewal, first, services, seats, industry, size, nps,
+                        ended, numbers, itertools.repeat(file)))
+    seen: dict[str, int] = {}
     out: list[CustomerRow] = []
-    names: dict[str, int] = {}
-    for n, cells in enumerate(reader, start=2):
-        if n - 1 > MAX_ROWS:
-            sink.error(n, 0, f"more than {MAX_ROWS:,} customers; export current customers only", "too-large")
-            break
-        if not cells or not any(c.strip() for c in cells):
-            continue  # blank lines at the end of exports
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        v: dict[str, Any] = {}
-        for i, col in cols.items():
-            s = cells[i].strip()
-            if not s:
-                continue
-            try:
-                if col in ("revenue", "mrr", "seats"):
-                    try:
-                        x = float(s)
-                    except ValueError:
-                        x = parse_number(s, money=col != "seats")
-                    if not x >= 0 or x == float("inf"):
-                        what = "revenue" if col != "seats" else "seats"
-                        raise ValueError(f"{s} is negative; {what} cannot be below 0 (write a credit or refund "
-                                         "outside this list)" if x < 0 else f"{s} is not a finite number")
-                    v[col] = x
-                elif col in ("first_purchase", "renewal_date", "ended"):
-                    try:
-                        v[col] = date(s).isoformat() if len(s) == 10 else parse_date(s)
-                    except ValueError:
-                        raise ValueError(f"{s!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)") from None
-                elif col == "nps":
-                    x = parse_number(s)
-                    if x != int(x) or not 0 <= x <= 10:
-                        raise ValueError(f"{s} is not an NPS response (a whole number from 0 to 10)")
-                    v[col] = int(x)
-                elif col == "stage":
-                    st = stage_cache.get(s, "")
-                    if st == "":
-                        c = normalize_choice(s)
-                        st = stage_cache[s] = c if c in stages or not stages else None
-                    if st is None:
-                        c = normalize_choice(s)
-                        raise ValueError(f"unknown customer stage {s!r}{did_you_mean(c, stages)} "
-                                         f"(stages: {one_of(stages)})")
-                    v[col] = st
-                else:
-                    v[col] = _text(s, n, i + 1, col, sink)
-            except ValueError as exc:
-                sink.error(n, i + 1, f"{col}: {exc}", "unknown-stage" if col == "stage" else "value")
-        name = v.get("name")
-        if name is None:
-            sink.error(n, min((i for i, c in cols.items() if c == "name"), default=0) + 1,
-                       "name: every row needs a customer name", "missing-value")
+    for j, name in enumerate(names):
+        n = numbers[j]
+        if not name:
+            sink.error(n, where("name"), "name: every row needs a customer name", "missing-value")
             continue
-        if name in names:
-            sink.warn(n, 1, f"customer {name!r} is also on row {names[name]}; both rows are counted", "duplicate")
+        if name in seen:
+            sink.warn(n, where("name"), f"customer {name!r} is also on row {seen[name]}; both rows are counted",
+                      "duplicate")
         else:
-            names[name] = n
-        services = tuple(p for p in (x.strip() for x in v.get("services", "").replace("|", ";").split(";")) if p)
-        revenue = v.get("revenue")
-        if revenue is None and "mrr" in v:
-            revenue = v["mrr"] * 12
-        out.append(CustomerRow(name, v.get("stage", ""), revenue, v.get("renewal_date"),
-                               first_purchase=v.get("first_purchase"), services=services, seats=v.get("seats"),
-                               industry=v.get("industry", ""), size=v.get("size", ""), nps=v.get("nps"),
-                               ended=v.get("ended"), row=n, file=sink.file))
+            seen[name] = n
+        out.append(CustomerRow(name, stages[j], revenue[j], renewal[j], first[j], services[j], seats[j],
+                               industry[j], size[j], nps[j], ended[j], n, file))
     return out
 
 
