@@ -37,7 +37,8 @@ def _pareto(b: CustomerBase) -> dict[str, Any] | None:
 def _bars(items: list[tuple[str, float, str]], width: int = W) -> dict[str, Any]:
     """Horizontal bars: (label, value, shown value)."""
     top = max((v for _, v, _ in items), default=0.0) or 1.0
-    label_w, bar_w, row = 170, width - 170 - 120, 24
+    label_w, row = 120, 24
+    bar_w = width - label_w - 190  # room after the longest bar for its figures
     return {"w": width, "h": row * len(items) + 6, "label_w": label_w, "rows": [
         {"y": 4 + i * row, "label": lab, "len": round(bar_w * v / top, 1), "shown": shown,
          "tx": round(label_w + bar_w * v / top + 6, 1)} for i, (lab, v, shown) in enumerate(items)]}
