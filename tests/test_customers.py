@@ -238,3 +238,24 @@ def test_html_stays_under_300_kb_with_100000_rows(work: Path, default_pack) -> N
     html = render(result, default_pack, "html")
     assert len(html) < 300_000
     assert len(render(result, default_pack, "md")) < 300_000
+
+
+def test_result_with_customers_matches_the_schema(work: Path) -> None:
+    import jsonschema
+
+    from playbook.schema import result_schema
+
+    d = json.loads(assess(work, CSV / "small.csv").stdout)
+    jsonschema.validate(d, result_schema())
+    (work / "acme.yaml").write_text(ANSWERS.replace("customers: customers.csv\n", ""))
+    d = json.loads(invoke("assess", "acme.yaml", "--format", "json", "-o", "-").stdout)
+    assert d["customer_base"] is None
+    jsonschema.validate(d, result_schema())
+
+
+def test_no_assessment_date_leaves_the_calendar_out_and_says_why(work: Path) -> None:
+    (work / "acme.yaml").write_text(ANSWERS.replace("  assessed_on: 2026-11-01\n", ""))
+    d = json.loads(assess(work, CSV / "small.csv").stdout)
+    b = d["customer_base"]
+    assert b["renewals"]["windows"] == [] and b["clv"]["average"] is None
+    assert any("assessed_on" in n for n in b["notes"])

@@ -13,12 +13,16 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from playbook.customers.analysis import CustomerBase, analyse
+from playbook.customers.analysis import analyse
+from playbook.customers.figures import CustomerBase
 from playbook.customers.read import CustomerRow, parse_customers, read_customers_file
 from playbook.errors import InvalidInput, Problem
 from playbook.model import Answers, Customer, Pack
+
+if TYPE_CHECKING:  # result.py imports this package for CustomerBase
+    from playbook.result import Result
 
 __all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "annotate", "base_to_dict", "customers_from_path", "input_files",
            "load_customers_option", "parse_customers", "pseudonym", "redact", "with_row_metrics"]
@@ -102,7 +106,7 @@ def with_row_metrics(answers: Answers, base: CustomerBase | None) -> Answers:
     return dataclasses.replace(answers, metrics={**base.derived, **answers.metrics})
 
 
-def annotate(result: Any, base: CustomerBase | None) -> Any:
+def annotate(result: Result, base: CustomerBase | None) -> Result:
     """Name the customers behind a reason that cites a customer metric
     (e.g. "renewals due in 90 days is 4 (Contoso, Fabrikam, ...)")."""
     if base is None:

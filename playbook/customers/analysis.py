@@ -14,9 +14,11 @@ import heapq
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from operator import attrgetter
 
+from playbook.customers.figures import (
+    AllStars, CustomerBase, Month, Named, RenewalWindow, Segment, SegmentTable, StageCount, Tier,
+)
 from playbook.customers.read import CustomerRow
 from playbook.model import Customer, MaturityStage
 
@@ -48,116 +50,6 @@ WINDOWS: tuple[tuple[str, str, int, int, str], ...] = (
 )
 TIERS: tuple[tuple[str, float], ...] = (("Top 10 %", 0.10), ("Next 20 %", 0.30), ("Next 30 %", 0.60),
                                         ("Remaining 40 %", 1.0))
-
-
-@dataclass(frozen=True)
-class Named:
-    name: str
-    revenue: float | None  # annual
-    clv: float | None
-    detail: str = ""  # e.g. the renewal date or the gap to the next tier
-
-
-@dataclass(frozen=True)
-class Segment:
-    label: str
-    customers: int
-    revenue: float
-    average_revenue: float
-    average_clv: float | None
-    revenue_share: float  # 0..100
-    clv_to_cac: float | None
-
-
-@dataclass(frozen=True)
-class SegmentTable:
-    dimension: str  # size | industry | service | roster
-    title: str
-    rows: tuple[Segment, ...]
-    not_given: int  # customers with no value for this dimension
-
-
-@dataclass(frozen=True)
-class AllStars:
-    count: int  # the smallest set of customers making 80 % of revenue
-    customer_share: float  # that set as a % of customers with revenue
-    revenue_share_top20: float  # % of revenue from the top 20 % of customers
-    top10_multiple: float | None  # average revenue of the top 10 % / average of the rest
-    top1_multiple: float | None
-    top10_count: int
-    top1_count: int
-    curve: tuple[tuple[float, float], ...]  # (% of customers, % of revenue), largest first
-    names: tuple[Named, ...]
-
-
-@dataclass(frozen=True)
-class Tier:
-    name: str
-    min_revenue: float  # annual revenue from which a customer is in this tier
-    min_clv: float | None
-    customers: int
-    revenue: float
-
-
-@dataclass(frozen=True)
-class RenewalWindow:
-    id: str
-    label: str
-    days_from: int
-    days_to: int
-    customers: int
-    revenue: float
-    step: str
-    names: tuple[Named, ...]
-
-
-@dataclass(frozen=True)
-class Month:
-    label: str  # e.g. "Dec 2026"
-    customers: int
-    revenue: float
-
-
-@dataclass(frozen=True)
-class StageCount:
-    stage: str
-    name: str
-    customers: int
-    revenue: float
-    names: tuple[str, ...]  # the largest few
-
-
-@dataclass(frozen=True)
-class CustomerBase:
-    source: str  # the CSV file, or "answers file" for the inline list
-    rows: int
-    active: int
-    ended: int
-    with_revenue: int
-    revenue: float  # annual recurring revenue of active customers
-    churn: float | None  # % a year, used for CLV
-    churn_origin: str  # given | derived | ""
-    clv_method: str
-    average_clv: float | None
-    cac: float | None
-    clv_to_cac: float | None
-    top: tuple[Named, ...]
-    segments: tuple[SegmentTable, ...]
-    all_stars: AllStars | None
-    tiers: tuple[Tier, ...]
-    closest_to_next_tier: tuple[Named, ...]
-    renewals: tuple[RenewalWindow, ...]  # empty without an assessment date
-    renewals_within_90: int
-    renewal_revenue_within_90: float
-    months: tuple[Month, ...]
-    no_renewal_date: int
-    no_renewal_revenue: float
-    no_renewal_names: tuple[Named, ...]
-    stages: tuple[StageCount, ...]
-    derived: dict[str, float]  # metric id -> value from the rows, for metrics not given
-    named: dict[str, tuple[str, ...]]  # metric id -> the customers behind it, for action reasons
-    warnings: tuple[str, ...]
-    notes: tuple[str, ...]  # figures that could not be made, and why
 
 
 # The functions below run over every row, so they are written for 100,000 of
@@ -235,10 +127,10 @@ def _segments(ranked: Sequence[CustomerRow], factor: float | None, total: float,
             continue
         rows = []
         for label, revs in groups[dim].items():
-            s = sum(revs)
-            avg = s / len(revs)
+            summed = math.fsum(revs)
+            avg = summed / len(revs)
             clv = avg * factor if factor is not None else None
-            rows.append(Segment(label, len(revs), s, avg, clv, 100.0 * s / total if total else 0.0,
+            rows.append(Segment(label, len(revs), summed, avg, clv, 100.0 * summed / total if total else 0.0,
                                 clv / cac if clv is not None and cac else None))
         # a roster shared by one customer says little: rosters by total revenue, the rest by average
         rows.sort(key=lambda r: (-r.revenue if dim == "roster" else -r.average_revenue, r.label))

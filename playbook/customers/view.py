@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook.customers.analysis import CustomerBase
+from playbook.customers.figures import CustomerBase
 from playbook.model import Pack
 from playbook.values import format_value
 
