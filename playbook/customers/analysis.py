@@ -19,7 +19,7 @@ from operator import attrgetter
 from playbook.customers.figures import (
     AllStars, CustomerBase, Month, Named, RenewalWindow, Segment, SegmentTable, StageCount, Tier,
 )
-from playbook.customers.read import CustomerRow
+from playbook.customers.read import CustomerRow, paused_gc
 from playbook.model import Customer, MaturityStage
 
 CLV_SEGMENTS = "000_ef716df2dd0cf0de.txt § Measure Your Success"
@@ -241,6 +241,13 @@ def analyse(customers: Sequence[Customer], *, source: str, assessed_on: str | No
             metrics: Mapping[str, float], nps_responses: Sequence[int] | None,
             maturity_stages: Iterable[MaturityStage], metric_ids: Iterable[str]) -> CustomerBase:
     """Every figure about the customer base; ``metrics`` are the given ones."""
+    with paused_gc():
+        return _analyse(customers, source, assessed_on, metrics, nps_responses, maturity_stages, metric_ids)
+
+
+def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None, metrics: Mapping[str, float],
+             nps_responses: Sequence[int] | None, maturity_stages: Iterable[MaturityStage],
+             metric_ids: Iterable[str]) -> CustomerBase:
     rows = _rows(customers)
     on = _dt.date.fromisoformat(assessed_on) if assessed_on else None
     notes: list[str] = []
