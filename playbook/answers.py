@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from playbook import operators as ops
+from playbook.customers import customers_from_path
 from playbook.errors import InvalidInput, Problem
 from playbook.init_template import PARTNER_HINTS, metric_hint, question_hint
 from playbook.model import Answers, Customer, Pack
@@ -28,12 +29,14 @@ TEXT_LIMITS = {"name": 200, "contact": 200, "industry": 200, "region": 200, "not
 
 def load_answers(path: Path, pack: Pack, display: str | None = None, *, decimal: str | None = None) -> Answers:
     name = display or str(path)
-    return parse_answers(read_file(path, name), pack, name, decimal=decimal)
+    return parse_answers(read_file(path, name), pack, name, decimal=decimal, customers_dir=path.parent)
 
 
-def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>", *, decimal: str | None = None) -> Answers:
+def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>", *, decimal: str | None = None,
+                  customers_dir: Path | None = None) -> Answers:
     doc = loads(decode(raw, name), name)
-    return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest(), decimal=decimal)
+    return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest(), decimal=decimal,
+                         customers_dir=customers_dir)
 
 
 def _value(question_type: str, v: Any, choices: tuple[str, ...], currency: str | None = None,
@@ -116,10 +119,13 @@ def _fraction_warning(doc: Document, path: tuple[str, str], key: str, raw: Any, 
                         f"or '{val:g}%' to keep it", "percent-fraction", severity="warning")]
 
 
-def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: str | None = None) -> Answers:
+def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: str | None = None,
+                  customers_dir: Path | None = None) -> Answers:
     """The checked answers. `decimal` is the decimal separator when a locale
     settles it ("." or ","); None refuses numbers that read differently under
-    the two conventions (1.200)."""
+    the two conventions (1.200). `customers_dir` is where a `customers:` CSV
+    path is looked up; answers from bytes (a web form) have none, so they
+    cannot make us read a file."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     data = doc.data
@@ -248,9 +254,16 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     if responses is not None:
         nps = tuple(int(r) for r in responses)  # the schema stage checked 0..10 integers
 
-    customers = []
+    customers: list[Customer] = []
     stage_ids = [s.id for s in pack.maturity_stages]
-    for i, c in enumerate((data.get("customers") if ok("customers") else None) or []):
+    given_customers = data.get("customers") if ok("customers") else None
+    if isinstance(given_customers, str):  # a CSV export, relative to the answers file (playbook/customers)
+        rows, found = customers_from_path(given_customers, customers_dir, doc, stage_ids)
+        customers.extend(rows)
+        problems.extend(p for p in found if p.severity == "error")
+        warnings.extend(p for p in found if p.severity != "error")
+        given_customers = None
+    for i, c in enumerate(given_customers or []):
         if not ok("customers", i):
             continue
         stage = normalize_choice(c.get("stage", ""))

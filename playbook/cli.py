@@ -150,8 +150,13 @@ STRICT_OPTION = click.option("--strict", is_flag=True,
               help="Folder whose templates override the bundled ones.")
 @click.option("--pdfa", is_flag=True, help="Make the PDF a PDF/A-3u archive document.")
 @STRICT_OPTION
+@click.option("--customers", "customers_file", type=click.Path(dir_okay=False, path_type=Path, exists=True),
+              default=None, help="A CSV export of customers; replaces the answers file's customers:.")
+@click.option("--redact-customers", is_flag=True,
+              help="Replace customer names with stable pseudonyms (Customer 7F3A09) in every format.")
 def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | None,
-           brand_file: Path | None, template_dir: str | None, pdfa: bool, strict: bool) -> None:
+           brand_file: Path | None, template_dir: str | None, pdfa: bool, strict: bool = False,
+           customers_file: Path | None = None, redact_customers: bool = False) -> None:
     """Assess ANSWERS against a rule pack and write the report."""
     from playbook.answers import load_answers
     from playbook.engine import evaluate
@@ -170,6 +175,10 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
 
     pack = load_pack(pack_spec)
     data = load_answers(answers, pack, _display(answers))
+    from playbook import customers
+    if customers_file or redact_customers:
+        data = customers.load_customers_option(data, customers_file, pack) if customers_file else data
+        data = customers.redact(data) if redact_customers else data
     warnings = [*pack.warnings, *data.warnings] if strict else list(data.warnings)
     for w in warnings:
         click.echo(w.format(), err=True)
@@ -185,10 +194,13 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
     options = RenderOptions(brand=brand or Brand(), template_dir=template_dir,
                             pdf_variant="pdf/a-3u" if pdfa else None)
     result = evaluate(pack, data)
+    for text in result.customer_base.warnings if result.customer_base else ():
+        click.echo(f"{data.file}: warning: {text} [customer-metrics]", err=True)
     click.echo(f"{_display(answers)}: {counts_line(answer_counts(pack, data, result))}", err=True)
     payload = render(result, pack, fmt, options)
     name = f"{answers.stem}-report{EXTENSIONS[fmt]}"
-    _write_output(output or str(Path.cwd() / name), payload, (answers, *([brand_file] if brand_file else [])), name)
+    _write_output(output or str(Path.cwd() / name), payload,
+                  (answers, *([brand_file] if brand_file else []), *customers.input_files(data)), name)
 
 
 @cli.command()

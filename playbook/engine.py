@@ -12,6 +12,7 @@ import heapq
 import math
 from typing import Any
 
+from playbook import customers
 from playbook import operators as ops
 from playbook.computations import COMPUTATIONS, eval_formula, formula_refs
 # the condition logic lives in playbook/conditions.py; its public names stay importable from here
@@ -125,7 +126,9 @@ def not_applicable_inputs(pack: Pack, answers: Answers, profile: dict[str, Any])
 
 
 def evaluate(pack: Pack, answers: Answers) -> Result:
-    metrics, origin = resolve_metrics(pack, answers)
+    base = customers.analyse_answers(pack, answers)  # figures from the customer rows, and the metrics they give
+    metrics, origin = resolve_metrics(pack, customers.with_row_metrics(answers, base))
+    origin.update({k: "derived" for k in (base.derived if base else {}) if k not in answers.metrics})
     profile: dict[str, Any] = {
         "years_in_cloud": answers.years_in_cloud,
         "focus": answers.focus or None,
@@ -191,7 +194,7 @@ def evaluate(pack: Pack, answers: Answers) -> Result:
     verdict = decide(pack, states)
     skip = frozenset(n.id for n in inapplicable)
     deciding = {(d.kind, d.id) for d in verdict.deciding}
-    return Result(
+    return customers.annotate(Result(
         pack_id=pack.id, pack_name=pack.name, pack_version=pack.version, pack_hash=pack.content_hash,
         partner_name=answers.partner_name, assessed_on=answers.assessed_on,
         years_in_cloud=answers.years_in_cloud, focus=answers.focus, currency=cur,
@@ -203,7 +206,8 @@ def evaluate(pack: Pack, answers: Answers) -> Result:
         not_assessed=_not_assessed(pack, facts, bench_missing, skip, deciding),
         stage_status=verdict.status, stage_range=verdict.range, deciding_questions=verdict.deciding,
         not_applicable=inapplicable, stage_rule=(pack.stage_rule.in_place_share, pack.stage_rule.note),
-    )
+        customer_base=base,
+    ), base)
 
 
 def _order(candidates: list[tuple[Any, tuple[Evidence, ...], float]]) -> tuple[PlannedAction, ...]:

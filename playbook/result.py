@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from playbook import __version__
+from playbook.customers import CustomerBase, base_to_dict
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,7 @@ class Result:
     deciding_questions: tuple[DecidingInput, ...] = ()  # settle the stage, in the order to ask them
     not_applicable: tuple[NotApplicable, ...] = ()
     stage_rule: tuple[float, str] = (0.75, "")  # the pack's in_place_share and note, for the Method section
+    customer_base: CustomerBase | None = None  # the customer analysis (playbook/customers), when rows were given
 
 
 def _num(x: float | None) -> float | None:
@@ -281,6 +283,7 @@ def to_dict(r: Result) -> dict[str, Any]:
                          for n in r.not_assessed],
         "not_applicable": [{"kind": n.kind, "id": n.id, "text": n.text, "reason": n.reason}
                            for n in r.not_applicable],
+        "customer_base": base_to_dict(r.customer_base),
     })
     return out
 

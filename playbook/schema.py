@@ -262,7 +262,9 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
                         **({"additionalProperties": False} if pack is not None else {})},
             "nps_responses": {"type": ["array", "null"],
                               "items": {"type": "integer", "minimum": 0, "maximum": 10}},
-            "customers": {"type": ["array", "null"], "items": customer},
+            "customers": {"anyOf": [{"type": ["array", "null"], "items": customer},
+                                    {"type": "string", "maxLength": 500,
+                                     "description": "a CSV export, relative to the answers file"}]},
         },
     }
 
@@ -334,8 +336,50 @@ def result_schema() -> dict[str, Any]:
             "metrics": {"type": "object", "additionalProperties": {"type": "number"}},
             "findings": {"type": "array", "items": finding},
             "actions": {"type": "array", "items": action},
+            "customer_base": _customer_base(),
         },
     }
+
+
+def _customer_base() -> dict[str, Any]:
+    """The customer analysis (playbook/customers); null when no customers were given."""
+    num = {"type": ["number", "null"]}
+    named = {"type": "array", "items": {"type": "object", "required": ["name", "revenue", "clv"], "properties": {
+        "name": {"type": "string"}, "revenue": num, "clv": num, "detail": {"type": "string"}}}}
+    return {"type": ["object", "null"], "required": ["source", "rows", "active", "clv", "all_stars", "tiers",
+                                                     "renewals", "stages"], "properties": {
+        "source": {"type": "string"}, "rows": {"type": "integer"}, "active": {"type": "integer"},
+        "ended": {"type": "integer"}, "with_revenue": {"type": "integer"}, "annual_revenue": num,
+        "clv": {"type": "object", "required": ["method", "average"], "properties": {
+            "method": {"type": "string"}, "churn_rate_annual": num, "churn_origin": {"enum": ["given", "derived", None]},
+            "average": num, "cac": num, "clv_to_cac": num, "top": named, "source": {"type": "string"}}},
+        "segments": {"type": "array", "items": {"type": "object", "properties": {
+            "dimension": {"enum": ["size", "industry", "service", "roster"]}, "title": {"type": "string"},
+            "not_given": {"type": "integer"}, "rows": {"type": "array", "items": {"type": "object", "properties": {
+                "label": {"type": "string"}, "customers": {"type": "integer"}, "revenue": num,
+                "average_revenue": num, "average_clv": num, "revenue_share": num, "clv_to_cac": num}}}}}},
+        "all_stars": {"type": ["object", "null"], "properties": {
+            "count": {"type": "integer"}, "customer_share": num, "revenue_share_top20": num, "top10_multiple": num,
+            "top1_multiple": num, "top10_count": {"type": "integer"}, "top1_count": {"type": "integer"},
+            "guide": {"type": "object"}, "customers": named, "source": {"type": "string"}}},
+        "tiers": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "min_revenue": num, "min_clv": num, "customers": {"type": "integer"},
+            "revenue": num}}},
+        "closest_to_next_tier": named,
+        "renewals": {"type": "object", "properties": {
+            "windows": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"enum": ["overdue", "d30", "d60", "d90", "d365"]}, "label": {"type": "string"},
+                "days_from": {"type": "integer"}, "days_to": {"type": "integer"}, "customers": {"type": "integer"},
+                "revenue": num, "step": {"type": "string"}, "names": named}}},
+            "within_90_days": {"type": "object"}, "months": {"type": "array"},
+            "no_renewal_date": {"type": "object"}, "source": {"type": "string"}}},
+        "stages": {"type": "array", "items": {"type": "object", "properties": {
+            "stage": {"type": ["string", "null"]}, "name": {"type": "string"}, "customers": {"type": "integer"},
+            "revenue": num, "largest": {"type": "array", "items": {"type": "string"}}}}},
+        "derived_metrics": {"type": "object", "additionalProperties": {"type": "number"}},
+        "warnings": {"type": "array", "items": {"type": "string"}},
+        "notes": {"type": "array", "items": {"type": "string"}},
+    }}
 
 
 def all_schemas(pack: Any | None = None) -> dict[str, dict[str, Any]]:

@@ -132,6 +132,10 @@ def _surely_valid(v: Any, schema: Any, root: Any = None) -> bool:
             fits = [b for b in want if not _surely_invalid_type(v, b)]
             if len(fits) != 1 or not _surely_valid(v, fits[0], root):
                 return False
+        elif key == "anyOf":
+            # at least one branch: one that is surely valid settles it
+            if not any(_surely_valid(v, b, root) for b in want):
+                return False
         elif key == "enum":
             if not any(type(e) is type(v) and e == v for e in want):
                 return False

@@ -280,12 +280,14 @@ def test_every_example_renders_to_html_and_pdf_with_all_sections(example, defaul
     the HTML is one self-contained file under 300 KB."""
     import pypdf
 
-    result = evaluate(default_pack, parse_answers(example.read_bytes(), default_pack, example.name))
+    result = evaluate(default_pack, parse_answers(example.read_bytes(), default_pack, example.name,
+                                                  customers_dir=example.parent))
     html = render_html(result, default_pack)
     assert len(html.encode()) < 300_000
     assert not [u for u in re.findall(r'(?:src|href)="([^"]*)"', html) if not u.startswith(("#", "data:"))]
     sections = ["Executive summary", "KPI scorecard", "Action plan", "Checklists",
-                *(["Customers by cloud maturity"] if result.customers else []),
+                *(["Your customers"] if result.customer_base else
+                  ["Customers by cloud maturity"] if result.customers else []),
                 "Not assessed", *(["Does not apply"] if result.not_applicable else []),
                 "Practices in place", "Method"]
     for s in sections:
@@ -328,7 +330,8 @@ def test_no_heading_or_caption_is_left_alone_at_the_foot_of_a_page(example, defa
     """What follows a heading (or a table's caption) starts on the heading's page."""
     import weasyprint
 
-    result = evaluate(default_pack, parse_answers(example.read_bytes(), default_pack, example.name))
+    result = evaluate(default_pack, parse_answers(example.read_bytes(), default_pack, example.name,
+                                                  customers_dir=example.parent))
     doc = weasyprint.HTML(string=render_html(result, default_pack), url_fetcher=make_fetcher()).render()
     pages = _elements_per_page(doc)
     parent_of = {}

@@ -22,6 +22,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from playbook import cache
+from playbook.customers.view import customer_view
 from playbook.errors import InvalidInput, Problem, RenderError, UsageError
 from playbook.model import PHASES, Pack
 from playbook.result import Result, relative_gap, to_json
@@ -330,6 +331,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         "na_actions": [a for a in result.actions if a.state == "not_assessed"],
         **_blanks_context(result, pack),
         "stage_names": {s.id: s.name for s in pack.stages},
+        "cust": customer_view(result, pack),  # the "Your customers" section (templates/customers.*.j2)
         "title": f"{result.partner_name or 'Partner'} — {pack.name}",
     }
 
