@@ -53,7 +53,9 @@ def catalog_context(pack: Pack) -> dict[str, Any]:
                    "target": words(b.target).replace(f"metric {b.metric} ", ""),
                    "bands": [(words(bd.when).replace(f"metric {b.metric} ", ""), bd.label) for bd in b.bands]}
                   for b in pack.benchmarks]
-    return {"pack": pack, "sections": dict(sorted(sections.items())), "metrics": metrics,
+    from playbook.render import citer
+
+    return {"pack": pack, "cite": citer(pack), "sections": dict(sorted(sections.items())), "metrics": metrics,
             "benchmarks": benchmarks, "actions": actions, "areas": {a.id: a.name for a in pack.areas}}
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from playbook import ENGINE_VERSION
 from playbook import operators as ops
 from playbook.computations import COMPUTATIONS, formula_refs
+from playbook.lint import consistency
 from playbook.errors import InvalidInput, Problem, UsageError
 from playbook.model import (
     PHASES, Action, All, AnyOf, Area, Band, Benchmark, Checklist, ChecklistItem, Condition,
@@ -395,10 +396,16 @@ def _read_layer(root: Path, b: _Builder, hasher: Any) -> _Layer | None:
     base = root.parent
 
     def display(p: Path) -> str:
-        try:
-            return str(p.relative_to(Path.cwd().resolve()))
-        except ValueError:
-            return str(p.relative_to(base)) if p.is_relative_to(base) else str(p)
+        # Authors read `default/actions-lifecycle.yaml:31`; a bundled pack inside an
+        # installed package (site-packages, under a venv in the working folder) is
+        # named by its pack folder rather than by the path into the install.
+        installed = any(part in ("site-packages", "dist-packages") for part in p.parts)
+        if not installed:
+            try:
+                return str(p.relative_to(Path.cwd().resolve()))
+            except ValueError:
+                pass
+        return str(p.relative_to(base)) if p.is_relative_to(base) else str(p)
 
     for stray in sorted(root.glob("*.yml")):
         b.problems.append(Problem(display(stray), 0, 0, "this file is not read: pack files end in .yaml; "
@@ -789,6 +796,7 @@ def _load(spec: str | Path | None) -> tuple[
         checklists.append(Checklist(c["id"], c["title"], tuple(items), _text(c, "source")))
 
     _lint(b, action_raw, actions, benchmarks, checklists, metric_raw)
+    consistency(b, actions, benchmarks)
     errors = [p for p in b.problems if p.severity == "error"]
     if errors:
         raise InvalidInput(b.problems)

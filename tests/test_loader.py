@@ -115,7 +115,9 @@ benchmarks:
   - {id: churn_never, metric: churn, target: {le: 10}, target_text: x, applies_when: {metric: churn, lt: -1}}
 """
     pack = load_pack(_pack(tmp_path, MANIFEST, content))
-    got = sorted((w.line, w.code) for w in pack.warnings)
+    # (the one-threshold warnings of these deliberately odd numbers are tested in test_lint.py)
+    got = sorted((w.line, w.code) for w in pack.warnings
+                 if w.code not in ("threshold-mismatch", "target-text-mismatch"))
     assert got == [(3, "unused-question"), (6, "unused-metric"), (9, "never-true"), (10, "never-true"),
                    (12, "never-true"), (15, "never-true"), (16, "never-true")]
     assert any("'undoable' can never be done: question 'used' cannot equal both" in w.message for w in pack.warnings)
