@@ -158,3 +158,32 @@ def _at_loc(leaf: Leaf, message: str, code: str) -> Any:
     from playbook.errors import Problem
 
     return Problem(leaf.loc.file, leaf.loc.line, leaf.loc.column, message, code, "warning")
+
+
+def _refs(node: Any, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...], str, str]]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("question", "metric", "finding") and isinstance(v, str):
+                yield path + (k,), k, v
+            elif isinstance(v, (dict, list)):
+                yield from _refs(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _refs(v, path + (i,))
+
+
+def broken_references(b: _Builder) -> None:
+    """An item left out for a schema error is still searched for unknown ids:
+    one bad key must not hide the misspelt metric beside it."""
+    from playbook.suggest import did_you_mean
+
+    pools: dict[str, Any] = {"question": b.questions, "metric": b.metrics, "finding": b.benchmark_ids}
+    for doc, path, item in b.broken_where:
+        for where, subject, ref in _refs(item, path):
+            if ref in pools[subject] or (subject, ref) in b.broken_refs or ref in b.disabled:
+                continue
+            if subject == "metric" and where[-2:-1] == ("derive",):
+                continue  # a formula's own shape is checked with the metric
+            name = "benchmark" if subject == "finding" else subject
+            b.err(doc, where, f"unknown {name} {ref!r}{did_you_mean(ref, sorted(pools[subject]))}",
+                  f"unknown-{subject}")

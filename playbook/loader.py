@@ -20,7 +20,7 @@ from typing import Any
 from playbook import ENGINE_VERSION
 from playbook import operators as ops
 from playbook.computations import COMPUTATIONS, formula_refs
-from playbook.lint import consistency
+from playbook.lint import broken_references, consistency
 from playbook.errors import InvalidInput, Problem, UsageError
 from playbook.model import (
     PHASES, Action, All, AnyOf, Area, Band, Benchmark, Checklist, ChecklistItem, Condition,
@@ -101,6 +101,7 @@ class _Builder:
         # a reference to one of them is not a second mistake
         self.broken_refs: set[tuple[str, str]] = set()
         self.broken_items: list[Any] = []  # and every item left out, whose references still count as uses
+        self.broken_where: list[tuple[Document, PathKey, Any]] = []  # the same items, located
         self.cited: dict[str, set[str]] = {}  # guide file -> normalized sections cited
         self.disabled: set[str] = set()
         # (kind, id, field) -> where an overlay's `override:` set that field
@@ -319,6 +320,7 @@ def _add_items(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]], sou
                     elif kind in _SUBJECT_OF:
                         b.broken_refs.add((_SUBJECT_OF[kind], item["id"]))
                 b.broken_items.append(item)
+                b.broken_where.append((doc, (kind, i), item))
                 continue
             b.raw[kind].append((doc, (kind, i), item))
             if sources:
@@ -797,6 +799,7 @@ def _load(spec: str | Path | None) -> tuple[
 
     _lint(b, action_raw, actions, benchmarks, checklists, metric_raw)
     consistency(b, actions, benchmarks)
+    broken_references(b)
     errors = [p for p in b.problems if p.severity == "error"]
     if errors:
         raise InvalidInput(b.problems)

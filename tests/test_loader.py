@@ -362,3 +362,21 @@ def test_cache_files_unused_for_a_month_are_pruned(cache_on: Path) -> None:
         os.utime(f, (time.time() - age * 86400,) * 2)
     load_pack(MINI)
     assert not stale.exists() and recent.exists() and len(list(folder.glob("pack-*.pickle"))) == 2
+
+
+def test_a_bad_key_does_not_hide_an_unknown_id_beside_it(tmp_path: Path) -> None:
+    content = """metrics:
+  - {id: churn, name: C, unit: percent, better: lower}
+actions:
+  - id: a
+    title: A
+    phase: start
+    area: x
+    colour: red
+    when: {metric: chrun, gt: 10}
+"""
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(_pack(tmp_path, MANIFEST, content))
+    got = sorted((p.line, p.code) for p in exc.value.problems if p.severity == "error")
+    assert got == [(8, "unknown-key"), (9, "unknown-metric")]
+    assert "did you mean 'churn'" in str(exc.value)
