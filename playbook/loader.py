@@ -106,6 +106,7 @@ class _Builder:
         self.disabled: set[str] = set()
         # (kind, id, field) -> where an overlay's `override:` set that field
         self.overridden: dict[tuple[str, str, str], tuple[Document, PathKey]] = {}
+        self.top_docs: list[Document] = []  # the files of the extending pack, when it extends one
 
     def at(self, kind: str, item: dict[str, Any], doc: Document, path: PathKey, field: str) -> tuple[Document, PathKey]:
         """Where a field of an item was written: its overlay override if any."""
@@ -655,6 +656,7 @@ def _load(spec: str | Path | None) -> tuple[
     sources = tuple(_source(s) for s in m.get("sources", []))
     by_file = {s.file: s for s in sources}
 
+    b.top_docs = [top.manifest, *top.content] if len(layers) > 1 else []
     for layer in layers:
         for doc in layer.content:
             _add_items(b, doc, layer.broken, by_file)
@@ -922,12 +924,27 @@ def _lint(b: _Builder, action_raw: Any, actions: list[Action], benchmarks: list[
             used_m |= formula_refs(m.formula)
     for doc, path, q in b.raw["questions"]:
         if q.get("id") in b.questions and q["id"] not in used_q:
-            b.err(doc, path + ("id",), f"question {q['id']!r} is not used by any action, checklist or benchmark; "
-                  "use it in a condition or remove it", "unused-question", severity="warning")
+            if not _unused_by_overlay(b, doc, path, "question", q["id"]):
+                b.err(doc, path + ("id",), f"question {q['id']!r} is not used by any action, checklist or "
+                      "benchmark; use it in a condition or remove it", "unused-question", severity="warning")
     for doc, path, mt in metric_raw:
         if mt["id"] not in used_m and not mt.get("track_only"):
-            b.err(doc, path + ("id",), f"metric {mt['id']!r} has no benchmark and no rule uses it",
-                  "unused-metric", severity="warning")
+            if not _unused_by_overlay(b, doc, path, "metric", mt["id"]):
+                b.err(doc, path + ("id",), f"metric {mt['id']!r} has no benchmark and no rule uses it",
+                      "unused-metric", severity="warning")
+
+
+def _unused_by_overlay(b: _Builder, doc: Document, path: PathKey, kind: str, iid: str) -> bool:
+    """A base item that the overlay left unused (by disabling or overriding what
+    used it) is the overlay's to fix: warn there, and say to disable it."""
+    if not b.top_docs or doc in b.top_docs:
+        return False
+    target = next(((d, ("disable",)) for d in b.top_docs if isinstance(d.data, dict) and "disable" in d.data),
+                  (b.top_docs[0], ("extends",)))
+    line, _ = doc.where(path)
+    b.err(*target, f"{kind} {iid!r} ({doc.file}:{line}) is no longer used once this pack disables or overrides "
+          f"what used it; add it to `disable: {kind}s:` here", f"unused-{kind}", key=True, severity="warning")
+    return True
 
 
 def _named_refs(node: Any) -> Iterator[tuple[str, str]]:

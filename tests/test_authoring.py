@@ -167,3 +167,15 @@ def test_locations_in_an_installed_pack_are_named_by_the_pack_folder(tmp_path, m
     monkeypatch.chdir(tmp_path)  # the venv sits inside the working folder, as it often does
     pack = load_pack(installed)
     assert pack.action("reduce_churn").loc.file == "default/actions-strategy.yaml"
+
+
+def test_a_question_an_overlay_left_unused_is_warned_in_the_overlay(tmp_path) -> None:
+    (tmp_path / "pack.yaml").write_text("id: o\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: default\n")
+    (tmp_path / "o.yaml").write_text("disable:\n  actions: [account_based_marketing]\n")
+    unused = [p for p in load_pack(tmp_path).warnings if p.code == "unused-question"]
+    assert [(p.file.endswith("o.yaml"), p.line) for p in unused] == [(True, 1)]
+    assert "add it to `disable: questions:` here" in unused[0].message
+    assert "account_based_marketing" in unused[0].message
+    (tmp_path / "o.yaml").write_text("disable:\n  actions: [account_based_marketing]\n"
+                                     "  questions: [account_based_marketing]\n")
+    assert not [p for p in load_pack(tmp_path).warnings if p.code == "unused-question"]
