@@ -151,6 +151,7 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str) -> None:
     pack id such as `default`); report every problem."""
     from playbook.answers import load_answers
     from playbook.loader import is_pack_path, load_pack
+    from playbook.packtrans import problems_for
     from playbook.resources import bundled_packs
     from playbook.suggest import did_you_mean, one_of
 
@@ -166,10 +167,12 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str) -> None:
         f = Path(name)
         try:
             if not f.exists():
-                problems.extend(load_pack(name).warnings)
+                pk = load_pack(name)
+                problems.extend([*pk.warnings, *problems_for(pk)])
             elif is_pack_path(f):
                 pk = load_pack(f)
                 problems.extend(pk.warnings)
+                problems.extend(problems_for(pk))
             else:
                 if answer_pack is None:
                     answer_pack = load_pack(pack_spec)
@@ -344,6 +347,24 @@ def show(pack_path: str, resolved: bool) -> None:
     for f in [root / "pack.yaml", *sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")]:
         click.echo(f"# ---- {f.name} ----")
         click.echo(f.read_text(encoding="utf-8"), nl=False)
+
+
+@cli.command()
+@click.argument("pack_path", metavar="PACK", default="default")
+@click.option("--lang", "lang", required=True, metavar="LANG", help="Language to translate into, e.g. de.")
+@click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
+def translate(pack_path: str, lang: str, output: str) -> None:
+    """Write the translation entries PACK still lacks for LANG (English text
+    to replace, with the digest that lets validate notice later edits)."""
+    from playbook.i18n import language_tag
+    from playbook.loader import load_pack
+    from playbook.packtrans import skeleton
+
+    text = skeleton(load_pack(pack_path), language_tag(lang))
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    _write_output(output, text.encode())
 
 
 def main() -> None:
