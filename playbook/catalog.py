@@ -54,7 +54,10 @@ def catalog_context(pack: Pack) -> dict[str, Any]:
                    "bands": [(words(bd.when).replace(f"metric {b.metric} ", ""), bd.label) for bd in b.bands]}
                   for b in pack.benchmarks]
     asked_when = {q.id: words(q.applies_when) for q in pack.questions.values() if q.applies_when}
-    return {"pack": pack, "sections": dict(sorted(sections.items())), "metrics": metrics, "asked_when": asked_when,
+    from playbook.render import citer
+
+    return {"pack": pack, "cite": citer(pack), "sections": dict(sorted(sections.items())), "metrics": metrics,
+            "asked_when": asked_when,
             "benchmarks": benchmarks, "actions": actions, "areas": {a.id: a.name for a in pack.areas}}
 
 

@@ -204,26 +204,40 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.argument("files", nargs=-1, required=True, metavar="FILE|PACK...")
 @PACK_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @STRICT_OPTION
-def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str, strict: bool) -> None:
-    """Check answers files and rule packs (a folder or its pack.yaml); report every problem."""
+def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bool) -> None:
+    """Check answers files and rule packs (a folder, its pack.yaml, or a bundled
+    pack id such as `default`); report every problem."""
     from playbook.answers import load_answers
     from playbook.engine import evaluate
     from playbook.loader import is_pack_path, load_pack
+    from playbook.packtrans import problems_for
     from playbook.questionnaire import answer_counts, counts_line, nothing_answered
+    from playbook.resources import bundled_packs
+    from playbook.suggest import did_you_mean, one_of
 
+    packs = bundled_packs()
+    for name in files:  # like test, docs and show, a bundled pack may be named by its id
+        if not Path(name).exists() and name not in packs:
+            raise UsageError(f"{name}: no such file or folder, and not a bundled pack id"
+                             f"{did_you_mean(name, packs)} (bundled packs: {one_of(packs)})")
     problems: list[Problem] = []
     checked: list[str] = []
     counts: dict[str, str] = {}
     answer_pack = None
-    for f in files:
+    for name in files:
+        f = Path(name)
         try:
-            if is_pack_path(f):
+            if not f.exists():
+                pk = load_pack(name)
+                problems.extend([*pk.warnings, *problems_for(pk)])
+            elif is_pack_path(f):
                 pk = load_pack(f)
                 problems.extend(pk.warnings)
+                problems.extend(problems_for(pk))
             else:
                 if answer_pack is None:
                     answer_pack = load_pack(pack_spec)
@@ -233,8 +247,8 @@ def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str, strict: b
                 if empty is not None:
                     problems.append(empty)
                 else:
-                    counts[str(f)] = counts_line(answer_counts(answer_pack, data, evaluate(answer_pack, data)))
-            checked.append(str(f))
+                    counts[name] = counts_line(answer_counts(answer_pack, data, evaluate(answer_pack, data)))
+            checked.append(name)
         except InvalidInput as exc:
             problems.extend(exc.problems)
     problems.sort()
@@ -371,12 +385,13 @@ def test_cmd(pack_path: str, show_coverage: bool, verbose: bool) -> None:
 @cli.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path, exists=True))
 @PACK_OPTION
-@click.option("--action", "action_id", default=None, metavar="ID", help="Explain only this action.")
+@click.option("--action", "action_id", default=None, metavar="ID",
+              help="Trace this action condition by condition (default: a summary of every action).")
 def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None:
     """Show, for each action, why it fired or did not: every condition, the value seen, the result."""
     from playbook.answers import load_answers
     from playbook.engine import evaluate
-    from playbook.explain import explain as trace
+    from playbook.explain import explain as trace, summary
     from playbook.loader import load_pack
     from playbook.suggest import did_you_mean
 
@@ -386,6 +401,10 @@ def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None
     if action_id and action_id not in ids:
         raise UsageError(f"unknown action {action_id!r}{did_you_mean(action_id, ids)}")
     result = evaluate(pack, data)
+    if action_id is None:
+        for line in summary(pack, result):
+            click.echo(line)
+        return
     states = {s.id: s.state for s in result.actions}
     for line in trace(pack, data, states, action_id):
         click.echo(line)
@@ -430,6 +449,24 @@ def show(pack_path: str, resolved: bool) -> None:
     for f in [root / "pack.yaml", *sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")]:
         click.echo(f"# ---- {f.name} ----")
         click.echo(f.read_text(encoding="utf-8"), nl=False)
+
+
+@cli.command()
+@click.argument("pack_path", metavar="PACK", default="default")
+@click.option("--lang", "lang", required=True, metavar="LANG", help="Language to translate into, e.g. de.")
+@click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
+def translate(pack_path: str, lang: str, output: str) -> None:
+    """Write the translation entries PACK still lacks for LANG (English text
+    to replace, with the digest that lets validate notice later edits)."""
+    from playbook.i18n import language_tag
+    from playbook.loader import load_pack
+    from playbook.packtrans import skeleton
+
+    text = skeleton(load_pack(pack_path), language_tag(lang))
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    _write_output(output, text.encode())
 
 
 def main() -> None:

@@ -49,6 +49,8 @@ def eval_leaf(leaf: Leaf, f: Facts) -> bool | None:
         return v is None
     if v is None:
         return None
+    if leaf.subject == "finding" and v == "not_assessed" and leaf.value != "not_assessed":
+        return None  # a blank metric leaves "is the target met?" unknown, never "no"
     if leaf.order:
         v = leaf.order.index(v)
     return ops.OPERATORS[leaf.op].test(v, leaf.value)
@@ -201,4 +203,7 @@ def missing_inputs(cond: Condition | None, f: Facts) -> list[str]:
             continue
         if _subject_value(leaf, f) is None:
             out.append(f"{leaf.subject} {leaf.ref}")
+        elif leaf.subject == "finding" and eval_leaf(leaf, f) is None:
+            fd = (f.detail or {}).get(leaf.ref)  # the benchmark waits on its metric: name that
+            out.append(f"metric {fd.metric}" if fd else f"finding {leaf.ref}")
     return out

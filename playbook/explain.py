@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from playbook import operators as ops
 from playbook.conditions import Facts, _subject_value, eval_leaf, holds
 from playbook.engine import evaluate_findings, resolve_metrics
 from playbook.model import All, AnyOf, Answers, Condition, Leaf, Not, Pack
+from playbook.result import Result
 
 MARK = {True: "true", False: "false", None: "unknown"}
+TOP = 10  # actions the summary gives with a reason; the rest by id
 
 
 def facts_for(pack: Pack, answers: Answers) -> Facts:
@@ -27,7 +30,13 @@ def _leaf_line(leaf: Leaf, facts: Facts) -> str:
     op = ops.OPERATORS[leaf.op]
     seen = "not given" if v is None else _show(v)
     rule = op.words if op.operand == "flag" else f"{op.words} {_show(leaf.shown)}"
-    return (f"{leaf.subject} {leaf.ref} = {seen}; rule: {rule} -> {MARK[eval_leaf(leaf, facts)]}"
+    detail = ""
+    fd = (facts.detail or {}).get(leaf.ref) if leaf.subject == "finding" else None
+    if fd is not None:
+        # the benchmark's own number, so the trace shows which threshold decided
+        value = "not given" if fd.value is None else _show(fd.value)
+        detail = f" [benchmark {fd.benchmark}: {fd.metric} = {value}, target {fd.target}]"
+    return (f"{leaf.subject} {leaf.ref} = {seen}; rule: {rule}{detail} -> {MARK[eval_leaf(leaf, facts)]}"
             f"  ({leaf.loc.file}:{leaf.loc.line})")
 
 
@@ -73,4 +82,40 @@ def explain(pack: Pack, answers: Answers, states: dict[str, str], action_id: str
             reqs = ", ".join(f"{r} ({states[r].replace('_', ' ')})" for r in a.requires)
             lines.append(f"  requires: {reqs}")
         lines.append("")
+    return lines
+
+
+def _ids(label: str, ids: list[str], width: int = 100) -> list[str]:
+    if not ids:
+        return []
+    return [f"{label} ({len(ids)}):", *textwrap.wrap(", ".join(ids), width, initial_indent="  ",
+                                                    subsequent_indent="  ", break_on_hyphens=False)]
+
+
+def summary(pack: Pack, result: Result) -> list[str]:
+    """What `explain` prints without --action: the verdict and each action's
+    state in a screenful, rather than the full trace of every action."""
+    by_state: dict[str, list[str]] = {}
+    for s in result.actions:
+        by_state.setdefault(s.state, []).append(s.id)
+    lines = [f"{result.partner_name}: {result.stage_name} stage. {result.stage_reason}", ""]
+    if result.plan:
+        lines.append(f"Recommended ({len(result.plan)}), in plan order; the first {min(TOP, len(result.plan))} "
+                     "with their first reason:")
+        for p in result.plan[:TOP]:
+            first = p.reasons[0].text if p.reasons else "no evidence recorded"
+            lines.append(f"  {p.priority:>3}. {p.id}  [{p.phase}, {p.tier or 'no tier'}]  ({p.loc})")
+            lines += textwrap.wrap(first, 96, initial_indent="       ", subsequent_indent="       ")
+        for phase in ("start", "grow", "optimize"):
+            rest = [p.id for p in result.plan[TOP:] if p.phase == phase]
+            lines += _ids(f"  then, {phase}", rest)
+        lines.append("")
+    lines += _ids("In place", by_state.get("done", []))
+    missing = [s for s in result.actions if s.state == "not_assessed"]
+    if missing:
+        lines.append(f"Not assessed ({len(missing)}): answer these to assess them")
+        for s in missing:
+            lines.append(f"  {s.id}: needs {', '.join(s.missing) or 'an answer'}")
+    lines += _ids("Not called for (their `when` does not hold)", by_state.get("not_applicable", []))
+    lines += ["", "For one action's trace, condition by condition: playbook explain ANSWERS --action ID"]
     return lines

@@ -17,6 +17,7 @@ from playbook import ENGINE_VERSION
 from playbook import cache as pack_cache
 from playbook import operators as ops
 from playbook.computations import COMPUTATIONS, formula_refs
+from playbook.lint import broken_references, consistency
 from playbook.errors import InvalidInput, Problem, UsageError
 from playbook.model import (
     PHASES, Action, All, AnyOf, Area, Band, Benchmark, Checklist, ChecklistItem, Condition,
@@ -103,10 +104,12 @@ class _Builder:
         # a reference to one of them is not a second mistake
         self.broken_refs: set[tuple[str, str]] = set()
         self.broken_items: list[Any] = []  # and every item left out, whose references still count as uses
+        self.broken_where: list[tuple[Document, PathKey, Any]] = []  # the same items, located
         self.cited: dict[str, set[str]] = {}  # guide file -> normalized sections cited
         self.disabled: set[str] = set()
         # (kind, id, field) -> where an overlay's `override:` set that field
         self.overridden: dict[tuple[str, str, str], tuple[Document, PathKey]] = {}
+        self.top_docs: list[Document] = []  # the files of the extending pack, when it extends one
 
     def at(self, kind: str, item: dict[str, Any], doc: Document, path: PathKey, field: str) -> tuple[Document, PathKey]:
         """Where a field of an item was written: its overlay override if any."""
@@ -323,6 +326,7 @@ def _add_items(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]], sou
                     elif kind in _SUBJECT_OF:
                         b.broken_refs.add((_SUBJECT_OF[kind], item["id"]))
                 b.broken_items.append(item)
+                b.broken_where.append((doc, (kind, i), item))
                 continue
             b.raw[kind].append((doc, (kind, i), item))
             if sources:
@@ -400,10 +404,16 @@ def _read_layer(root: Path, b: _Builder, hasher: Any) -> _Layer | None:
     base = root.parent
 
     def display(p: Path) -> str:
-        try:
-            return str(p.relative_to(Path.cwd().resolve()))
-        except ValueError:
-            return str(p.relative_to(base)) if p.is_relative_to(base) else str(p)
+        # Authors read `default/actions-lifecycle.yaml:31`; a bundled pack inside an
+        # installed package (site-packages, under a venv in the working folder) is
+        # named by its pack folder rather than by the path into the install.
+        installed = any(part in ("site-packages", "dist-packages") for part in p.parts)
+        if not installed:
+            try:
+                return str(p.relative_to(Path.cwd().resolve()))
+            except ValueError:
+                pass
+        return str(p.relative_to(base)) if p.is_relative_to(base) else str(p)
 
     for stray in sorted(root.glob("*.yml")):
         b.problems.append(Problem(display(stray), 0, 0, "this file is not read: pack files end in .yaml; "
@@ -597,6 +607,7 @@ def _load(spec: str | Path | None) -> tuple[
     sources = tuple(_source(s) for s in m.get("sources", []))
     by_file = {s.file: s for s in sources}
 
+    b.top_docs = [top.manifest, *top.content] if len(layers) > 1 else []
     for layer in layers:
         for doc in layer.content:
             _add_items(b, doc, layer.broken, by_file)
@@ -745,6 +756,8 @@ def _load(spec: str | Path | None) -> tuple[
         checklists.append(Checklist(c["id"], c["title"], tuple(items), _text(c, "source")))
 
     _lint(b, action_raw, actions, benchmarks, checklists, metric_raw)
+    consistency(b, actions, benchmarks)
+    broken_references(b)
     rule = _stage_rule(m.get("stage_rule") or {})
     errors = [p for p in b.problems if p.severity == "error"]
     if errors:
@@ -932,12 +945,27 @@ def _lint(b: _Builder, action_raw: Any, actions: list[Action], benchmarks: list[
             used_m |= formula_refs(m.formula)
     for doc, path, q in b.raw["questions"]:
         if q.get("id") in b.questions and q["id"] not in used_q:
-            b.err(doc, path + ("id",), f"question {q['id']!r} is not used by any action, checklist or benchmark; "
-                  "use it in a condition or remove it", "unused-question", severity="warning")
+            if not _unused_by_overlay(b, doc, path, "question", q["id"]):
+                b.err(doc, path + ("id",), f"question {q['id']!r} is not used by any action, checklist or "
+                      "benchmark; use it in a condition or remove it", "unused-question", severity="warning")
     for doc, path, mt in metric_raw:
         if mt["id"] not in used_m and not mt.get("track_only"):
-            b.err(doc, path + ("id",), f"metric {mt['id']!r} has no benchmark and no rule uses it",
-                  "unused-metric", severity="warning")
+            if not _unused_by_overlay(b, doc, path, "metric", mt["id"]):
+                b.err(doc, path + ("id",), f"metric {mt['id']!r} has no benchmark and no rule uses it",
+                      "unused-metric", severity="warning")
+
+
+def _unused_by_overlay(b: _Builder, doc: Document, path: PathKey, kind: str, iid: str) -> bool:
+    """A base item that the overlay left unused (by disabling or overriding what
+    used it) is the overlay's to fix: warn there, and say to disable it."""
+    if not b.top_docs or doc in b.top_docs:
+        return False
+    target = next(((d, ("disable",)) for d in b.top_docs if isinstance(d.data, dict) and "disable" in d.data),
+                  (b.top_docs[0], ("extends",)))
+    line, _ = doc.where(path)
+    b.err(*target, f"{kind} {iid!r} ({doc.file}:{line}) is no longer used once this pack disables or overrides "
+          f"what used it; add it to `disable: {kind}s:` here", f"unused-{kind}", key=True, severity="warning")
+    return True
 
 
 def _named_refs(node: Any) -> Iterator[tuple[str, str]]:

@@ -119,3 +119,63 @@ def test_answers_for_what_an_overlay_disables_are_ignored(tmp_path) -> None:
     assert a.answers == {"consultative_selling": True}
     with pytest.raises(InvalidInput, match="unknown question 'acount_based_marketing'"):
         parse_answers(b"answers:\n  acount_based_marketing: yes\n", pack, "a.yaml")
+
+
+def test_explain_without_an_action_is_a_short_summary(tmp_path, monkeypatch) -> None:
+    from tests.conftest import EXAMPLES
+
+    r = invoke("explain", str(EXAMPLES / "grow-stage.yaml"))
+    assert r.exit_code == 0
+    lines = r.output.splitlines()
+    assert lines[0].startswith("Fabrikam Cloud Services: ") and "stage." in lines[0]
+    assert len(lines) < 120  # a screenful or two, not a trace of every action
+    assert any(line.startswith("Recommended (") for line in lines)
+    assert any(line.startswith("In place (") for line in lines)
+    assert "  1. " in r.output and "--action ID" in lines[-1]
+
+
+def test_explain_traces_a_finding_with_its_benchmark_and_target(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text("metrics: {nps: 20}\n")
+    r = invoke("explain", "a.yaml", "--pack", str(MINI), "--action", "raise_nps")
+    assert r.exit_code == 0
+    leaf = next(line for line in r.output.splitlines() if "finding nps_target" in line)
+    assert "[benchmark nps_target: nps = 20.0, target" in leaf and "-> true" in leaf
+
+
+def test_validate_accepts_a_bundled_pack_id() -> None:
+    r = invoke("validate", "default")
+    assert r.exit_code == 0 and "default: ok" in r.output
+    r = invoke("validate", "defualt")
+    assert r.exit_code == 2 and "did you mean 'default'" in r.output
+
+
+def test_catalog_cites_sources_by_title() -> None:
+    r = invoke("docs", "default")
+    assert r.exit_code == 0
+    assert "Optimize and Grow Guide" in r.output or "Modern Microsoft Partner Series" in r.output
+    assert "002_d85274969c44507d.txt §" not in r.output
+
+
+def test_locations_in_an_installed_pack_are_named_by_the_pack_folder(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from tests.conftest import ROOT
+
+    installed = tmp_path / ".venv" / "lib" / "python3" / "site-packages" / "playbook" / "_data" / "default"
+    shutil.copytree(ROOT / "assessments" / "default", installed)
+    monkeypatch.chdir(tmp_path)  # the venv sits inside the working folder, as it often does
+    pack = load_pack(installed)
+    assert pack.action("reduce_churn").loc.file == "default/actions-strategy.yaml"
+
+
+def test_a_question_an_overlay_left_unused_is_warned_in_the_overlay(tmp_path) -> None:
+    (tmp_path / "pack.yaml").write_text("id: o\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: default\n")
+    (tmp_path / "o.yaml").write_text("disable:\n  actions: [account_based_marketing]\n")
+    unused = [p for p in load_pack(tmp_path).warnings if p.code == "unused-question"]
+    assert [(p.file.endswith("o.yaml"), p.line) for p in unused] == [(True, 1)]
+    assert "add it to `disable: questions:` here" in unused[0].message
+    assert "account_based_marketing" in unused[0].message
+    (tmp_path / "o.yaml").write_text("disable:\n  actions: [account_based_marketing]\n"
+                                     "  questions: [account_based_marketing]\n")
+    assert not [p for p in load_pack(tmp_path).warnings if p.code == "unused-question"]

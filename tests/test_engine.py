@@ -48,7 +48,9 @@ def test_unanswered_is_not_assessed_never_no(mini) -> None:
     states = {a.id: a.state for a in r.actions}
     assert states == {"formal_onboarding": "not_assessed", "renewals_early": "not_assessed",
                       "gather_references": "not_assessed", "ip_margin_healthy": "not_assessed",
-                      "reduce_churn": "not_assessed", "raise_nps": "not_applicable"}
+                      "reduce_churn": "not_assessed", "raise_nps": "not_assessed"}
+    # raise_nps fires on the NPS benchmark, whose metric is blank: unknown, not "no"
+    assert next(a for a in r.actions if a.id == "raise_nps").missing == ("metric nps",)
     assert r.plan == ()
     assert {(n.kind, n.id) for n in r.not_assessed} >= {("question", "onboarding_process"),
                                                        ("metric", "churn_rate_annual")}

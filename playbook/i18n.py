@@ -1,0 +1,166 @@
+"""Languages: message catalogs (gettext, through Babel) and locale formatting.
+
+Babel does the locale work (CLDR data for numbers, money and dates; reading
+`.po` catalogs), so none of it is written by hand here. English keeps the
+house formats of `playbook.values.format_value` ("USD 180,000 / month"), which
+the golden reports pin; every other language is formatted by Babel for its
+locale ("180.000 $ / Monat" in German).
+
+Babel is imported only when a language other than English is asked for, so
+an English run pays nothing for it.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from playbook.errors import UsageError
+
+DEFAULT = "en"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def languages() -> tuple[str, ...]:
+    """English and every language a catalog ships for."""
+    shipped = sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES" / "playbook.po").is_file()) \
+        if LOCALE_DIR.is_dir() else []
+    return (DEFAULT, *[lang for lang in shipped if lang != DEFAULT])
+
+
+def language_tag(tag: str) -> str:
+    """`de-DE` -> `de`: the base language of a tag, for naming a new translation."""
+    import re
+
+    base = str(tag).strip().replace("_", "-").split("-")[0].lower()
+    if not re.fullmatch(r"[a-z]{2,3}", base):
+        raise UsageError(f"{tag!r} is not a language tag; write it like de or de-DE")
+    return base
+
+
+def resolve_language(tag: str | None) -> str:
+    """`de`, `de-DE`, `de_AT` -> `de`; None -> English; an unknown language is a
+    usage error that names the ones there are."""
+    if tag is None or not str(tag).strip():
+        return DEFAULT
+    base = language_tag(tag)
+    known = languages()
+    if base not in known:
+        from playbook.suggest import did_you_mean
+
+        raise UsageError(f"no translation for language {tag!r}{did_you_mean(base, known)} "
+                         f"(available: {', '.join(known)})")
+    return base
+
+
+@lru_cache(maxsize=None)
+def messages(lang: str) -> gettext.NullTranslations:
+    """The gettext catalog of `lang`, read from its `.po` file by Babel (no
+    compiled `.mo` files to keep in step); English is the identity."""
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / "playbook.po"
+    if lang == DEFAULT or not po.is_file():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(fp=buf, domain="playbook")
+
+
+def gettext_for(lang: str) -> Any:
+    return messages(lang).gettext
+
+
+def _t(lang: str, msg: str) -> str:
+    return str(messages(lang).gettext(msg))
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Values as a reader of `lang` writes them."""
+
+    lang: str = DEFAULT
+    currency: str = ""
+
+    def number(self, x: float, decimals: int = 2) -> str:
+        if self.lang == DEFAULT:
+            from playbook.values import fmt_number
+
+            return fmt_number(round(float(x), decimals))
+        from babel.numbers import format_decimal
+
+        pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+        return str(format_decimal(float(x), format=pattern, locale=self.lang))
+
+    def value(self, x: Any, unit: str | None) -> str:
+        """The same contract as values.format_value, for this language."""
+        from playbook.values import format_value
+
+        if self.lang == DEFAULT or x is None or isinstance(x, bool) or not isinstance(x, (int, float)):
+            if self.lang != DEFAULT and (x is None or isinstance(x, bool)):
+                return _t(self.lang, "not assessed" if x is None else "yes" if x else "no")
+            return format_value(x, unit, self.currency)
+        money = unit in ("money", "money_month")
+        whole = money and abs(x) >= 100  # as in English: USD 37,755 rather than USD 37,755.14
+        if money and self.currency:
+            from babel.numbers import format_currency
+
+            pattern = "#,##0 ¤" if whole else "#,##0.00 ¤"
+            text = str(format_currency(float(x), self.currency, format=pattern, locale=self.lang,
+                                       currency_digits=False))
+        else:
+            text = self.number(round(float(x)) if whole else float(x), 0 if whole else 2)
+        if unit == "percent":
+            return f"{text} %"
+        if unit == "money_month":
+            return text + " " + _t(self.lang, "/ month")
+        if unit == "ratio":
+            return f"{text}×"
+        if unit == "days":
+            return f"{text} " + _t(self.lang, "days")
+        if unit == "hours":
+            return f"{text} " + _t(self.lang, "hours")
+        return text
+
+    def date(self, iso: str | None) -> str:
+        if not iso or self.lang == DEFAULT:
+            return iso or ""
+        import datetime as _dt
+
+        from babel.dates import format_date
+
+        try:
+            return str(format_date(_dt.date.fromisoformat(iso), format="long", locale=self.lang))
+        except ValueError:
+            return iso
+
+
+def parse_decimal(text: str, lang: str) -> float:
+    """A number written in `lang`'s convention ("1.200,50" in German), strictly:
+    a string that only reads one way in that locale is accepted."""
+    from babel.numbers import NumberFormatError
+    from babel.numbers import parse_decimal as _parse
+
+    try:
+        return float(_parse(text.strip(), locale=lang, strict=True))
+    except NumberFormatError:
+        from babel import Locale
+
+        loc = Locale.parse(lang)
+        example = str(_format_example(lang))
+        raise ValueError(f"{text!r} is not a number as {loc.english_name} writes it (e.g. {example})") from None
+
+
+def _format_example(lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(1200.5, format="#,##0.00", locale=lang))

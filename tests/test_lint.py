@@ -1,0 +1,97 @@
+"""One threshold, one place: the consistency warnings of playbook/lint.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from playbook.answers import parse_answers
+from playbook.cli import cli
+from playbook.engine import evaluate
+from playbook.lint import text_numbers
+from playbook.loader import load_pack
+
+MANIFEST = "id: churn_overlay\nname: Stricter churn\nversion: 0.1.0\nengine: '>=0.1,<1'\nextends: default\n"
+
+
+def _overlay(tmp_path: Path, overrides: str) -> Path:
+    pack = tmp_path / "churn-overlay"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(MANIFEST)
+    (pack / "overrides.yaml").write_text(overrides)
+    return pack
+
+
+def _codes(pack: Path) -> list[tuple[str, int, str]]:
+    return [(Path(p.file).name, p.line, p.code) for p in load_pack(pack).warnings
+            if p.code in ("threshold-mismatch", "target-text-mismatch")]
+
+
+def test_text_numbers_reads_digits_ranges_and_number_words() -> None:
+    assert text_numbers("under 8-10 % of customers a year") == {8.0, 10.0}
+    assert text_numbers("at least twice a month (over 50 % recurring)") == {2.0, 50.0}
+    assert text_numbers("2.0 or more (2.5 is best in class)") == {2.0, 2.5}
+    assert text_numbers("$180,000 a year") == {180000.0}
+    assert text_numbers("no number here") == set()
+
+
+def test_the_shipped_packs_state_each_threshold_once() -> None:
+    for spec in ("default", Path(__file__).resolve().parents[1] / "examples" / "small-business"):
+        warnings = [p.format() for p in load_pack(spec).warnings
+                    if p.code in ("threshold-mismatch", "target-text-mismatch")]
+        assert warnings == []
+
+
+def test_an_overlay_that_moves_a_target_and_leaves_its_text_and_action_behind_is_warned_in_the_overlay(
+        tmp_path: Path) -> None:
+    pack = _overlay(tmp_path, "override:\n  benchmarks:\n    - id: churn_target\n      target: {le: 8}\n")
+    found = _codes(pack)
+    # both warnings point at the overlay's own `target:` line, where the author acts
+    assert ("overrides.yaml", 4, "target-text-mismatch") in found
+    assert ("overrides.yaml", 4, "threshold-mismatch") in found
+    msgs = " ".join(p.message for p in load_pack(pack).warnings)
+    assert "override `target_text` here too" in msgs
+    assert "reduce_churn" in msgs and "{finding: churn_target, status: not_met}" in msgs
+
+
+def test_the_consistent_churn_overlay_gives_one_verdict_for_finding_action_and_text(tmp_path: Path) -> None:
+    pack_dir = _overlay(tmp_path, (
+        "override:\n"
+        "  benchmarks:\n"
+        "    - id: churn_target\n"
+        "      target: {le: 8}\n"
+        "      target_text: 8 % of customers a year or fewer\n"
+        "  actions:\n"
+        "    - id: reduce_churn\n"
+        "      when: {finding: churn_target, status: not_met}\n"))
+    assert _codes(pack_dir) == []
+    pack = load_pack(pack_dir)
+    answers = parse_answers(b"partner: {name: Nine}\nmetrics: {churn_rate_annual: 9%}\n", pack)
+    result = evaluate(pack, answers)
+    churn = next(f for f in result.findings if f.benchmark == "churn_target")
+    assert churn.status == "not_met" and churn.target == "8 % of customers a year or fewer"
+    assert "reduce_churn" in [p.id for p in result.plan]
+
+
+def test_a_text_stating_other_numbers_than_its_overridden_target_is_warned(tmp_path: Path) -> None:
+    pack = _overlay(tmp_path, (
+        "override:\n  benchmarks:\n    - id: churn_target\n      target: {le: 8}\n"
+        "      target_text: under 12 % a year\n"))
+    assert ("overrides.yaml", 5, "target-text-mismatch") in _codes(pack)
+
+
+def test_a_finding_on_a_blank_metric_is_unknown_not_false(tmp_path: Path) -> None:
+    pack_dir = _overlay(tmp_path, (
+        "override:\n  actions:\n    - id: reduce_churn\n      when: {finding: churn_target, status: not_met}\n"))
+    pack = load_pack(pack_dir)
+    result = evaluate(pack, parse_answers(b"partner: {name: Blank}\n", pack))
+    state = next(s for s in result.actions if s.id == "reduce_churn")
+    assert state.state == "not_assessed"
+
+
+def test_validate_names_the_warnings_and_still_passes(tmp_path: Path) -> None:
+    pack = _overlay(tmp_path, "override:\n  benchmarks:\n    - id: churn_target\n      target: {le: 8}\n")
+    r = CliRunner().invoke(cli, ["validate", str(pack)])
+    assert r.exit_code == 0
+    assert "overrides.yaml:4:7: warning:" in r.output and "[threshold-mismatch]" in r.output
