@@ -358,7 +358,12 @@ def form(pack_spec: str | None, quick: bool, answers_file: Path | None, output: 
 def serve(pack_spec: str | None, host: str, port: int, quick: bool) -> None:
     """Serve the questionnaire; a submitted form is answered with the report (nothing is stored)."""
     from playbook.loader import load_pack
-    from playbook.web import is_loopback, run
+
+    try:
+        from playbook.web import is_loopback, run
+    except ImportError as exc:
+        raise UsageError(f"playbook serve needs the web extra ({exc.name} is missing): "
+                         "pip install 'playbook-assess[web]'") from None
 
     pack = load_pack(pack_spec)
     if not is_loopback(host):

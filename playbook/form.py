@@ -93,8 +93,6 @@ def condition_json(c: Condition | None) -> Any:
 def label(choice: str) -> str:
     """A choice id as words: scheduled_90_60_30 -> Scheduled 90 60 30."""
     words = choice.replace("_", " ").strip()
-    if len(words) <= 3 and words.isalpha():  # ip, crm: an abbreviation
-        return words.upper()
     return words[:1].upper() + words[1:]
 
 
@@ -141,7 +139,8 @@ def rules() -> dict[str, Any]:
         "na": na_words(),
         "name_max": partner["name"]["maxLength"],
         "years": list(YEARS_RANGE),
-        "focus": [{"value": v, "label": label(v)} for v in ops.FOCUS_VALUES],
+        "focus": [{"value": v, "label": "IP (intellectual property)" if v == "ip" else label(v)}
+                  for v in ops.FOCUS_VALUES],
         "nps": {"min": nps["minimum"], "max": nps["maximum"]},
         "money_units": [u for u in values.UNITS if u.startswith("money")],
     }
@@ -193,6 +192,34 @@ def state_from_answers(a: Answers, raw: Any, pack: Pack) -> dict[str, Any]:
     return st
 
 
+def _text(v: Any) -> str:
+    return ("yes" if v else "no") if isinstance(v, bool) else _raw_number(v) if isinstance(v, float) else str(v)
+
+
+def state_from_raw(data: Any, pack: Pack) -> dict[str, Any]:
+    """A submitted answers file that did not validate, as the form's state: each
+    value put back in its field as written, so the partner can correct it."""
+    st: dict[str, Any] = {}
+    if not isinstance(data, dict):
+        return st
+    partner = data.get("partner") if isinstance(data.get("partner"), dict) else {}
+    for k, v in (partner or {}).items():
+        if v is None:
+            continue
+        if k == "focus":
+            st["p:focus"] = [str(x) for x in v] if isinstance(v, list) else [str(v)]
+        elif k in ("name", "assessed_on", "years_in_cloud", "currency"):
+            st[f"p:{k}"] = _text(v)
+    for part, prefix, known in (("answers", "q:", pack.questions), ("metrics", "m:", pack.metrics)):
+        block = data.get(part)
+        for k, v in (block.items() if isinstance(block, dict) else ()):
+            if k in known and v is not None and not isinstance(v, (list, dict)):
+                st[prefix + k] = _text(v)
+    if isinstance(data.get("nps_responses"), list):
+        st["nps"] = ", ".join(_text(v) for v in data["nps_responses"])
+    return st
+
+
 def safe_json(data: Any) -> Markup:
     """JSON for a <script type="application/json"> block: nothing in it can end
     the element or be read as markup, whatever a partner typed."""
@@ -230,7 +257,7 @@ def _env() -> jinja2.Environment:
 
 def render_form(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = None,
                 errors: Mapping[str, str] | None = None, action: str | None = None,
-                prefer_state: bool = False) -> str:
+                prefer_state: bool = False, summary: list[str] | None = None) -> str:
     """The questionnaire page. `action` set: the served form, which posts to it;
     `state`: the fields prefilled; `errors`: field key -> message from the server."""
     js, css = _assets()
@@ -253,7 +280,7 @@ def render_form(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = No
     return _env().get_template("form.html.j2").render(
         pack=pack, quick=quick, sections=sections, rules=spec["rules"], data=safe_json(spec),
         js=Markup(js), css=Markup(css), action=action, errors=dict(errors or {}),
-        csp=policy(hashes["script"], hashes["style"]), state=prefill,
+        csp=policy(hashes["script"], hashes["style"]), summary=summary or [],
     )
 
 
