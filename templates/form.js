@@ -61,7 +61,7 @@
         if (Array.from(text).length > R.name_max) throw new Error("Keep the name under " + R.name_max + " characters.");
         res.value = text;
       } else if (key === "p:currency") {
-        res.value = text.trim();
+        res.value = text;  // kept as typed, as the answers reader keeps it
       } else if (key === "p:assessed_on") {
         if (!validDate(text)) throw new Error("Write the date as YYYY-MM-DD, e.g. 2026-11-01.");
         res.value = text.trim();
@@ -145,7 +145,7 @@
   function profile(state) {
     var y = check("p:years_in_cloud", state["p:years_in_cloud"]);
     var focus = (state["p:focus"] || []).slice().sort();
-    var cur = (state["p:currency"] || "").trim();
+    var cur = state["p:currency"] || "";
     return { years_in_cloud: y.ok && !y.blank ? y.value : null, focus: focus.length ? focus : null, currency: cur || null };
   }
   function applies(key, prof) { return holds(FIELDS[key].applies_when, prof); }
