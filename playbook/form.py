@@ -35,7 +35,7 @@ YEARS_RANGE = (0.0, 100.0)
 # Fallback timings until playbook/questionnaire.py (the stage model) is present.
 SECONDS = {"question": 20, "metric": 45}
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+PROFILE_KEYS = ("name", "assessed_on", "years_in_cloud", "focus", "currency")
 
 
 # ---- the stage model (issue 10), read through one thin adapter ----------------

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from playbook.answers import parse_answers
 from playbook.engine import evaluate
 from playbook.errors import InvalidInput, PlaybookError, Problem
-from playbook.form import csp_hash, policy, render_form, state_from_raw
+from playbook.form import PROFILE_KEYS, csp_hash, fields, policy, render_form, state_from_raw
 from playbook.model import Pack
 from playbook.render import render
 from playbook.result import Result
@@ -36,6 +36,7 @@ from playbook.yamlio import decode, loads
 MAX_REQUEST_BYTES = 256_000  # a full questionnaire's answers are some 10 KB
 PDF_SECONDS = 60  # the renderer's own limit; its alarm works on the main thread only
 PDF_QUEUE = 8  # PDF renders waiting beyond this are turned away, not queued forever
+TOO_LARGE = f"The request is larger than {MAX_REQUEST_BYTES // 1000} KB; an answers file is far smaller."
 _BLOCK = re.compile(r"<(script|style)(\s[^>]*)?>(.*?)</\1>", re.S | re.I)
 BASE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -71,7 +72,8 @@ def _html(page: str, status: int = 200) -> HTMLResponse:
 
 class Limits:
     """ASGI middleware: the size limit on every request body, and the safety
-    headers on every response (the CSP too, when a route set none)."""
+    headers on every response (the CSP too, when a route set none). A body
+    sent without Content-Length is held to the limit as it is read (_body)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_REQUEST_BYTES):
         self.app, self.max_bytes = app, max_bytes
@@ -80,20 +82,6 @@ class Limits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await self._too_large(scope, receive, send)
-            return
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
-            msg = await receive()
-            seen += len(msg.get("body", b""))
-            if seen > self.max_bytes:
-                raise _TooLarge()
-            return msg
-
         async def with_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":
                 headers = list(msg.get("headers", []))
@@ -105,19 +93,12 @@ class Limits:
                 msg = {**msg, "headers": headers}
             await send(msg)
 
-        try:
-            await self.app(scope, limited, with_headers)
-        except _TooLarge:
-            await self._too_large(scope, receive, with_headers)
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await PlainTextResponse(TOO_LARGE, 413)(scope, receive, with_headers)
+            return
+        await self.app(scope, receive, with_headers)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        resp = PlainTextResponse(f"The request is larger than {self.max_bytes // 1000} KB; "
-                                 "an answers file is far smaller.", 413)
-        await resp(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def _field_key(path: tuple[Any, ...]) -> str | None:
@@ -132,7 +113,7 @@ def _field_key(path: tuple[Any, ...]) -> str | None:
     return None
 
 
-def field_errors(raw: bytes, problems: list[Problem]) -> tuple[dict[str, str], list[str]]:
+def field_errors(raw: bytes, problems: list[Problem], known: set[str]) -> tuple[dict[str, str], list[str]]:
     """Each problem placed on the form field it is about (by its line in the
     submitted file); the rest, for the summary at the top."""
     where: dict[int, tuple[Any, ...]] = {}
@@ -151,7 +132,7 @@ def field_errors(raw: bytes, problems: list[Problem]) -> tuple[dict[str, str], l
             continue
         key = _field_key(where.get(p.line, ()))
         message = re.sub(r"^[a-z_]+: ", "", p.message)
-        if key and key not in fields:
+        if key in known and key not in fields:
             fields[key] = message[:1].upper() + message[1:]
         else:
             rest.append(p.message)
@@ -162,7 +143,13 @@ async def _body(request: Request) -> str:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/x-www-form-urlencoded":
         raise _BadRequest("send the questionnaire form (application/x-www-form-urlencoded)", 415)
-    body = await request.body()
+    chunks, seen = [], 0
+    async for chunk in request.stream():  # a body without Content-Length is held to the limit too
+        seen += len(chunk)
+        if seen > MAX_REQUEST_BYTES:
+            raise _BadRequest(TOO_LARGE, 413)
+        chunks.append(chunk)
+    body = b"".join(chunks)
     try:
         data = parse_qs(body.decode("utf-8"), max_num_fields=400, strict_parsing=False)
     except (UnicodeDecodeError, ValueError):
@@ -212,6 +199,7 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
 def create_app(pack: Pack, *, quick: bool = True) -> ASGIApp:
     pdf_slots = asyncio.Semaphore(1)  # WeasyPrint is CPU-bound and pauses the GC: one at a time
     waiting = 0
+    known = {f["key"] for f in fields(pack, quick)} | {f"p:{k}" for k in PROFILE_KEYS} | {"nps"}
 
     def form_page(state: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
                   summary: list[str] | None = None, status: int = 200) -> Response:
@@ -228,7 +216,7 @@ def create_app(pack: Pack, *, quick: bool = True) -> ASGIApp:
         try:
             data = parse_answers(raw, pack, "answers.yaml")
         except InvalidInput as exc:
-            errors, rest = field_errors(raw, exc.problems)
+            errors, rest = field_errors(raw, exc.problems, known)
             try:
                 state = state_from_raw(loads(decode(raw, "answers.yaml"), "answers.yaml").data, pack)
             except InvalidInput:
