@@ -291,5 +291,8 @@ def run(pack: Pack, *, host: str, port: int, quick: bool = True) -> None:
         import_weasyprint()
     except (OSError, ImportError):
         pass  # PDFs will say what is missing; the rest of the app works
-    uvicorn.run(create_app(pack, quick=quick), host=host, port=port, server_header=False,
-                log_level="info", access_log=True)
+    try:
+        uvicorn.run(create_app(pack, quick=quick), host=host, port=port, server_header=False,
+                    log_level="info", access_log=True)
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once it has shut down: that is the normal way out
+        pass
