@@ -42,10 +42,13 @@ PROFILE_KEYS = ("name", "assessed_on", "years_in_cloud", "focus", "currency")
 
 def _entries(pack: Pack, quick: bool) -> list[dict[str, Any]]:
     """The questionnaire's entries in order: questionnaire.entries() when present."""
+    import importlib
+
+    questionnaire: Any
     try:
-        from playbook import questionnaire
+        questionnaire = importlib.import_module("playbook.questionnaire")
     except ImportError:  # pragma: no cover - before the stage model lands
-        questionnaire = None  # type: ignore[assignment]
+        questionnaire = None
     if questionnaire is not None:
         return [{"kind": e.kind, "id": e.id, "section": e.section, "seconds": e.seconds}
                 for e in questionnaire.entries(pack, quick=quick)]

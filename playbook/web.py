@@ -58,7 +58,8 @@ def is_loopback(host: str) -> bool:
 
 def page_policy(html: str) -> str:
     """The page's CSP: only its own inline scripts and styles, by hash."""
-    scripts, styles = [], []
+    scripts: list[str] = []
+    styles: list[str] = []
     for m in _BLOCK.finditer(html):
         if m.group(1).lower() == "script" and "application/json" in (m.group(2) or ""):
             continue  # data, never executed
