@@ -186,7 +186,7 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
         '<div class="pb-bar" role="region" aria-label="Downloads">'
         '<a href="/">Back to the questionnaire</a>'
         f'{buttons}</div>{settle}'
-        '<style>.pb-bar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;padding:.6rem 1rem;'
+        '<style>.pb-bar{position:sticky;top:0;z-index:10;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;padding:.6rem 1rem;'
         'background:#f3f5f8;border-bottom:1px solid #c8ccd2;font:15px system-ui,sans-serif}'
         '.pb-bar form{margin:0}.pb-bar a{margin-right:auto;color:#1f5fa8;font-weight:600}'
         '.pb-bar button{font:inherit;font-weight:600;color:#fff;background:#1f5fa8;border:0;'

@@ -283,10 +283,20 @@
     return line;
   }
   function parseSaved(text) {
-    var doc = {}, cur = null, lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
+    var doc = {}, cur = null, curKey = null, lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
     lines.forEach(function (raw, n) {
       var line = uncomment(raw).replace(/\s+$/, "");
       if (!line.trim()) return;
+      var item = /^ +- (.*)$/.exec(line);  // a block list under a top-level key (customers)
+      if (item && curKey !== null) {
+        if (!Array.isArray(doc[curKey])) {
+          if (Object.keys(doc[curKey] || {}).length) throw new Error("line " + (n + 1) + " mixes a list into a mapping");
+          doc[curKey] = [];
+        }
+        try { doc[curKey].push(new Flow(item[1]).value(true)); }
+        catch (e) { throw new Error("line " + (n + 1) + ": " + e.message); }
+        return;
+      }
       var m = /^( *)("(?:[^"\\]|\\.)*"|[A-Za-z_][\w-]*)\s*:(?:\s+(.*))?$/.exec(line);
       if (!m) throw new Error("line " + (n + 1) + " is not in the form this page saves");
       var key = m[2][0] === "\"" ? new Flow(m[2]).str() : m[2], rest = m[3] === undefined ? "" : m[3];
@@ -294,9 +304,10 @@
       try { val = rest === "" ? null : new Flow(rest).value(true); }
       catch (e) { throw new Error("line " + (n + 1) + ": " + e.message); }
       if (m[1].length === 0) {
+        curKey = rest === "" ? key : null;
         if (rest === "") { doc[key] = {}; cur = doc[key]; } else { doc[key] = val; cur = null; }
       } else {
-        if (!cur) throw new Error("line " + (n + 1) + " is indented under nothing");
+        if (!cur || Array.isArray(doc[curKey])) throw new Error("line " + (n + 1) + " is indented under nothing");
         cur[key] = val;
       }
     });

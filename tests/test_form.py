@@ -203,9 +203,9 @@ def test_text_round_trips_through_the_saved_yaml(browser: Any, pack: Any) -> Non
 
 
 def test_a_file_not_saved_by_the_form_is_refused_plainly(browser: Any) -> None:
-    err = js(browser, "try { F.parseSaved('answers:\\n  - a list item\\n'); return ''; } "
+    err = js(browser, "try { F.parseSaved('partner:\\n  focus:\\n    - ip\\n'); return ''; } "
              "catch (e) { return e.message; }")
-    assert "line 2" in err
+    assert "line 3" in err
 
 
 # ---- the file itself -------------------------------------------------------------
@@ -269,3 +269,10 @@ def test_cli_form(tmp_path: Path) -> None:
     bad.write_text("metrics:\n  churn_rate_annual: 140%\n")
     r = runner.invoke(cli, ["form", "--answers", str(bad), "-o", str(out)])
     assert r.exit_code == 1 and "bad.yaml:2" in r.output
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_loading_a_plain_answers_file_keeps_its_result(example: Path, browser: Any, pack: Any) -> None:
+    """The examples are written by hand in the contract's style; the page reads them too."""
+    saved = js(browser, "return F.toYaml(F.stateFromDoc(F.parseSaved(arguments[0])).state);", example.read_text())
+    _same_result(pack, example.read_bytes(), saved.encode())
