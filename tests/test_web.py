@@ -16,7 +16,7 @@ pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
 
 from click.testing import CliRunner  # noqa: E402
 with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx still works
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient  # noqa: E402
 
 from playbook import web  # noqa: E402
