@@ -168,3 +168,12 @@ def test_loopback_and_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     assert calls == [{"host": "0.0.0.0", "port": 8123, "quick": True}]
     r = CliRunner().invoke(cli, ["serve"])
     assert "no authentication" not in r.output and calls[-1]["host"] == "127.0.0.1"
+
+
+def test_hostile_answer_in_an_error_page_is_text(client: Any) -> None:
+    evil = "</script><script>alert(1)</script>"
+    r = client.post("/report", data={"answers": f'answers:\n  partner_of_record: "{evil}"\n'})
+    assert r.status_code == 422
+    assert evil not in r.text
+    data = json.loads(re.search(r'id="form-data">(.*?)</script>', r.text, re.S).group(1))
+    assert data["prefill"]["q:partner_of_record"] == evil and "allowed" in data["errors"]["q:partner_of_record"]
