@@ -59,15 +59,13 @@ def _entries(pack: Pack, quick: bool) -> list[dict[str, Any]]:
     return out
 
 
-def na_words() -> list[str]:
-    """How `n/a` may be written, when the answers reader knows it (else none)."""
-    from playbook import answers as answers_mod
+def na_rule() -> dict[str, Any] | None:
+    """How `n/a` ("does not apply") may be written: the answers schema's own
+    pattern, once the answers reader knows n/a (the stage model); else None."""
+    from playbook import schema
 
-    words = getattr(answers_mod, "NA_WORDS", None) or getattr(answers_mod, "NOT_APPLICABLE", None)
-    if words is None:
-        return ["n/a", "na", "not applicable"] if hasattr(Answers, "__dataclass_fields__") and \
-            "not_applicable" in Answers.__dataclass_fields__ else []
-    return sorted(str(w) for w in words)
+    pattern = getattr(schema, "NOT_APPLICABLE_PATTERN", None)
+    return None if pattern is None else {"source": pattern, "ignore_case": False}
 
 
 def _not_applicable(a: Answers) -> frozenset[str]:
@@ -139,7 +137,7 @@ def rules() -> dict[str, Any]:
                    "thousands": _regex(values._THOUSANDS), "unit_word": _regex(values._UNIT_WORD),
                    "scale": values._SCALE, "unknown": sorted(values._UNKNOWN)},
         "bool": {"true": sorted(values._TRUE), "false": sorted(values._FALSE)},
-        "na": na_words(),
+        "na": na_rule(),
         "name_max": partner["name"]["maxLength"],
         "years": list(YEARS_RANGE),
         "focus": [{"value": v, "label": "IP (intellectual property)" if v == "ip" else label(v)}

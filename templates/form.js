@@ -12,7 +12,8 @@
   var st = {};
 
   // ---- reading values the way playbook/values.py does ----------------------
-  function isNa(s) { return R.na.indexOf(s.trim().toLowerCase()) >= 0; }
+  var NA = R.na ? rx(R.na) : null;
+  function isNa(s) { return NA !== null && NA.test(s); }
   function fmt(x) { return Number.isInteger(x) ? x.toLocaleString("en-US") : String(x); }
 
   function parseNumber(v, percent, money) {
@@ -58,7 +59,7 @@
     if (text.trim() === "") { res.blank = true; return res; }
     try {
       if (key === "p:name") {
-        if (Array.from(text).length > R.name_max) throw new Error("Keep the name under " + R.name_max + " characters.");
+        if (Array.from(text).length > R.name_max) throw new Error("Keep the name to " + R.name_max + " characters at most.");
         res.value = text;
       } else if (key === "p:currency") {
         res.value = text;  // kept as typed, as the answers reader keeps it
@@ -79,10 +80,7 @@
       } else {
         var f = FIELDS[key];
         if (!f) throw new Error("This form has no question " + key + ".");
-        if (isNa(text)) {
-          if (!R.na.length) throw new Error("Leave this blank if it does not apply.");
-          res.na = true; res.value = "n/a"; return res;
-        }
+        if (isNa(text)) { res.na = true; res.value = "n/a"; return res; }
         var t = f.type;
         if (t === "yesno") {
           var w = text.trim().toLowerCase();
