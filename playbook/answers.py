@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
 from playbook import operators as ops
 from playbook.errors import InvalidInput, Problem
 from playbook.model import Answers, Customer, Pack
-from playbook.schema import answers_schema
+from playbook.schema import NOT_APPLICABLE_PATTERN, answers_schema
 from playbook.suggest import did_you_mean, one_of
 from playbook.validation import schema_errors
 from playbook.values import (
@@ -101,7 +102,9 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
     focus = tuple(sorted(set(partner.get("focus") or [])))
 
     answers: dict[str, Any] = {}
-    for qid, v in ((data.get("answers") if ok("answers") else None) or {}).items():
+    not_applicable: set[str] = set()
+    given_q = (data.get("answers") if ok("answers") else None) or {}
+    for qid, v in _renamed(doc, pack, given_q, warnings):
         q = pack.questions.get(qid)
         if q is None and qid in pack.disabled:
             continue  # the same answers file serves a pack that leaves this question out
@@ -111,6 +114,9 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
             continue
         if v is None:
             continue  # left blank: not assessed
+        if _is_not_applicable(v):
+            not_applicable.add(qid)
+            continue
         try:
             val = _value(q.type, v, q.choices)
             if isinstance(val, float):
@@ -122,7 +128,8 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
             problems.append(doc.problem(("answers", qid), f"{qid}: {exc}", "value"))
 
     metrics: dict[str, float] = {}
-    for mid, v in ((data.get("metrics") if ok("metrics") else None) or {}).items():
+    given_m = (data.get("metrics") if ok("metrics") else None) or {}
+    for mid, v in _retired(doc, pack, "metrics", given_m, warnings):
         m = pack.metrics.get(mid)
         if m is None and mid in pack.disabled:
             continue
@@ -131,6 +138,9 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
                                         f"{did_you_mean(mid, pack.metrics)}", "unknown-metric", key=True))
             continue
         if v is None:
+            continue
+        if _is_not_applicable(v):
+            not_applicable.add(mid)
             continue
         try:
             val = parse_number(v, percent=m.unit == "percent", money=m.unit.startswith("money"))
@@ -179,8 +189,51 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
         assessed_on=assessed_on, years_in_cloud=years, focus=focus,
         currency=str(partner.get("currency") or ""), answers=answers, metrics=metrics,
         nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), not_applicable=frozenset(not_applicable),
     )
+
+
+def _is_not_applicable(v: Any) -> bool:
+    """`n/a`, `N/A`, `na`, `not applicable`: the answer says it does not apply (not a blank)."""
+    return isinstance(v, str) and re.fullmatch(NOT_APPLICABLE_PATTERN, v) is not None
+
+
+def _retired(doc: Document, pack: Pack, section: str, given: dict[str, Any],
+             warnings: list[Problem]) -> list[tuple[str, Any]]:
+    """The answers of a section without those under ids the pack has retired,
+    each of which is a warning carrying the pack's message (not "unknown id")."""
+    out = []
+    for key, v in given.items():
+        if key in pack.retired and key not in pack.questions and key not in pack.metrics:
+            if v is not None:
+                warnings.append(doc.problem((section, key), f"{key} is no longer asked by this pack: "
+                                            f"{pack.retired[key]}", "retired-id", key=True, severity="warning"))
+            continue
+        out.append((key, v))
+    return out
+
+
+def _renamed(doc: Document, pack: Pack, given: dict[str, Any], warnings: list[Problem]) -> list[tuple[str, Any]]:
+    """Question answers with old ids read as the question that `replaces` them,
+    with a warning naming the new id; an answer under the new id wins."""
+    successor = {old: q.id for q in pack.questions.values() for old in q.replaces}
+    out = []
+    for key, v in _retired(doc, pack, "answers", given, warnings):
+        new = successor.get(key) if key not in pack.questions else None
+        if new is None:
+            out.append((key, v))
+            continue
+        if v is None:
+            continue
+        if given.get(new) is not None:
+            warnings.append(doc.problem(("answers", key), f"{key} is now asked as {new}, which is answered "
+                                        f"too; the answer under {key} is ignored", "renamed-id", key=True,
+                                        severity="warning"))
+            continue
+        warnings.append(doc.problem(("answers", key), f"{key} is now asked as {new}: the answer is read as "
+                                    f"{new}; rename it in the file", "renamed-id", key=True, severity="warning"))
+        out.append((new, v))
+    return out
 
 
 def known_focus() -> tuple[str, ...]:

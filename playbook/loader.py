@@ -23,7 +23,7 @@ from playbook.computations import COMPUTATIONS, formula_refs
 from playbook.errors import InvalidInput, Problem, UsageError
 from playbook.model import (
     PHASES, Action, All, AnyOf, Area, Band, Benchmark, Checklist, ChecklistItem, Condition,
-    Formula, Leaf, Loc, MaturityStage, Metric, Not, Pack, Question, Service, Source, Stage,
+    Formula, Leaf, Loc, MaturityStage, Metric, Not, Pack, Question, Service, Source, Stage, StageRule,
 )
 from playbook.resources import bundled_packs
 from playbook.schema import manifest_schema, pack_file_schema
@@ -626,6 +626,7 @@ def _load(spec: str | Path | None) -> tuple[
     areas_raw: dict[str, Any] = {}
     sources_raw: dict[str, Any] = {}
     source_where: dict[str, tuple[Document, int]] = {}
+    retired_where = manifest_doc  # the manifest whose `retired:` is used, for messages
     for layer in layers:
         for a in layer.manifest.data.get("areas", []):
             areas_raw[a["id"]] = a
@@ -634,6 +635,9 @@ def _load(spec: str | Path | None) -> tuple[
             source_where[src["file"]] = (layer.manifest, i)
         if "stage_rule" in layer.manifest.data and "stage_rule" not in manifest_doc.data:
             m["stage_rule"] = layer.manifest.data["stage_rule"]
+        if "retired" in layer.manifest.data and "retired" not in manifest_doc.data:
+            m["retired"] = layer.manifest.data["retired"]
+            retired_where = layer.manifest
     m["areas"] = list(areas_raw.values())
     m["sources"] = list(sources_raw.values())
     for layer in layers[:-1]:
@@ -653,7 +657,8 @@ def _load(spec: str | Path | None) -> tuple[
     _check_sections(b, by_file, source_where)
 
     # questions
-    for doc, path, q in b.unique("questions"):
+    question_raw = b.unique("questions")
+    for doc, path, q in question_raw:
         qtype = q["type"]
         choices = tuple(normalize_choice(c) for c in q.get("choices", []))
         if qtype == "choice" and not choices:
@@ -668,7 +673,9 @@ def _load(spec: str | Path | None) -> tuple[
             lo = 0.0 if lo is None else lo
         b.questions[q["id"]] = Question(
             q["id"], _text(q, "text"), _text(q, "help"), _text(q, "section"), qtype, choices,
-            bool(q.get("ordered", False)), _text(q, "unit"), lo, hi, _text(q, "source"), b.loc(doc, path))
+            bool(q.get("ordered", False)), _text(q, "unit"), lo, hi, _text(q, "source"), b.loc(doc, path),
+            quick=bool(q.get("quick", False)), applies_when=_applies_when(b, "questions", q, doc, path),
+            replaces=tuple(q.get("replaces", ())))
 
     # metrics
     metric_raw = b.unique("metrics")
@@ -680,7 +687,8 @@ def _load(spec: str | Path | None) -> tuple[
         b.metrics[mt["id"]] = Metric(
             mt["id"], _text(mt, "name"), unit, mt["better"],
             float(mt["min"]) if "min" in mt else dlo, float(mt["max"]) if "max" in mt else dhi,
-            _text(mt, "description"), _text(mt, "source"), derive.get("compute"), formula, b.loc(doc, path))
+            _text(mt, "description"), _text(mt, "source"), derive.get("compute"), formula, b.loc(doc, path),
+            quick=bool(mt.get("quick", False)), applies_when=_applies_when(b, "metrics", mt, doc, path))
     deps: dict[str, set[str]] = {}
     for doc, path, mt in metric_raw:
         met = b.metrics[mt["id"]]
@@ -690,6 +698,7 @@ def _load(spec: str | Path | None) -> tuple[
                 b.err(doc, path + ("derive",), f"metric {met.id!r} is derived from unknown metric {r!r}"
                       f"{did_you_mean(r, b.metrics)}", "unknown-metric")
         deps[met.id] = refs & set(b.metrics)
+    retired = _check_old_ids(b, question_raw, retired_where, m)
     for cyc in _cycles(deps):
         doc, path, _ = next(x for x in metric_raw if x[2]["id"] == cyc[0])
         b.err(doc, path + ("derive",), f"derived metrics form a cycle: {' -> '.join(cyc + [cyc[0]])}", "cycle")
@@ -770,7 +779,7 @@ def _load(spec: str | Path | None) -> tuple[
             a["id"], _text(a, "title"), _text(a, "description"), a["phase"], a.get("tier"), a["area"],
             a.get("impact", "medium"), a.get("effort", "medium"), when, done,
             tuple(r for r in a.get("requires", []) if r in action_ids), _text(a, "source"), _text(a, "notes"),
-            b.loc(doc, path)))
+            b.loc(doc, path), milestone=bool(a.get("milestone", False))))
     for cyc in _cycles({a.id: set(a.requires) for a in actions}):
         doc, path, _ = next(x for x in action_raw if x[2]["id"] == cyc[0])
         b.err(doc, path + ("requires",), f"prerequisites form a cycle: {' -> '.join(cyc + [cyc[0]])}", "cycle", key=True)
@@ -789,13 +798,14 @@ def _load(spec: str | Path | None) -> tuple[
         checklists.append(Checklist(c["id"], c["title"], tuple(items), _text(c, "source")))
 
     _lint(b, action_raw, actions, benchmarks, checklists, metric_raw)
+    rule = _stage_rule(m.get("stage_rule") or {})
     errors = [p for p in b.problems if p.severity == "error"]
     if errors:
         raise InvalidInput(b.problems)
     pack = Pack(
         id=m["id"], name=m["name"], version=m["version"], engine=str(m["engine"]),
         description=_text(m, "description"), areas=areas, sources=sources,
-        complete_share=float(m.get("stage_rule", {}).get("complete_share", 0.75)),
+        complete_share=rule.in_place_share, stage_rule=rule, retired=retired,
         stages=tuple(stages), maturity_stages=maturity, questions=dict(b.questions),
         metrics=dict(b.metrics), benchmarks=tuple(benchmarks), actions=tuple(actions),
         checklists=tuple(checklists), root=str(top.root), content_hash="sha256:" + hasher.hexdigest(),
@@ -803,6 +813,70 @@ def _load(spec: str | Path | None) -> tuple[
         warnings=tuple(b.problems), disabled=tuple(sorted(b.disabled)),
     )
     return pack, m, b.raw, tuple(seen)
+
+
+def _stage_rule(raw: dict[str, Any]) -> StageRule:
+    # `complete_share` is the older name of `in_place_share`, still accepted
+    share = raw.get("in_place_share", raw.get("complete_share", 0.75))
+    return StageRule(float(share), _text(raw, "note"))
+
+
+def _raw_subjects(node: Any) -> Iterator[str]:
+    """The subject of every leaf of a raw condition, before it is compiled."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ops.SUBJECTS:
+                yield k
+            elif k in ops.COMBINATORS:
+                yield from _raw_subjects(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _raw_subjects(v)
+
+
+def _applies_when(b: _Builder, kind: str, item: dict[str, Any], doc: Document, path: PathKey) -> Condition | None:
+    """A question's or metric's `applies_when`: whether it is asked at all is
+    decided before any answer is read, so only the partner's profile may be tested."""
+    if "applies_when" not in item:
+        return None
+    where = b.at(kind, item, doc, path, "applies_when")
+    others = sorted(set(_raw_subjects(item["applies_when"])) - {"profile"})
+    if others:
+        b.err(*where, f"applies_when of {kind[:-1]} {item['id']!r} may test only the partner's profile "
+              f"({one_of(ops.PROFILE_FIELDS)}), not {' or '.join(others)}: it decides whether the "
+              f"{kind[:-1]} is asked before any answer is read; e.g. {{profile: focus, contains: managed_services}}",
+              "applies-when-subject")
+        return None
+    return b.condition(*where, item["applies_when"])
+
+
+def _check_old_ids(b: _Builder, question_raw: list[tuple[Document, PathKey, dict[str, Any]]],
+                   manifest_doc: Document, m: dict[str, Any]) -> dict[str, str]:
+    """`replaces:` of questions and pack-level `retired:`: an old id must not be
+    a current question or metric id, nor be taken over twice."""
+    current = set(b.questions) | set(b.metrics)
+    claimed: dict[str, str] = {}
+    for doc, path, q in question_raw:
+        for j, old in enumerate(q.get("replaces", ())):
+            if old in current:
+                b.err(doc, path + ("replaces", j), f"{q['id']!r} replaces {old!r}, which is still a question or "
+                      "metric of the pack; an id can be replaced only once it is gone", "replaces-current")
+            elif old in claimed and claimed[old] != q["id"]:
+                b.err(doc, path + ("replaces", j), f"{old!r} is replaced by both {claimed[old]!r} and {q['id']!r}; "
+                      "list it under `retired:` in pack.yaml with a message if it has no single successor",
+                      "replaces-twice")
+            else:
+                claimed[old] = q["id"]
+    retired: dict[str, str] = {}
+    for i, r in enumerate(m.get("retired") or []):
+        rid = r["id"]
+        if rid in current or rid in claimed:
+            what = "a current question or metric" if rid in current else f"replaced by {claimed[rid]!r}"
+            b.err(manifest_doc, ("retired", i, "id"), f"retired id {rid!r} is {what}; drop it from `retired:`",
+                  "retired-current")
+            continue
+        retired[rid] = _text(r, "message")
+    return retired
 
 
 def _leaves(cond: Condition | None) -> list[Leaf]:

@@ -103,6 +103,11 @@ class Question:
     max: float | None
     source: str
     loc: Loc
+    quick: bool = False  # asked in the short questionnaire (`init --quick`, the form's quick mode)
+    # a condition over profile leaves only: when it is false for the partner the
+    # question is not asked and never reported as not assessed
+    applies_when: Condition | None = None
+    replaces: tuple[str, ...] = ()  # retired ids whose answers are read as this question
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,8 @@ class Metric:
     compute: str | None  # a named computation
     formula: Formula | None
     loc: Loc
+    quick: bool = False
+    applies_when: Condition | None = None  # profile leaves only, as for questions
 
 
 @dataclass(frozen=True)
@@ -164,6 +171,8 @@ class Action:
     source: str
     notes: str
     loc: Loc
+    # an item of the guide's Start/Grow/Optimize lists: only milestones decide the stage
+    milestone: bool = False
 
 
 @dataclass(frozen=True)
@@ -194,6 +203,15 @@ class Source:
 
 
 @dataclass(frozen=True)
+class StageRule:
+    """How milestones make a stage: the share of a phase's applicable, answered
+    milestones that makes the phase "in place". `note` is the pack's own
+    wording of the rule, shown in the report as the pack's reading of the guide."""
+    in_place_share: float = 0.75
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Pack:
     id: str
     name: str
@@ -215,6 +233,12 @@ class Pack:
     files: tuple[str, ...] = field(default=())
     warnings: tuple[Any, ...] = field(default=())  # Problems of severity "warning"
     disabled: tuple[str, ...] = field(default=())  # ids an extending pack disabled: answers for them are ignored
+    stage_rule: StageRule = field(default=StageRule())  # complete_share is stage_rule.in_place_share
+    # question/metric ids with no single successor -> what to answer instead
+    retired: dict[str, str] = field(default_factory=dict)
+
+    def milestones(self) -> tuple[Action, ...]:
+        return tuple(a for a in self.actions if a.milestone)
 
     def action(self, action_id: str) -> Action:
         for a in self.actions:
@@ -249,3 +273,5 @@ class Answers:
     partner_extra: dict[str, Any] = field(default_factory=dict)
     # Nothing wrong enough to stop on, but likely a slip (a percentage written as a fraction)
     warnings: tuple[Problem, ...] = ()
+    # question and metric ids answered `n/a` (does not apply); not in answers / metrics
+    not_applicable: frozenset[str] = frozenset()

@@ -22,6 +22,9 @@ SOURCE = {"type": "string", "pattern": "^\\S+ § .+$",
           "description": "<guide file> § <section heading>"}
 SCALAR = {"type": ["string", "number", "boolean"]}
 NUM = {"type": "number"}
+# An answer meaning "does not apply to this partner": n/a, N/A, na, not applicable.
+NOT_APPLICABLE_PATTERN = r"^\s*(?:[nN]\s*/?\s*[aA]|[nN][oO][tT][\s_-]+[aA][pP][pP][lL][iI][cC][aA][bB][lL][eE])\s*$"
+NOT_APPLICABLE = {"type": "string", "pattern": NOT_APPLICABLE_PATTERN, "description": "does not apply"}
 
 
 def _operand(op: ops.Operator) -> dict[str, Any]:
@@ -73,6 +76,11 @@ def pack_file_schema() -> dict[str, Any]:
 
     cond = {"$ref": "#/$defs/condition"}
     common = {"source": SOURCE, "notes": {"type": "string"}}
+    asked = {
+        "quick": {"type": "boolean", "description": "part of the short questionnaire (init --quick)"},
+        "applies_when": {**cond, "description": "profile conditions only: when false for the partner, "
+                                                "not asked and never reported as not assessed"},
+    }
     stage = _obj(["id", "name", "description"], {"id": ID, "name": TEXT, "description": TEXT, **common})
     service = _obj(["id", "title"], {"id": ID, "title": TEXT, "description": {"type": "string"}, **common})
     maturity = _obj(["id", "name", "description", "services"], {
@@ -83,7 +91,10 @@ def pack_file_schema() -> dict[str, Any]:
         "type": {"enum": list(QUESTION_TYPES)},
         "choices": {"type": "array", "items": {"type": "string"}, "minItems": 2, "uniqueItems": True},
         "ordered": {"type": "boolean"}, "unit": {"type": "string"},
-        "min": NUM, "max": NUM, **common})
+        "min": NUM, "max": NUM, **asked,
+        "replaces": {"type": "array", "items": ID, "uniqueItems": True,
+                     "description": "retired question ids whose answers are read as this question"},
+        **common})
     metric = _obj(["id", "name", "unit", "better"], {
         "id": ID, "name": TEXT, "unit": {"enum": list(UNITS)}, "better": {"enum": list(BETTER)},
         "min": NUM, "max": NUM, "description": {"type": "string"},
@@ -92,7 +103,7 @@ def pack_file_schema() -> dict[str, Any]:
         "derive": {"type": "object", "properties": {
             "compute": {"enum": sorted(COMPUTATIONS)}, "formula": {"$ref": "#/$defs/formula"}},
             "additionalProperties": False, "minProperties": 1, "maxProperties": 1},
-        **common})
+        **asked, **common})
     band = _obj(["when", "label"], {"when": {"$ref": "#/$defs/value_test"}, "label": TEXT, **common})
     benchmark = _obj(["id", "metric", "target", "target_text"], {
         "id": ID, "metric": ID, "target": {"$ref": "#/$defs/value_test"}, "target_text": TEXT,
@@ -102,7 +113,10 @@ def pack_file_schema() -> dict[str, Any]:
         "phase": {"enum": list(PHASES)}, "tier": {"enum": [*TIERS, None]},
         "area": ID, "impact": {"enum": list(LEVELS)}, "effort": {"enum": list(LEVELS)},
         "when": cond, "done_when": cond,
-        "requires": {"type": "array", "items": ID, "uniqueItems": True}, **common})
+        "requires": {"type": "array", "items": ID, "uniqueItems": True},
+        "milestone": {"type": "boolean", "description": "an item of the guide's Start/Grow/Optimize lists; "
+                                                        "only milestones decide the stage"},
+        **common})
     item = _obj(["id", "text", "done_when"], {"id": ID, "text": TEXT, "done_when": cond, **common})
     checklist = _obj(["id", "title", "items"], {
         "id": ID, "title": TEXT, "items": {"type": "array", "items": item, "minItems": 1}, **common})
@@ -138,6 +152,7 @@ def pack_file_schema() -> dict[str, Any]:
 
 
 def manifest_schema() -> dict[str, Any]:
+    share = {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
     return {
         "$schema": DRAFT, "$id": BASE + "pack.schema.json",
         "title": "playbook rule-pack manifest (pack.yaml)",
@@ -164,7 +179,14 @@ def manifest_schema() -> dict[str, Any]:
                     ]},
                 },
             })},
-            "stage_rule": _obj([], {"complete_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}}),
+            "stage_rule": _obj([], {
+                "in_place_share": {**share, "description": "the share of a phase's applicable, answered "
+                                                          "milestones that makes the phase in place"},
+                "complete_share": {**share, "description": "older name of in_place_share"},
+                "note": {"type": "string", "description": "the rule in the pack's own words, shown in "
+                                                          "the report as the pack's reading of the guide"}}),
+            "retired": {"type": "array", "description": "question or metric ids with no single successor",
+                        "items": _obj(["id", "message"], {"id": ID, "message": TEXT})},
         }),
     }
 
@@ -192,12 +214,13 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
             if q.type == "yesno":
                 s = {"anyOf": [{"enum": [True, False, "yes", "no", None]},
                                {"type": "string", "pattern": _words_pattern(("yes", "y", "true", "on", "1",
-                                                                             "no", "n", "false", "off", "0"))}]}
+                                                                             "no", "n", "false", "off", "0"))},
+                               NOT_APPLICABLE]}
             elif q.type == "choice":
                 s = {"anyOf": [{"enum": [*q.choices, None]},
-                               {"type": "string", "pattern": _words_pattern(q.choices)}]}
+                               {"type": "string", "pattern": _words_pattern(q.choices)}, NOT_APPLICABLE]}
             elif q.type == "date":
-                s = {"anyOf": [{"type": "null"}, {"type": "string", "format": "date"}]}
+                s = {"anyOf": [{"type": "null"}, {"type": "string", "format": "date"}, NOT_APPLICABLE]}
             else:
                 s = {"type": ["number", "string", "null"]}
             answer_props[q.id] = {**s, "title": q.text, "description": q.help}
