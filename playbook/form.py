@@ -22,7 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from playbook import operators as ops
-from playbook import values
+from playbook import questionnaire, values
 from playbook.model import All, AnyOf, Answers, Condition, Leaf, Not, Pack
 from playbook.resources import data_dir
 from playbook.schema import answers_schema
@@ -32,44 +32,30 @@ MAX_BYTES = 300_000  # the form must stay small enough to e-mail
 # answers.py checks years_in_cloud against this range (a literal there, not in the
 # schema); tests/test_form.py fails if the two ever disagree.
 YEARS_RANGE = (0.0, 100.0)
-# Fallback timings until playbook/questionnaire.py (the stage model) is present.
-SECONDS = {"question": 20, "metric": 45}
 
 PROFILE_KEYS = ("name", "assessed_on", "years_in_cloud", "focus", "currency")
 
 
-# ---- the stage model (issue 10), read through one thin adapter ----------------
-
 def _entries(pack: Pack, quick: bool) -> list[dict[str, Any]]:
-    """The questionnaire's entries in order: questionnaire.entries() when present."""
-    import importlib
-
-    questionnaire: Any
-    try:
-        questionnaire = importlib.import_module("playbook.questionnaire")
-    except ImportError:  # pragma: no cover - before the stage model lands
-        questionnaire = None
-    if questionnaire is not None:
-        return [{"kind": e.kind, "id": e.id, "section": e.section, "seconds": e.seconds}
-                for e in questionnaire.entries(pack, quick=quick)]
-    out = [{"kind": "question", "id": q.id, "section": q.section, "seconds": SECONDS["question"]}
-           for q in pack.questions.values()]
-    out += [{"kind": "metric", "id": m.id, "section": "Metrics", "seconds": SECONDS["metric"]}
-            for m in pack.metrics.values()]
-    return out
+    """The questionnaire's entries in order, as `playbook init` lists them. Profile
+    conditions are left to the page, which hides entries as the profile is filled in."""
+    chosen = questionnaire.entries(pack, quick=effective_quick(pack, quick))
+    return [{"kind": e.kind, "id": e.id, "seconds": e.seconds,
+             "section": "Metrics" if e.kind == "metric" and e.section == "metrics" else e.section}
+            for e in chosen]
 
 
-def na_rule() -> dict[str, Any] | None:
-    """How `n/a` ("does not apply") may be written: the answers schema's own
-    pattern, once the answers reader knows n/a (the stage model); else None."""
+def effective_quick(pack: Pack, quick: bool) -> bool:
+    """A pack that marks no question `quick` has no short questionnaire: it gets
+    the full one (said so on the page), never an empty form."""
+    return quick and bool(questionnaire.entries(pack, quick=True))
+
+
+def na_rule() -> dict[str, Any]:
+    """How `n/a` ("does not apply") may be written: the answers schema's own pattern."""
     from playbook import schema
 
-    pattern = getattr(schema, "NOT_APPLICABLE_PATTERN", None)
-    return None if pattern is None else {"source": pattern, "ignore_case": False}
-
-
-def _not_applicable(a: Answers) -> frozenset[str]:
-    return frozenset(getattr(a, "not_applicable", frozenset()))
+    return {"source": schema.NOT_APPLICABLE_PATTERN, "ignore_case": False}
 
 
 # ---- conditions as data the page can evaluate --------------------------------
@@ -110,14 +96,14 @@ def fields(pack: Pack, quick: bool) -> list[dict[str, Any]]:
                  "text": q.text, "help": q.help, "type": q.type,
                  "choices": [{"value": c, "label": label(c)} for c in q.choices],
                  "unit": q.unit, "min": _num(q.min), "max": _num(q.max),
-                 "applies_when": condition_json(getattr(q, "applies_when", None))}
+                 "applies_when": condition_json(q.applies_when)}
         else:
             m = pack.metrics[e["id"]]
             f = {"key": f"m:{m.id}", "kind": "metric", "id": m.id, "section": e["section"],
                  "text": m.name, "help": m.description, "type": m.unit, "choices": [],
                  "unit": values.UNITS[m.unit][0], "min": _num(m.min), "max": _num(m.max),
                  "derived": bool(m.compute or m.formula),
-                 "applies_when": condition_json(getattr(m, "applies_when", None))}
+                 "applies_when": condition_json(m.applies_when)}
         f["seconds"] = int(e["seconds"])
         out.append(f)
     return out
@@ -175,7 +161,7 @@ def state_from_answers(a: Answers, raw: Any, pack: Pack) -> dict[str, Any]:
         st[f"m:{mid}"] = _raw_number(v)
         if pack.metrics[mid].unit == "percent" and 0 < v < 1:
             st[f"m:{mid}"] += "%"  # kept as written, not read as a fraction
-    for i in _not_applicable(a):
+    for i in sorted(a.not_applicable):
         st[("q:" if i in pack.questions else "m:") + i] = "n/a"
     if a.nps_responses is not None:
         st["nps"] = ", ".join(str(r) for r in a.nps_responses)
@@ -262,6 +248,7 @@ def render_form(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = No
     """The questionnaire page. `action` set: the served form, which posts to it;
     `state`: the fields prefilled; `errors`: field key -> message from the server."""
     js, css = _assets()
+    asked_quick, quick = quick, effective_quick(pack, quick)
     fs = fields(pack, quick)
     sections: list[dict[str, Any]] = []
     for f in fs:
@@ -279,7 +266,7 @@ def render_form(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = No
     }
     hashes = {"script": [csp_hash(js)], "style": [csp_hash(css)]}
     return _env().get_template("form.html.j2").render(
-        pack=pack, quick=quick, sections=sections, rules=spec["rules"], data=safe_json(spec),
+        pack=pack, quick=quick, no_quick=asked_quick and not quick, sections=sections, rules=spec["rules"], data=safe_json(spec),
         js=Markup(js), css=Markup(css), action=action, errors=dict(errors or {}),
         csp=policy(hashes["script"], hashes["style"]), summary=summary or [],
     )

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from playbook.answers import parse_answers
 from playbook.engine import evaluate
 from playbook.errors import InvalidInput, PlaybookError, Problem
-from playbook.form import PROFILE_KEYS, csp_hash, fields, policy, render_form, state_from_raw
+from playbook.form import PROFILE_KEYS, csp_hash, effective_quick, fields, policy, render_form, state_from_raw
 from playbook.model import Pack
 from playbook.render import render
 from playbook.result import Result
@@ -200,7 +200,7 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
 def create_app(pack: Pack, *, quick: bool = True) -> ASGIApp:
     pdf_slots = asyncio.Semaphore(1)  # WeasyPrint is CPU-bound and pauses the GC: one at a time
     waiting = 0
-    known = {f["key"] for f in fields(pack, quick)} | {f"p:{k}" for k in PROFILE_KEYS} | {"nps"}
+    known = {f["key"] for f in fields(pack, effective_quick(pack, quick))} | {f"p:{k}" for k in PROFILE_KEYS} | {"nps"}
 
     def form_page(state: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
                   summary: list[str] | None = None, status: int = 200) -> Response:

@@ -276,3 +276,48 @@ def test_loading_a_plain_answers_file_keeps_its_result(example: Path, browser: A
     """The examples are written by hand in the contract's style; the page reads them too."""
     saved = js(browser, "return F.toYaml(F.stateFromDoc(F.parseSaved(arguments[0])).state);", example.read_text())
     _same_result(pack, example.read_bytes(), saved.encode())
+
+
+@pytest.fixture(scope="module")
+def staged_pack(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The default pack with a short questionnaire and one question that only
+    partners selling managed services are asked."""
+    root = tmp_path_factory.mktemp("staged")
+    (root / "pack.yaml").write_text('id: staged\nname: Staged\nversion: 1.0.0\nengine: ">=0.1,<1"\nextends: default\n')
+    (root / "overrides.yaml").write_text(
+        "override:\n  questions:\n"
+        "    - {id: value_proposition_defined, quick: true}\n"
+        "    - {id: partner_of_record, quick: true}\n"
+        "    - {id: dedicated_customer_success, quick: true,"
+        " applies_when: {profile: focus, contains: managed_services}}\n"
+        "  metrics:\n    - {id: churn_rate_annual, quick: true}\n")
+    return load_pack(str(root))
+
+
+def test_quick_form_asks_the_quick_questions_and_hides_what_cannot_apply(browser: Any, staged_pack: Any,
+                                                                          tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    keys = [f["key"] for f in form_mod.fields(staged_pack, quick=True)]
+    assert sorted(keys) == ["m:churn_rate_annual", "q:dedicated_customer_success", "q:partner_of_record",
+                            "q:value_proposition_defined"]
+    page = tmp_path / "q.html"
+    page.write_bytes(form_mod.form_html(staged_pack, quick=True))
+    browser.get(page.as_uri())
+    browser.execute_script("localStorage.clear();")
+    browser.get(page.as_uri())
+    field = browser.find_element(By.ID, "w-q-dedicated_customer_success")
+    assert field.is_displayed()  # focus not given yet: it may apply
+    browser.find_element(By.CSS_SELECTOR, 'input[name="q:dedicated_customer_success"][value="no"]').click()
+    assert browser.find_element(By.ID, "progress-text").text.startswith("1 of 4 answered")
+    browser.find_element(By.CSS_SELECTOR, 'input[name="p:focus"][value="resale"]').click()
+    assert not field.is_displayed()
+    assert browser.find_element(By.ID, "progress-text").text.startswith("0 of 3 answered")
+    assert "dedicated_customer_success" not in js(browser, "return F.toYaml(F.state());")
+    browser.find_element(By.CSS_SELECTOR, 'input[name="p:focus"][value="managed_services"]').click()
+    assert field.is_displayed()
+    assert "dedicated_customer_success: no" in js(browser, "return F.toYaml(F.state());")
+    # does not apply: written n/a, which validate reads as not applicable
+    browser.find_element(By.CSS_SELECTOR, 'input[name="q:partner_of_record"][value="n/a"]').click()
+    saved = js(browser, "return F.toYaml(F.state());")
+    assert "partner_of_record" in parse_answers(saved.encode(), staged_pack).not_applicable
