@@ -2,8 +2,8 @@
 
 - `playbook form`: cold time to write the questionnaire, and its size (target < 300 KB);
 - `playbook serve` on loopback: response time of the HTML report (median, 95th
-  percentile) with 20 concurrent clients, and of the PDF (fewer clients: PDFs
-  are rendered one at a time, and more than a few waiting are turned away).
+  percentile) with 20 concurrent clients, and of the PDF, alone and with 4
+  clients (PDFs are rendered one at a time; more than 8 waiting are turned away).
 
 bench.py calls `measure()` and prints `lines()`; run alone, this prints them.
 The request counts are bounded so a run takes well under a minute.
@@ -94,6 +94,8 @@ def measure(runs: int = 3, clients: int = 20, requests: int = 200, pdf_clients: 
         out.update(html_clients=clients, html_requests=requests, html_failed=failed,
                    html_median_s=statistics.median(times), html_p95_s=_p95(times))
         _load(base + "/report.pdf", body, 1, 1)
+        times, failed = _load(base + "/report.pdf", body, 1, 3)
+        out.update(pdf_single_s=statistics.median(times))
         times, failed = _load(base + "/report.pdf", body, pdf_clients, pdf_requests)
         out.update(pdf_clients=pdf_clients, pdf_requests=pdf_requests, pdf_failed=failed,
                    pdf_median_s=statistics.median(times), pdf_p95_s=_p95(times))
@@ -110,7 +112,8 @@ def lines(r: dict[str, Any]) -> list[str]:
         f"--full: {r['form_full_s']:.2f} s, {r['form_full_kb']:.0f} KB (limit {FORM_LIMIT_KB} KB: {ok})",
         f"serve HTML report, {r['html_clients']} concurrent clients, {r['html_requests']} requests: "
         f"median {r['html_median_s'] * 1000:.0f} ms, p95 {r['html_p95_s'] * 1000:.0f} ms, {r['html_failed']} failed",
-        f"serve PDF report, {r['pdf_clients']} concurrent clients, {r['pdf_requests']} requests: "
+        f"serve PDF report, one client: median {r['pdf_single_s']:.2f} s; "
+        f"{r['pdf_clients']} concurrent clients, {r['pdf_requests']} requests: "
         f"median {r['pdf_median_s']:.2f} s, p95 {r['pdf_p95_s']:.2f} s, {r['pdf_failed']} failed",
     ]
 
