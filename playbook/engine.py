@@ -18,8 +18,9 @@ from playbook.computations import COMPUTATIONS, eval_formula, formula_refs
 from playbook.model import PHASES, All, AnyOf, Answers, Condition, Leaf, Not, Pack
 from playbook.result import (
     ActionState, AreaScore, ChecklistItemResult, ChecklistResult, CustomerGroup, Evidence, Finding,
-    NotAssessed, PhaseProgress, PlannedAction, Result, relative_gap,
+    NotApplicable, NotAssessed, PlannedAction, Result, relative_gap,
 )
+from playbook.stage import decide
 from playbook.values import format_value
 
 IMPACT = {"high": 3, "medium": 2, "low": 1}
@@ -35,7 +36,7 @@ class Facts:
     answers: dict[str, Any]
     metrics: dict[str, float]
     profile: dict[str, Any]
-    findings: dict[str, str]
+    findings: dict[str, str | None]  # None: the benchmark's metric does not apply (answered n/a)
     detail: dict[str, Finding] | None = None
 
 
@@ -256,10 +257,14 @@ def _gap(leaf: Leaf, v: float) -> float:
     return max(0.0, float(lo) - v, v - float(hi))
 
 
-def evaluate_findings(pack: Pack, facts: Facts, currency: str) -> tuple[list[Finding], list[NotAssessed]]:
+def evaluate_findings(pack: Pack, facts: Facts, currency: str,
+                      skip: frozenset[str] = frozenset()) -> tuple[list[Finding], list[NotAssessed]]:
+    """The KPI findings; benchmarks on a metric in `skip` (one that does not apply) are left out."""
     findings: list[Finding] = []
     missing: list[NotAssessed] = []
     for b in pack.benchmarks:
+        if b.metric in skip:
+            continue
         applies = holds(b.applies_when, facts)
         if applies is False:
             continue
@@ -284,6 +289,24 @@ def evaluate_findings(pack: Pack, facts: Facts, currency: str) -> tuple[list[Fin
 
 # ---- the whole evaluation ---------------------------------------------------
 
+def not_applicable_inputs(pack: Pack, answers: Answers, profile: dict[str, Any]) -> tuple[NotApplicable, ...]:
+    """Questions and metrics answered n/a, and those whose `applies_when` rules
+    them out for this profile and that were left blank."""
+    out = []
+    pf = Facts({}, {}, profile, {})
+    for q in pack.questions.values():
+        if q.id in answers.not_applicable:
+            out.append(NotApplicable("question", q.id, q.text, "answered_na"))
+        elif q.id not in answers.answers and holds(q.applies_when, pf) is False:
+            out.append(NotApplicable("question", q.id, q.text, "profile"))
+    for m in pack.metrics.values():
+        if m.id in answers.not_applicable:
+            out.append(NotApplicable("metric", m.id, m.name, "answered_na"))
+        elif m.id not in answers.metrics and holds(m.applies_when, pf) is False:
+            out.append(NotApplicable("metric", m.id, m.name, "profile"))
+    return tuple(out)
+
+
 def evaluate(pack: Pack, answers: Answers) -> Result:
     metrics, origin = resolve_metrics(pack, answers)
     profile: dict[str, Any] = {
@@ -291,11 +314,19 @@ def evaluate(pack: Pack, answers: Answers) -> Result:
         "focus": answers.focus or None,
         "currency": answers.currency or None,
     }
+    inapplicable = not_applicable_inputs(pack, answers, profile)
+    na_metrics = frozenset(n.id for n in inapplicable if n.kind == "metric")
     facts = Facts(answers.answers, metrics, profile, {})
     cur = answers.currency
-    findings, bench_missing = evaluate_findings(pack, facts, cur)
-    facts = Facts(answers.answers, metrics, profile, {f.benchmark: f.status for f in findings},
+    findings, bench_missing = evaluate_findings(pack, facts, cur, na_metrics)
+    skipped: dict[str, str | None] = {b.id: None for b in pack.benchmarks if b.metric in na_metrics}
+    facts = Facts(answers.answers, metrics, profile, {**skipped, **{f.benchmark: f.status for f in findings}},
                   {f.benchmark: f for f in findings})
+    # what an unknown leaf may rest on without the practice being "not assessed"
+    na_refs = {f"{n.kind} {n.id}" for n in inapplicable} | {f"finding {b}" for b in skipped}
+
+    def unknown(missing: list[str]) -> str:
+        return "does_not_apply" if any(m in na_refs for m in missing) else "not_assessed"
 
     states: list[ActionState] = []
     candidates = []
@@ -306,14 +337,19 @@ def evaluate(pack: Pack, answers: Answers) -> Result:
         if w is False:
             state = "not_applicable"
         elif w is None:
-            state, missing = "not_assessed", missing_inputs(a.when, facts)
+            missing = missing_inputs(a.when, facts)
+            state = unknown(missing)
         elif d is True:
             state = "done"
         elif d is None:
-            state, missing = "not_assessed", missing_inputs(a.done_when, facts)
+            missing = missing_inputs(a.done_when, facts)
+            state = unknown(missing)
         else:
             state = "recommended"
-        states.append(ActionState(a.id, a.title, a.phase, a.tier, a.area, state, tuple(missing), a.source))
+        if state == "does_not_apply":
+            missing = []
+        states.append(ActionState(a.id, a.title, a.phase, a.tier, a.area, state, tuple(missing), a.source,
+                                  a.milestone))
         if state == "recommended":
             reasons = [evidence(lf, facts, pack, cur, "fires") for lf, neg in leaves(a.when)
                        if eval_leaf(lf, facts) is (not neg)]
@@ -331,20 +367,25 @@ def evaluate(pack: Pack, answers: Answers) -> Result:
         items = []
         for it in c.items:
             r = holds(it.done_when, facts)
-            items.append(ChecklistItemResult(it.id, it.text, "not_assessed" if r is None else
-                                             "done" if r else "not_done", it.source))
+            status = unknown(missing_inputs(it.done_when, facts)) if r is None else "done" if r else "not_done"
+            items.append(ChecklistItemResult(it.id, it.text, status, it.source))
         checklists.append(ChecklistResult(c.id, c.title, tuple(items), c.source))
 
-    phases, stage, reason = _stage(pack, states)
+    verdict = decide(pack, states)
+    skip = frozenset(n.id for n in inapplicable)
+    deciding = {(d.kind, d.id) for d in verdict.deciding}
     return Result(
         pack_id=pack.id, pack_name=pack.name, pack_version=pack.version, pack_hash=pack.content_hash,
         partner_name=answers.partner_name, assessed_on=answers.assessed_on,
         years_in_cloud=answers.years_in_cloud, focus=answers.focus, currency=cur,
-        input_hash=answers.input_hash, stage=stage,
-        stage_name=next(s.name for s in pack.stages if s.id == stage), stage_reason=reason,
-        phases=phases, metrics=metrics, metric_origin=origin, findings=tuple(findings), plan=plan,
+        input_hash=answers.input_hash, stage=verdict.stage,
+        stage_name=next(s.name for s in pack.stages if s.id == verdict.stage), stage_reason=verdict.reason,
+        phases=verdict.phases, metrics=metrics, metric_origin=origin, findings=tuple(findings), plan=plan,
         actions=tuple(states), checklists=tuple(checklists), areas=_areas(pack, states, findings),
-        customers=_customers(pack, answers), not_assessed=_not_assessed(pack, facts, bench_missing),
+        customers=_customers(pack, answers),
+        not_assessed=_not_assessed(pack, facts, bench_missing, skip, deciding),
+        stage_status=verdict.status, stage_range=verdict.range, deciding_questions=verdict.deciding,
+        not_applicable=inapplicable, stage_rule=(pack.stage_rule.in_place_share, pack.stage_rule.note),
     )
 
 
@@ -373,38 +414,6 @@ def _order(candidates: list[tuple[Any, tuple[Evidence, ...], float]]) -> tuple[P
     return tuple(out)
 
 
-def _stage(pack: Pack, states: list[ActionState]) -> tuple[tuple[PhaseProgress, ...], str, str]:
-    names = {s.id: s.name for s in pack.stages}
-    progress = []
-    for p in PHASES:
-        mine = [s for s in states if s.phase == p]
-        progress.append(PhaseProgress(p, names[p], sum(s.state == "done" for s in mine),
-                                      sum(s.state == "recommended" for s in mine),
-                                      sum(s.state == "not_assessed" for s in mine)))
-    passed: list[PhaseProgress] = []
-    share = f"a phase counts as in place at {round(pack.complete_share * 100)} %"
-    for pp in progress:
-        total = pp.done + pp.open + pp.not_assessed
-        if total and pp.done / total < pack.complete_share:
-            more = math.ceil(pack.complete_share * total) - pp.done
-            na = f", {pp.not_assessed} not assessed" if pp.not_assessed else ""
-            before = ""
-            if passed:
-                counts = "; ".join(f"{p.name} {p.done} of {p.done + p.open + p.not_assessed}"
-                                   f"{f', {p.open} still open' if p.open else ''}" for p in passed)
-                before = f"{' and '.join(p.name for p in passed)} practices are largely in place ({counts}). "
-            goal = "to move on" if pp.phase != PHASES[-1] else "to count as optimized"
-            reason = (f"{before}{pp.name}: only {pp.done} of {total} practices are in place "
-                      f"({pp.open} open{na}); {more} more {'is' if more == 1 else 'are'} needed {goal}, "
-                      f"as {share}.")
-            return tuple(progress), pp.phase, reason
-        if total:  # a phase with no practices in this pack is not worth a mention
-            passed.append(pp)
-    summary = "; ".join(f"{p.name} {p.done} of {p.done + p.open + p.not_assessed}" for p in passed)
-    return tuple(progress), "optimize", (f"The practices of every phase are largely in place "
-                                         f"({summary}); what remains is refinement.")
-
-
 def _areas(pack: Pack, states: list[ActionState], findings: list[Finding]) -> tuple[AreaScore, ...]:
     out = []
     for area in pack.areas:
@@ -417,7 +426,8 @@ def _areas(pack: Pack, states: list[ActionState], findings: list[Finding]) -> tu
             open_ += sum(f.status == "not_met" for f in findings)
             na += sum(f.status == "not_assessed" for f in findings)
         score = round(100 * done / (done + open_)) if done + open_ else None
-        out.append(AreaScore(area.id, area.name, score, done, open_, na))
+        out.append(AreaScore(area.id, area.name, score, done, open_, na,
+                             sum(s.state == "does_not_apply" for s in mine)))
     return tuple(out)
 
 
@@ -436,27 +446,42 @@ def _customers(pack: Pack, answers: Answers) -> tuple[CustomerGroup, ...]:
     return tuple(groups)
 
 
-def _not_assessed(pack: Pack, facts: Facts, extra: list[NotAssessed]) -> tuple[NotAssessed, ...]:
+def _not_assessed(pack: Pack, facts: Facts, extra: list[NotAssessed], skip: frozenset[str],
+                  deciding: set[tuple[str, str]]) -> tuple[NotAssessed, ...]:
+    """Every blank input some rule waits on, with the earliest phase of a
+    practice waiting on it; inputs that do not apply (`skip`) are not listed."""
     uses: dict[tuple[str, str], int] = {}
-    conds: list[Condition | None] = []
+    phase_of: dict[tuple[str, str], int] = {}
+    metric_of = {b.id: b.metric for b in pack.benchmarks}
+    conds: list[tuple[Condition | None, int | None]] = []
     for a in pack.actions:
-        conds += [a.when, a.done_when]
+        conds += [(a.when, PHASES.index(a.phase)), (a.done_when, PHASES.index(a.phase))]
     for c in pack.checklists:
-        conds += [it.done_when for it in c.items]
-    for cond in conds:
+        conds += [(it.done_when, None) for it in c.items]
+    for cond, phase in conds:
         for leaf, _ in leaves(cond):
-            if leaf.subject in ("question", "metric") and _subject_value(leaf, facts) is None:
-                uses[(leaf.subject, leaf.ref)] = uses.get((leaf.subject, leaf.ref), 0) + 1
+            key = (leaf.subject, leaf.ref)
+            if leaf.subject == "finding" and metric_of.get(leaf.ref) not in facts.metrics:
+                key = ("metric", metric_of.get(leaf.ref, ""))  # waiting on the benchmark's metric
+            elif leaf.subject not in ("question", "metric") or _subject_value(leaf, facts) is not None:
+                continue
+            if key[1] in skip:
+                continue
+            if leaf.subject != "finding":
+                uses[key] = uses.get(key, 0) + 1
+            if phase is not None:
+                phase_of[key] = min(phase_of.get(key, phase), phase)
     for b in pack.benchmarks:
-        if b.metric not in facts.metrics and holds(b.applies_when, facts) is not False:
+        if b.metric not in facts.metrics and b.metric not in skip and holds(b.applies_when, facts) is not False:
             uses[("metric", b.metric)] = uses.get(("metric", b.metric), 0) + 1
     out = []
     for (kind, ref), count in uses.items():
         text = pack.questions[ref].text if kind == "question" else pack.metrics[ref].name
-        out.append(NotAssessed(kind, ref, text, count))
+        first = PHASES[phase_of[(kind, ref)]] if (kind, ref) in phase_of else None
+        out.append(NotAssessed(kind, ref, text, count, first, (kind, ref) in deciding))
     seen = {(n.kind, n.id) for n in out}
     for n in extra:
-        if (n.kind, n.id) not in seen:
+        if (n.kind, n.id) not in seen and n.id not in skip:
             seen.add((n.kind, n.id))
             out.append(n)
     order = {"profile": 0, "question": 1, "metric": 2}

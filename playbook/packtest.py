@@ -22,7 +22,7 @@ from playbook.suggest import did_you_mean
 from playbook.yamlio import Document, load_file
 
 CASE_KEYS = {"name", "given", "expect"}
-EXPECT_KEYS = {"fires", "not_fires", "allow_others", "stage", "findings", "order"}
+EXPECT_KEYS = {"fires", "not_fires", "allow_others", "stage", "stage_status", "stage_range", "findings", "order"}
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,11 @@ def run_case(pack: Pack, case: Case) -> CaseResult:
             fails.append(f"unexpected actions fired: {', '.join(extra)} (add them to fires or set allow_others: true)")
     if "stage" in exp and result.stage != exp["stage"]:
         fails.append(f"expected stage {exp['stage']!r}, got {result.stage!r} ({result.stage_reason})")
+    if "stage_status" in exp and result.stage_status != exp["stage_status"]:
+        fails.append(f"expected stage_status {exp['stage_status']!r}, got {result.stage_status!r} "
+                     f"({result.stage_reason})")
+    if "stage_range" in exp and list(result.stage_range) != list(exp["stage_range"] or []):
+        fails.append(f"expected stage_range {list(exp['stage_range'] or [])}, got {list(result.stage_range)}")
     status = {f.benchmark: f.status for f in result.findings}
     for bid, want in (exp.get("findings") or {}).items():
         if status.get(bid, "not_applicable") != want:

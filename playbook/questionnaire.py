@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from playbook.engine import Facts, holds
+from playbook.errors import Problem
 from playbook.model import Answers, Condition, Pack
 
 READING_WPM = 200  # words per minute for reading a question and its help
@@ -77,26 +77,46 @@ def applies(pack: Pack, kind: str, id: str, profile: Mapping[str, Any] | None) -
         return True
     if profile is None:
         return None
+    from playbook.engine import Facts, holds  # the engine in turn asks this module for time estimates
+
     return holds(cond, Facts({}, {}, _normal_profile(profile), {}))
 
 
+PROFILE_TEXT = {"years_in_cloud": "Years selling cloud", "focus": "Lines of business (focus)",
+                "currency": "Currency"}
+PROFILE_SECONDS = 10
+
+
+def input_seconds(pack: Pack, kind: str, id: str) -> int:
+    """The time to answer one question, metric or profile field."""
+    if kind == "question" and id in pack.questions:
+        q = pack.questions[id]
+        return _reading_seconds(q.text, q.help, " ".join(q.choices)) + ANSWER_SECONDS.get(q.type, 30)
+    if kind == "metric" and id in pack.metrics:
+        m = pack.metrics[id]
+        derived = m.compute is not None or m.formula is not None
+        return _reading_seconds(m.name, m.description) + (DERIVED_METRIC_SECONDS if derived else METRIC_SECONDS)
+    return PROFILE_SECONDS
+
+
+def input_text(pack: Pack, kind: str, id: str) -> str:
+    if kind == "question" and id in pack.questions:
+        return pack.questions[id].text
+    if kind == "metric" and id in pack.metrics:
+        return pack.metrics[id].name
+    return PROFILE_TEXT.get(id, id)
+
+
 def _question_entries(pack: Pack) -> list[Entry]:
-    out = []
-    for q in sorted(pack.questions.values(), key=lambda q: (q.section, q.loc.file, q.loc.line)):
-        choices = " ".join(q.choices)
-        secs = _reading_seconds(q.text, q.help, choices) + ANSWER_SECONDS.get(q.type, 30)
-        out.append(Entry("question", q.id, q.section, q.text, q.quick, secs))
-    return out
+    return [Entry("question", q.id, q.section, q.text, q.quick, input_seconds(pack, "question", q.id))
+            for q in sorted(pack.questions.values(), key=lambda q: (q.section, q.loc.file, q.loc.line))]
 
 
 def _metric_entries(pack: Pack) -> list[Entry]:
-    out = []
     # the order of the answers template: metrics to give first, derived ones last
-    for m in sorted(pack.metrics.values(), key=lambda m: (m.formula is not None or m.compute is not None, m.id)):
-        derived = m.compute is not None or m.formula is not None
-        secs = _reading_seconds(m.name, m.description) + (DERIVED_METRIC_SECONDS if derived else METRIC_SECONDS)
-        out.append(Entry("metric", m.id, "metrics", m.name, m.quick, secs))
-    return out
+    return [Entry("metric", m.id, "metrics", m.name, m.quick, input_seconds(pack, "metric", m.id))
+            for m in sorted(pack.metrics.values(),
+                            key=lambda m: (m.formula is not None or m.compute is not None, m.id))]
 
 
 def entries(pack: Pack, *, quick: bool, profile: Mapping[str, Any] | None = None) -> tuple[Entry, ...]:

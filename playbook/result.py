@@ -71,16 +71,19 @@ class ActionState:
     phase: str
     tier: str | None
     area: str
-    state: str  # recommended | done | not_applicable | not_assessed
+    # recommended | done | not_applicable (its `when` does not hold) | not_assessed
+    # | does_not_apply (it rests on an answer of n/a, or on a question the profile rules out)
+    state: str
     missing: tuple[str, ...]  # what was not assessed, when state is not_assessed
     source: str
+    milestone: bool = False
 
 
 @dataclass(frozen=True)
 class ChecklistItemResult:
     id: str
     text: str
-    status: str  # done | not_done | not_assessed
+    status: str  # done | not_done | not_assessed | does_not_apply
     source: str
 
 
@@ -100,6 +103,16 @@ class AreaScore:
     done: int
     open: int
     not_assessed: int
+    does_not_apply: int = 0  # left out of the score and of the total
+
+    @property
+    def assessed(self) -> int:
+        return self.done + self.open
+
+    @property
+    def total(self) -> int:
+        """Practices (and KPIs) of the area that apply to the partner."""
+        return self.done + self.open + self.not_assessed
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,28 @@ class NotAssessed:
     id: str
     text: str
     used_by: int  # how many rules wait on it
+    phase: str | None = None  # the earliest phase of a practice waiting on it; None: KPIs and checklists only
+    deciding: bool = False  # one of the inputs that would settle a provisional stage
+
+
+@dataclass(frozen=True)
+class DecidingInput:
+    """An unanswered input of a milestone whose answer is needed to settle the stage."""
+    kind: str  # question | metric | profile
+    id: str
+    text: str
+    phase: str  # the phase of the milestone(s) waiting on it
+    seconds: int  # the questionnaire's estimate of the time to answer it
+
+
+@dataclass(frozen=True)
+class NotApplicable:
+    """A question or metric that does not apply to the partner: answered n/a, or
+    ruled out by its `applies_when` for the partner's profile."""
+    kind: str  # question | metric
+    id: str
+    text: str
+    reason: str  # answered_na | profile
 
 
 @dataclass(frozen=True)
@@ -129,6 +164,18 @@ class PhaseProgress:
     done: int
     open: int
     not_assessed: int
+    does_not_apply: int = 0
+    # the milestones of the phase that apply, and how they were answered
+    milestones_done: int = 0
+    milestones_open: int = 0
+    milestones_not_assessed: int = 0
+    # in_place | not_in_place, whatever the blanks; unknown: the blanks decide;
+    # empty: no milestone of this phase applies
+    status: str = "empty"
+
+    @property
+    def milestones(self) -> int:
+        return self.milestones_done + self.milestones_open + self.milestones_not_assessed
 
 
 @dataclass(frozen=True)
@@ -156,6 +203,11 @@ class Result:
     areas: tuple[AreaScore, ...]
     customers: tuple[CustomerGroup, ...]
     not_assessed: tuple[NotAssessed, ...]
+    stage_status: str = "confirmed"  # confirmed | provisional
+    stage_range: tuple[str, str] = ("start", "start")  # (lowest, highest) stage the blanks allow
+    deciding_questions: tuple[DecidingInput, ...] = ()  # settle the stage, in the order to ask them
+    not_applicable: tuple[NotApplicable, ...] = ()
+    stage_rule: tuple[float, str] = (0.75, "")  # the pack's in_place_share and note, for the Method section
 
 
 def _num(x: float | None) -> float | None:
@@ -172,7 +224,15 @@ def to_dict(r: Result) -> dict[str, Any]:
         "input_hash": r.input_hash,
         "stage": r.stage,
         "stage_reason": r.stage_reason,
-        "phases": [{"phase": p.phase, "done": p.done, "open": p.open, "not_assessed": p.not_assessed}
+        "stage_status": r.stage_status,
+        "stage_range": list(r.stage_range),
+        "deciding_questions": [{"kind": d.kind, "id": d.id, "text": d.text, "phase": d.phase}
+                               for d in r.deciding_questions],
+        "stage_rule": {"in_place_share": r.stage_rule[0], "note": r.stage_rule[1]},
+        "phases": [{"phase": p.phase, "done": p.done, "open": p.open, "not_assessed": p.not_assessed,
+                    "does_not_apply": p.does_not_apply, "status": p.status,
+                    "milestones": {"done": p.milestones_done, "open": p.milestones_open,
+                                   "not_assessed": p.milestones_not_assessed}}
                    for p in r.phases],
         "metrics": {k: _num(v) for k, v in sorted(r.metrics.items())},
         "metric_origin": dict(sorted(r.metric_origin.items())),
@@ -189,18 +249,24 @@ def to_dict(r: Result) -> dict[str, Any]:
             "requires": list(a.requires), "source": a.source,
         } for a in r.plan],
         "done": [a.id for a in r.actions if a.state == "done"],
+        "milestones": [{"id": a.id, "phase": a.phase, "state": a.state} for a in r.actions if a.milestone],
         "not_assessed_actions": [{"id": a.id, "missing": list(a.missing)} for a in r.actions
                                  if a.state == "not_assessed"],
         "checklists": [{"id": c.id, "title": c.title, "items": [
             {"id": i.id, "text": i.text, "status": i.status} for i in c.items]} for c in r.checklists],
+        "does_not_apply_actions": [a.id for a in r.actions if a.state == "does_not_apply"],
         "areas": [{"id": a.id, "name": a.name, "score": a.score, "done": a.done, "open": a.open,
-                   "not_assessed": a.not_assessed} for a in r.areas],
+                   "not_assessed": a.not_assessed, "does_not_apply": a.does_not_apply,
+                   "assessed": a.assessed, "total": a.total} for a in r.areas],
         "customer_stages": [{
             "stage": g.stage, "name": g.stage_name, "customers": list(g.customers),
             "services": [{"id": s[0], "title": s[1]} for s in g.services],
             "revenue": _num(g.revenue), "next_renewal": g.next_renewal, "source": g.source,
         } for g in r.customers],
-        "not_assessed": [{"kind": n.kind, "id": n.id, "text": n.text} for n in r.not_assessed],
+        "not_assessed": [{"kind": n.kind, "id": n.id, "text": n.text, "phase": n.phase, "deciding": n.deciding}
+                         for n in r.not_assessed],
+        "not_applicable": [{"kind": n.kind, "id": n.id, "text": n.text, "reason": n.reason}
+                           for n in r.not_applicable],
     }
 
 

@@ -291,6 +291,39 @@ def result_schema() -> dict[str, Any]:
             "partner": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
             "stage": {"enum": list(PHASES)},
             "stage_reason": TEXT,
+            "stage_status": {"enum": ["confirmed", "provisional"],
+                             "description": "provisional when unanswered milestones could change the stage"},
+            "stage_range": {"type": "array", "items": {"enum": list(PHASES)}, "minItems": 2, "maxItems": 2,
+                            "description": "[lowest, highest]: the stages the blanks allow"},
+            "deciding_questions": {
+                "type": "array", "description": "the unanswered inputs that would settle a provisional stage, "
+                                                "in the order to answer them",
+                "items": _obj(["kind", "id", "text", "phase"], {
+                    "kind": {"enum": ["question", "metric", "profile"]}, "id": {"type": "string"},
+                    "text": {"type": "string"}, "phase": {"enum": list(PHASES)}})},
+            "stage_rule": {"type": "object", "properties": {
+                "in_place_share": {"type": "number"}, "note": {"type": "string"}}},
+            "phases": {"type": "array", "items": {"type": "object", "properties": {
+                "phase": {"enum": list(PHASES)}, "done": {"type": "integer"}, "open": {"type": "integer"},
+                "not_assessed": {"type": "integer"}, "does_not_apply": {"type": "integer"},
+                "status": {"enum": ["in_place", "not_in_place", "unknown", "empty"]},
+                "milestones": {"type": "object", "properties": {
+                    "done": {"type": "integer"}, "open": {"type": "integer"},
+                    "not_assessed": {"type": "integer"}}}}}},
+            "areas": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "string"}, "score": {"type": ["integer", "null"]},
+                "assessed": {"type": "integer", "description": "practices and KPIs of the area answered"},
+                "total": {"type": "integer", "description": "practices and KPIs of the area that apply"},
+                "does_not_apply": {"type": "integer"}}}},
+            "not_assessed": {"type": "array", "items": {"type": "object", "properties": {
+                "kind": {"type": "string"}, "id": {"type": "string"}, "text": {"type": "string"},
+                "phase": {"enum": [*PHASES, None]}, "deciding": {"type": "boolean"}}}},
+            "not_applicable": {"type": "array", "description": "questions and metrics that do not apply: "
+                                                               "answered n/a, or ruled out by the profile",
+                               "items": _obj(["kind", "id", "text", "reason"], {
+                                   "kind": {"enum": ["question", "metric"]}, "id": {"type": "string"},
+                                   "text": {"type": "string"}, "reason": {"enum": ["answered_na", "profile"]}})},
+            "does_not_apply_actions": {"type": "array", "items": ID},
             "metrics": {"type": "object", "additionalProperties": {"type": "number"}},
             "findings": {"type": "array", "items": finding},
             "actions": {"type": "array", "items": action},

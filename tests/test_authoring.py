@@ -70,7 +70,7 @@ def test_explain_shows_the_trace(tmp_path, monkeypatch) -> None:
     assert r.exit_code == 0
     assert r.output.splitlines()[0].startswith("renewals_early: recommended  [start, better]")
     assert "question renewal_outreach = 'ad_hoc'; rule: is at least 'scheduled_90_60_30' -> false" in r.output
-    assert "content.yaml:51" in r.output
+    assert "content.yaml:62" in r.output
     assert "requires: formal_onboarding (not assessed)" in r.output
     r = invoke("explain", "a.yaml", "--pack", str(MINI), "--action", "reduce_chrun")
     assert r.exit_code == 2 and "did you mean 'reduce_churn'" in r.stderr

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playbook.answers import parse_answers
 from playbook.engine import evaluate
-from playbook.result import to_json
+from playbook.loader import load_pack
+from playbook.model import Pack
+from playbook.result import Result, to_json
 
 BASE = {
     "partner": {"name": "P", "years_in_cloud": 2, "focus": ["managed_services"]},
@@ -27,7 +30,9 @@ def test_plan_order_reasons_and_stage(mini) -> None:
     churn = r.plan[2]
     assert churn.reasons[0].observed == 12.0 and churn.reasons[0].threshold == 10
     assert "12 %" in churn.reasons[0].text and "more than 10 %" in churn.reasons[0].text
-    assert r.stage == "start" and r.stage_reason.startswith("Start: only 0 of 2 practices are in place (2 open); 2 more")
+    assert r.stage == "start" and r.stage_reason.startswith("Start: 0 of 2 answered milestones are in place; 2 more")
+    # Start is settled as not in place, so the blank Grow milestone cannot matter
+    assert r.stage_status == "confirmed" and r.stage_range == ("start", "start") and r.deciding_questions == ()
     assert r.metrics["clv"] == (100000 * 12 / 20) / 0.12
     assert r.metrics["nps"] == round(100 * (2 - 1) / 3, 1)
     assert r.metric_origin["clv"] == "derived"
@@ -42,11 +47,16 @@ def test_unanswered_is_not_assessed_never_no(mini) -> None:
     r = run(mini, {"partner": {"name": "P"}})
     states = {a.id: a.state for a in r.actions}
     assert states == {"formal_onboarding": "not_assessed", "renewals_early": "not_assessed",
+                      "gather_references": "not_assessed", "ip_margin_healthy": "not_assessed",
                       "reduce_churn": "not_assessed", "raise_nps": "not_applicable"}
     assert r.plan == ()
     assert {(n.kind, n.id) for n in r.not_assessed} >= {("question", "onboarding_process"),
                                                        ("metric", "churn_rate_annual")}
-    assert r.stage == "start" and "not assessed" in r.stage_reason
+    # nothing answered: not "Start" with confidence, but anything from Start to Optimize
+    assert r.stage == "start" and r.stage_status == "provisional" and r.stage_range == ("start", "optimize")
+    assert "none of its 2 milestones is answered" in r.stage_reason and "Provisional" in r.stage_reason
+    assert [(d.id, d.phase) for d in r.deciding_questions] == [
+        ("onboarding_process", "start"), ("renewal_outreach", "start"), ("references_collected", "grow")]
     assert {f.benchmark: f.status for f in r.findings} == {"churn_target": "not_assessed",
                                                           "nps_target": "not_assessed"}
 
@@ -59,7 +69,8 @@ def test_prerequisite_comes_first_even_with_a_lower_score(mini) -> None:
 
 
 def test_done_practices_pass_the_stage(mini) -> None:
-    data = {**BASE, "answers": {"onboarding_process": "yes", "renewal_outreach": "scheduled_90_60_30"},
+    data = {**BASE, "answers": {"onboarding_process": "yes", "renewal_outreach": "scheduled_90_60_30",
+                                "references_collected": "yes"},
             "metrics": {"churn_rate_annual": 5}, "nps_responses": [10, 10]}
     r = run(mini, data)
     assert r.stage == "optimize"
@@ -77,6 +88,7 @@ def test_checklists_three_states(mini) -> None:
 answer_values = st.fixed_dictionaries({}, optional={
     "onboarding_process": st.sampled_from(["yes", "no", True, False]),
     "renewal_outreach": st.sampled_from(["none", "ad_hoc", "scheduled_90_60_30"]),
+    "references_collected": st.sampled_from(["yes", "no", "n/a"]),
 })
 metric_values = st.fixed_dictionaries({}, optional={
     "churn_rate_annual": st.floats(0, 100, allow_nan=False),
@@ -158,3 +170,188 @@ def test_an_equality_that_triggers_an_action_is_said_once(default_pack) -> None:
     r = run(default_pack, {"partner": {"name": "P"}, "answers": {"growth_strategy": "market_penetration"}})
     [a] = [a for a in r.plan if a.id == "market_penetration_plan"]
     assert a.reasons[0].text.endswith("is “market penetration”, which calls for this action."), a.reasons[0].text
+
+
+# ---- the stage model (milestones, blanks, range) -----------------------------------
+
+PHASE_ORDER = ["start", "grow", "optimize"]
+MILESTONES = {"start": 4, "grow": 5, "optimize": 3}
+MILESTONE_QS = [f"{p}_{i}" for p, n in MILESTONES.items() for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def stage_pack(tmp_path_factory: pytest.TempPathFactory) -> Pack:
+    """Four Start, five Grow and three Optimize milestones, one yes/no question each,
+    and a non-milestone practice per phase that must never move the stage."""
+    root = tmp_path_factory.mktemp("stagepack")
+    (root / "pack.yaml").write_text("id: s\nname: S\nversion: 1.0.0\nengine: '>=0.1,<1'\n"
+                                    "areas: [{id: x, name: X}]\nstage_rule: {in_place_share: 0.75}\n")
+    qs = [f"  - {{id: {q}, text: Is {q} in place?, type: yesno, section: S}}" for q in MILESTONE_QS]
+    qs += [f"  - {{id: extra_{p}, text: Extra {p}?, type: yesno, section: S}}" for p in PHASE_ORDER]
+    acts = [f"  - {{id: m_{q}, title: M {q}, phase: {q.split('_')[0]}, area: x, milestone: true, "
+            f"done_when: {{question: {q}, eq: yes}}}}" for q in MILESTONE_QS]
+    acts += [f"  - {{id: x_{p}, title: X {p}, phase: {p}, area: x, done_when: {{question: extra_{p}, eq: yes}}}}"
+             for p in PHASE_ORDER]
+    (root / "content.yaml").write_text("questions:\n" + "\n".join(qs) + "\nactions:\n" + "\n".join(acts) + "\n")
+    return load_pack(root)
+
+
+def _stage(pack: Pack, answers: dict[str, str]) -> Result:
+    return run(pack, {"partner": {"name": "P"}, "answers": dict(answers)})
+
+
+def _rank(stage: str) -> int:
+    return PHASE_ORDER.index(stage)
+
+
+stage_answers = st.fixed_dictionaries({}, optional={
+    **{q: st.sampled_from(["yes", "no", "n/a"]) for q in MILESTONE_QS},
+    **{f"extra_{p}": st.sampled_from(["yes", "no"]) for p in PHASE_ORDER},
+})
+
+
+def _inside(r: Result, stage: str) -> bool:
+    return _rank(r.stage_range[0]) <= _rank(stage) <= _rank(r.stage_range[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(stage_answers, st.data())
+def test_answering_a_blank_milestone_moves_the_stage_only_its_way(stage_pack, answers, data) -> None:
+    blanks = [q for q in MILESTONE_QS if q not in answers]
+    if not blanks:
+        return
+    q = data.draw(st.sampled_from(blanks))
+    before = _stage(stage_pack, answers)
+    yes = _stage(stage_pack, {**answers, q: "yes"})
+    no = _stage(stage_pack, {**answers, q: "no"})
+    assert _rank(yes.stage) >= _rank(before.stage)
+    assert _rank(no.stage) <= _rank(before.stage)
+    # and both outcomes stay inside the range the blank allowed
+    assert _inside(before, yes.stage) and _inside(before, no.stage)
+
+
+@settings(max_examples=200, deadline=None)
+@given(stage_answers)
+def test_the_stage_lies_inside_its_range(stage_pack, answers) -> None:
+    r = _stage(stage_pack, answers)
+    assert _inside(r, r.stage)
+    assert (r.stage_status == "confirmed") == (r.stage_range[0] == r.stage_range[1])
+    assert (r.stage_status == "provisional") == bool(r.deciding_questions)
+    assert r.stage_reason  # kept, as the contract says
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.fixed_dictionaries({q: st.sampled_from(["yes", "no", "n/a"]) for q in MILESTONE_QS}))
+def test_no_blank_milestone_means_one_stage_confirmed(stage_pack, answers) -> None:
+    r = _stage(stage_pack, answers)
+    assert r.stage_status == "confirmed" and r.stage_range == (r.stage, r.stage)
+    assert r.deciding_questions == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({q: st.sampled_from(["yes", "no", "n/a"]) for q in MILESTONE_QS}), st.data())
+def test_blanking_answers_never_leaves_the_earlier_range(stage_pack, full, data) -> None:
+    blank = data.draw(st.sets(st.sampled_from(MILESTONE_QS)))
+    more_blank = blank | data.draw(st.sets(st.sampled_from(MILESTONE_QS)))
+    r_full = _stage(stage_pack, full)
+    r_part = _stage(stage_pack, {k: v for k, v in full.items() if k not in blank})
+    r_less = _stage(stage_pack, {k: v for k, v in full.items() if k not in more_blank})
+    # the stage the full answers give lies inside the range of any blanked copy ...
+    assert _inside(r_part, r_full.stage) and _inside(r_less, r_full.stage)
+    # ... so a confirmed stage after blanking is the full one, never a lower one
+    if r_part.stage_status == "confirmed":
+        assert r_part.stage == r_full.stage
+    # and blanking more only widens the range: nothing moves outside the range computed before
+    assert _inside(r_less, r_part.stage_range[0]) and _inside(r_less, r_part.stage_range[1])
+    assert _inside(r_less, r_part.stage)
+
+
+@settings(max_examples=150, deadline=None)
+@given(stage_answers, st.data())
+def test_answering_the_deciding_questions_settles_the_stage(stage_pack, answers, data) -> None:
+    r = _stage(stage_pack, answers)
+    filled = {**answers, **{d.id: data.draw(st.sampled_from(["yes", "no", "n/a"])) for d in r.deciding_questions}}
+    settled = _stage(stage_pack, filled)
+    assert settled.stage_status == "confirmed"
+    assert _inside(r, settled.stage)
+    # and none of them can be left out: the list is the fewest that settle it whatever the answers
+    phases = [d.phase for d in r.deciding_questions]
+    assert phases == sorted(phases, key=PHASE_ORDER.index) and "optimize" not in phases
+
+
+def test_non_milestone_practices_do_not_move_the_stage(stage_pack) -> None:
+    start_yes = {q: "yes" for q in MILESTONE_QS if q.startswith("start")}
+    a = _stage(stage_pack, {**start_yes, "extra_start": "no", "extra_grow": "no"})
+    b = _stage(stage_pack, {**start_yes, "extra_start": "yes", "extra_grow": "yes"})
+    assert a.stage == b.stage == "grow" and a.stage_range == b.stage_range == ("grow", "optimize")
+    assert "x_start" in {p.id for p in a.plan} and "x_start" not in {p.id for p in b.plan}
+    assert a.plan[0].phase == "start"  # a non-milestone action keeps its phase in the plan
+
+
+def test_start_and_grow_done_and_nothing_else_is_optimize(stage_pack) -> None:
+    r = _stage(stage_pack, {q: "yes" for q in MILESTONE_QS if not q.startswith("optimize")})
+    assert r.stage == "optimize" and r.stage_status == "confirmed"
+
+
+def test_a_three_of_four_start_is_in_place_and_the_reason_says_so(stage_pack) -> None:
+    r = _stage(stage_pack, {"start_0": "yes", "start_1": "yes", "start_2": "yes", "start_3": "no",
+                            **{f"grow_{i}": "no" for i in range(5)}})
+    assert r.stage == "grow" and r.stage_status == "confirmed"
+    assert r.stage_reason.startswith("Start milestones are in place (Start 3 of 4). Grow: 0 of 5")
+    start = r.phases[0]
+    assert (start.milestones_done, start.milestones_open, start.milestones_not_assessed, start.status) == \
+        (3, 1, 0, "in_place")
+
+
+def test_n_a_milestones_leave_every_share(stage_pack) -> None:
+    # two Start milestones do not apply: the other two, both in place, make Start in place
+    r = _stage(stage_pack, {"start_0": "n/a", "start_1": "n/a", "start_2": "yes", "start_3": "yes",
+                            **{f"grow_{i}": "no" for i in range(5)}})
+    assert r.stage == "grow" and r.stage_status == "confirmed"
+    states = {a.id: a.state for a in r.actions}
+    assert states["m_start_0"] == states["m_start_1"] == "does_not_apply"
+    assert {a.id for a in r.plan}.isdisjoint({"m_start_0", "m_start_1"})
+    assert {(n.kind, n.id, n.reason) for n in r.not_applicable} >= {("question", "start_0", "answered_na")}
+    assert "start_0" not in {n.id for n in r.not_assessed}
+    area = r.areas[0]
+    assert area.does_not_apply == 2 and area.total == area.done + area.open + area.not_assessed
+    assert r.phases[0].does_not_apply == 2 and r.phases[0].milestones == 2
+
+
+def test_blank_is_not_n_a(stage_pack) -> None:
+    blank = _stage(stage_pack, {"start_2": "yes", "start_3": "yes"})
+    assert blank.stage_status == "provisional" and "start_0" in {n.id for n in blank.not_assessed}
+    assert [d.id for d in blank.deciding_questions][:2] == ["start_0", "start_1"]
+    assert next(n for n in blank.not_assessed if n.id == "start_0").deciding
+
+
+def test_a_question_the_profile_rules_out_is_not_assessed_never(mini) -> None:
+    out = run(mini, {**BASE, "partner": {"name": "P", "focus": ["resale"]}})
+    assert "ip_margin" not in {n.id for n in out.not_assessed}
+    assert ("question", "ip_margin", "profile") in {(n.kind, n.id, n.reason) for n in out.not_applicable}
+    assert {a.id: a.state for a in out.actions}["ip_margin_healthy"] == "does_not_apply"
+    # with IP in the focus it is asked, and blank means not assessed
+    ip = run(mini, {**BASE, "partner": {"name": "P", "focus": ["ip"]}})
+    assert "ip_margin" in {n.id for n in ip.not_assessed} and not ip.not_applicable
+    # no focus given: it may apply, so it is not assessed rather than ruled out
+    unknown = run(mini, {**BASE, "partner": {"name": "P"}})
+    assert "ip_margin" in {n.id for n in unknown.not_assessed}
+    # answered although the profile rules it out: the answer counts
+    answered = run(mini, {**BASE, "partner": {"name": "P", "focus": ["resale"]},
+                          "answers": {**BASE["answers"], "ip_margin": 40}})
+    assert {a.id: a.state for a in answered.actions}["ip_margin_healthy"] == "done"
+
+
+def test_n_a_metric_drops_its_benchmark(mini) -> None:
+    r = run(mini, {**BASE, "metrics": {**BASE["metrics"], "churn_rate_annual": "n/a"}})
+    assert "churn_target" not in {f.benchmark for f in r.findings}
+    assert ("metric", "churn_rate_annual") in {(n.kind, n.id) for n in r.not_applicable}
+    assert "churn_rate_annual" not in {n.id for n in r.not_assessed}
+    assert {a.id: a.state for a in r.actions}["reduce_churn"] == "does_not_apply"
+
+
+def test_not_assessed_carries_the_earliest_phase(mini) -> None:
+    r = run(mini, {"partner": {"name": "P"}})
+    by_id = {n.id: n for n in r.not_assessed}
+    assert by_id["onboarding_process"].phase == "start" and by_id["references_collected"].phase == "grow"
+    assert by_id["churn_rate_annual"].phase == "grow"

@@ -13,7 +13,8 @@ BROKEN = DATA / "packs" / "broken"
 
 def test_mini_pack_loads(mini) -> None:
     assert mini.id == "mini"
-    assert [a.id for a in mini.actions] == ["formal_onboarding", "renewals_early", "reduce_churn", "raise_nps"]
+    assert [a.id for a in mini.actions] == ["formal_onboarding", "renewals_early", "gather_references",
+                                         "ip_margin_healthy", "reduce_churn", "raise_nps"]
     assert mini.content_hash.startswith("sha256:")
     assert load_pack(MINI).content_hash == mini.content_hash
 

@@ -438,4 +438,4 @@ def test_optional_sources_and_titles_leave_no_dangling_text(tmp_path) -> None:
     assert '<p class="source">rule <code>a</code></p>' in html and "   - (rule a)" in md
     assert " § " not in md.replace("guide.txt § Part B", "")
     # a phase with no practices in the pack is not reported as "0 of 0 in place"
-    assert "0 of 0" not in result.stage_reason and result.stage_reason.startswith("Grow: only 0 of 1")
+    assert "0 of 0" not in result.stage_reason and result.stage_reason.startswith("Grow: 0 of 1")
