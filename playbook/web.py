@@ -175,13 +175,14 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
         f'<button type="submit">{label}</button></form>'
         for action, label in (("/report.pdf", "Download PDF"), ("/report.json", "Download JSON"),
                               ("/answers.yaml", "Download answers.yaml")))
-    deciding = getattr(result, "deciding_questions", None) or []
     settle = ""
-    if deciding and getattr(result, "stage_status", "") == "provisional":
-        items = "".join(f"<li>{escape(d.get('text', '') if isinstance(d, dict) else getattr(d, 'text', ''))}</li>"
-                        for d in list(deciding)[:5])
-        settle = (f'<div class="pb-settle"><p><strong>Your stage is provisional.</strong> '
-                  f'Answer these to settle it:</p><ol>{items}</ol></div>')
+    if result.stage_status == "provisional" and result.deciding_questions:
+        low, high = (escape(s.name) for st_id in result.stage_range for s in pack.stages if s.id == st_id)
+        # each links to its field on the questionnaire, which the browser has kept
+        items = "".join(f'<li><a href="/#w-{"q" if d.kind == "question" else "m"}-{escape(d.id)}">'
+                        f"{escape(d.text)}</a></li>" for d in result.deciding_questions[:5])
+        settle = (f'<div class="pb-settle" role="note"><p><strong>Your stage is provisional</strong> '
+                  f"(between {low} and {high}). Answer these to settle it:</p><ol>{items}</ol></div>")
     return Markup(
         '<div class="pb-bar" role="region" aria-label="Downloads">'
         '<a href="/">Back to the questionnaire</a>'
@@ -193,7 +194,7 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
         'border-radius:4px;padding:.35rem .8rem;cursor:pointer}'
         '.pb-bar :focus-visible{outline:3px solid #1f5fa8;outline-offset:2px}'
         '.pb-settle{padding:.5rem 1rem;background:#fff8e1;border-bottom:1px solid #c8ccd2;'
-        'font:15px system-ui,sans-serif}.pb-settle p,.pb-settle ol{margin:.2rem 0}'
+        'font:15px system-ui,sans-serif}.pb-settle p,.pb-settle ol{margin:.2rem 0}.pb-settle a{color:#1f5fa8}'
         '@media print{.pb-bar,.pb-settle{display:none}}</style>')
 
 

@@ -177,3 +177,16 @@ def test_hostile_answer_in_an_error_page_is_text(client: Any) -> None:
     assert evil not in r.text
     data = json.loads(re.search(r'id="form-data">(.*?)</script>', r.text, re.S).group(1))
     assert data["prefill"]["q:partner_of_record"] == evil and "allowed" in data["errors"]["q:partner_of_record"]
+
+
+def test_a_provisional_stage_lists_the_questions_that_settle_it(client: Any) -> None:
+    partial = "partner:\n  name: Fabrikam\nanswers:\n  value_proposition_defined: yes\n"
+    result = client.post("/report.json", data={"answers": partial}).json()
+    assert result["stage_status"] == "provisional" and result["deciding_questions"]
+    page = client.post("/report", data={"answers": partial}).text
+    assert "Your stage is provisional" in page
+    first = result["deciding_questions"][0]
+    assert f'href="/#w-{first["kind"][0]}-{first["id"]}"' in page
+    full = client.post("/report", data={"answers": GROW}).text
+    if client.post("/report.json", data={"answers": GROW}).json()["stage_status"] == "confirmed":
+        assert "Your stage is provisional" not in full
