@@ -45,7 +45,7 @@ def catalog_context(pack: Pack) -> dict[str, Any]:
             derive = COMPUTATIONS[m.compute].describe
         elif m.formula:
             derive = describe_formula(m.formula)
-        metrics.append({"m": m, "derive": derive})
+        metrics.append({"m": m, "derive": derive, "applies": words(m.applies_when) if m.applies_when else ""})
     actions = {p.id: [{"a": a, "when": words(a.when) if a.when else "",
                        "done": words(a.done_when) if a.done_when else ""}
                       for a in pack.actions if a.phase == p.id] for p in pack.stages}
@@ -53,7 +53,8 @@ def catalog_context(pack: Pack) -> dict[str, Any]:
                    "target": words(b.target).replace(f"metric {b.metric} ", ""),
                    "bands": [(words(bd.when).replace(f"metric {b.metric} ", ""), bd.label) for bd in b.bands]}
                   for b in pack.benchmarks]
-    return {"pack": pack, "sections": dict(sorted(sections.items())), "metrics": metrics,
+    asked_when = {q.id: words(q.applies_when) for q in pack.questions.values() if q.applies_when}
+    return {"pack": pack, "sections": dict(sorted(sections.items())), "metrics": metrics, "asked_when": asked_when,
             "benchmarks": benchmarks, "actions": actions, "areas": {a.id: a.name for a in pack.areas}}
 
 

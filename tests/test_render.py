@@ -398,7 +398,7 @@ def test_a_report_on_few_answers_says_so_and_counts_agree(default_pack) -> None:
     _, html = _report(default_pack, {"partner": {"name": "P"}, "answers": {"onboarding_process": "yes"}})
     assert "Read with care:" in html and "only 1 of " in html
     assert "No open actions among the 1 practice that could be assessed." in html
-    assert re.search(r"could not be checked \(\d+ actions\)", html)
+    assert re.search(r"could not be checked \(\d+ practices\)", html)
     assert "<summary>1 practice is already in place</summary>" in html
     _, html = _report(default_pack, {"partner": {"name": "P"}, "metrics": {"churn_rate_annual": 12}})
     assert '<td class="num">2 pts</td>' in html  # churn 12 % against under 10 %: points, not per cent

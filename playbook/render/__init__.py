@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from playbook.errors import InvalidInput, Problem, RenderError, UsageError
-from playbook.model import Pack
+from playbook.model import PHASES, Pack
 from playbook.result import Result, relative_gap, to_json
 from playbook.resources import data_dir
 from playbook.values import format_value
@@ -29,8 +29,9 @@ FORMATS = ("html", "pdf", "json", "md")
 EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md"}
 TIER_LABEL = {"good": "Good", "better": "Better", "best": "Best", None: "—"}
 STATUS_LABEL = {"met": "Met", "not_met": "Not met", "not_assessed": "Not assessed",
-                "done": "Done", "not_done": "Not done", "recommended": "Open"}
-STATUS_SHAPE = {"met": "✔", "not_met": "✖", "not_assessed": "?", "done": "✔", "not_done": "✖"}
+                "done": "Done", "not_done": "Not done", "recommended": "Open", "does_not_apply": "Does not apply"}
+STATUS_SHAPE = {"met": "✔", "not_met": "✖", "not_assessed": "?", "done": "✔", "not_done": "✖",
+                "does_not_apply": "–"}
 MAX_LOGO_BYTES = 512_000
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -198,6 +199,8 @@ def radar(areas: list[dict[str, Any]], size: int = 300) -> dict[str, Any]:
         lx, ly = c + (r + 14) * math.cos(ang), c + (r + 14) * math.sin(ang) + RADAR_FONT / 3
         anchor = "middle" if abs(math.cos(ang)) < 0.3 else ("start" if math.cos(ang) > 0 else "end")
         lines = _wrap_label(a["name"], 14)
+        if "total" in a:  # how much of the area the score rests on
+            lines.append(f"{a['assessed']}/{a['total']} assessed" if a["total"] else "nothing applies")
         if math.sin(ang) < -0.3:  # labels above the chart grow upwards
             ly -= RADAR_LINE * (len(lines) - 1)
         axes.append({"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1),
@@ -250,11 +253,16 @@ def _cite_groups(pack: Pack, sources: list[str]) -> list[tuple[str, list[str]]]:
 def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any]:
     cur = result.currency
     metric_rows = []
-    for mid, v in sorted(result.metrics.items()):
+    not_applicable = {n.id for n in result.not_applicable if n.kind == "metric"}
+    # every metric of the pack, so every definition is in the report, given or not
+    for mid in sorted(set(result.metrics) | set(pack.metrics)):
         m = pack.metrics.get(mid)
+        v = result.metrics.get(mid)
+        origin = result.metric_origin.get(mid, "given") if v is not None else \
+            "does not apply" if mid in not_applicable else "not given"
         metric_rows.append({"id": mid, "name": m.name if m else mid,
-                            "value": format_value(v, m.unit if m else None, cur),
-                            "origin": result.metric_origin.get(mid, "given")})
+                            "value": format_value(v, m.unit if m else None, cur) if v is not None else "—",
+                            "origin": origin, "definition": m.description if m else ""})
     findings: list[dict[str, Any]] = []
     for f in result.findings:
         if f.gap is None or f.status == "met":
@@ -274,9 +282,10 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
                        "progress": next(p for p in result.phases if p.phase == st.id)})
     area_names = {a.id: a.name for a in pack.areas}
     areas = [{"id": a.id, "name": a.name, "score": a.score, "done": a.done, "open": a.open,
-              "not_assessed": a.not_assessed} for a in result.areas]
+              "not_assessed": a.not_assessed, "assessed": a.assessed, "total": a.total,
+              "does_not_apply": a.does_not_apply} for a in result.areas]
     scored = [int(a["score"]) for a in areas if a["score"] is not None]
-    practices = [a for a in result.actions if a.state != "not_applicable"]
+    practices = [a for a in result.actions if a.state not in ("not_applicable", "does_not_apply")]
     assessed = sum(a.state != "not_assessed" for a in practices)
     order = {st.id: i for i, st in enumerate(pack.stages)}
     done = sorted((a for a in result.actions if a.state == "done"), key=lambda a: order.get(a.phase, 99))
@@ -299,8 +308,39 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         "sources_cited": [s for s in pack.sources if s.file in cited],
         "cite_groups": _cite_groups(pack, [f.source for f in result.findings]),
         "na_actions": [a for a in result.actions if a.state == "not_assessed"],
+        **_blanks_context(result, pack),
         "stage_names": {s.id: s.name for s in pack.stages},
         "title": f"{result.partner_name or 'Partner'} — {pack.name}",
+    }
+
+
+def _blanks_context(result: Result, pack: Pack) -> dict[str, Any]:
+    """What the report says about blanks and n/a: the provisional stage, the
+    deciding questions by phase, the rest of the blanks by phase, and what
+    does not apply."""
+    names = {s.id: s.name for s in pack.stages}
+    deciding_groups = [(names[p], [d for d in result.deciding_questions if d.phase == p])
+                       for p in PHASES if any(d.phase == p for d in result.deciding_questions)]
+    rest = [n for n in result.not_assessed if not n.deciding]
+    other_groups = [(names[p], sorted((n for n in rest if n.phase == p), key=lambda n: n.text.lower()))
+                    for p in PHASES if any(n.phase == p for n in rest)]
+    loose = sorted((n for n in rest if n.phase is None), key=lambda n: n.text.lower())
+    if loose:
+        other_groups.append(("KPIs and checklists", loose))
+    n = len(result.deciding_questions)
+    provisional = result.stage_status == "provisional"
+    return {
+        "provisional": provisional,
+        "stage_label": f"{result.stage_name} – provisional" if provisional else result.stage_name,
+        "confirm_line": (f"answer {'this question' if n == 1 else f'these {n} questions'} to confirm"
+                         if provisional else ""),
+        "range_names": (names[result.stage_range[0]], names[result.stage_range[1]]),
+        "deciding_groups": deciding_groups, "other_na_groups": other_groups,
+        "na_inputs": list(result.not_applicable),
+        "na_practices": [a for a in result.actions if a.state == "does_not_apply"],
+        "metric_defs": {m.id: m.description for m in pack.metrics.values()},
+        "milestone_based": any(a.milestone for a in pack.actions),
+        "stage_rule": pack.stage_rule,
     }
 
 

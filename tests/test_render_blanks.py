@@ -1,0 +1,105 @@
+"""How reports show blanks, n/a and a provisional stage (issue 10)."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import yaml
+
+from playbook.answers import parse_answers
+from playbook.engine import evaluate
+from playbook.render import render_html, render_markdown
+
+
+def _result(pack, doc):
+    return evaluate(pack, parse_answers(yaml.safe_dump(doc).encode(), pack, "a.yaml"))
+
+
+BASICS = {"partner": {"name": "P", "focus": ["resale"]},
+          "answers": {"onboarding_process": "yes", "renewal_outreach": "scheduled_90_60_30"},
+          "metrics": {"churn_rate_annual": 1.5}}
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_a_provisional_stage_is_shown_as_provisional_with_its_questions(mini) -> None:
+    r = _result(mini, BASICS)
+    assert r.stage_status == "provisional"
+    html, md = render_html(r, mini), render_markdown(r, mini)
+    text = _text(html)
+    assert "Grow – provisional" in text and "answer this question to confirm" in text
+    assert "**Grow – provisional** (answer this question to confirm; anything from Grow to Optimize)" in md
+    # the deciding question comes first in Not assessed, by its text, under its phase
+    section = text[text.index("Not assessed These were left blank"):]
+    assert section.index("To confirm the stage") < section.index(
+        "Grow milestones Do you have customers who act as references for you?")
+
+
+def test_a_confirmed_stage_has_no_provisional_words(mini) -> None:
+    r = _result(mini, {**BASICS, "answers": {**BASICS["answers"], "references_collected": "yes"}})
+    assert r.stage_status == "confirmed"
+    html = render_html(r, mini)
+    assert "– provisional" not in _text(html) and "To confirm the stage" not in html
+
+
+def test_an_unknown_phase_is_never_nothing_open(mini) -> None:
+    r = _result(mini, {"partner": {"name": "P"}, "answers": {"onboarding_process": "yes"}})
+    html, md = render_html(r, mini), render_markdown(r, mini)
+    text = _text(html)
+    grow = text[text.index("Grow 0 open"):text.index("Optimize 0 open")]
+    assert "No open action found, but 3 practices of this phase are not assessed" in grow
+    assert "Nothing open in this phase" not in grow
+    assert "No open action found, but" in md
+
+
+def test_areas_say_how_much_was_assessed(mini) -> None:
+    r = _result(mini, BASICS)
+    html, md = render_html(r, mini), render_markdown(r, mini)
+    lifecycle = next(a for a in r.areas if a.id == "customer_lifecycle")
+    assert f"{lifecycle.assessed} of {lifecycle.total}" in _text(html)
+    assert "| Assessed |" in md
+
+
+def test_does_not_apply_is_listed_apart_from_blanks(mini) -> None:
+    r = _result(mini, {**BASICS, "answers": {**BASICS["answers"], "references_collected": "n/a"}})
+    html, md = render_html(r, mini), render_markdown(r, mini)
+    text = _text(html)
+    dna = text[text.index("Does not apply Answered"):text.index("Method The names")]
+    assert "Do you have customers who act as references for you?" in dna and "answered n/a" in dna
+    # the IP margin is outside a resale focus: not asked, so not "not assessed" either
+    assert "What gross margin does your own IP earn?" in dna and "not in the partner's profile" in dna
+    assert "references_collected" not in {n.id for n in r.not_assessed}
+    assert "## Does not apply" in md and "Practice left out: Turn satisfied customers into references" in md
+
+
+def test_the_radar_says_how_much_of_each_area_was_assessed(default_pack) -> None:
+    r = _result(default_pack, {"partner": {"name": "P"}, "answers": {"onboarding_process": "yes"}})
+    html = render_html(r, default_pack)
+    radar = html[html.index('<svg class="radar"'):html.index("</svg>", html.index('<svg class="radar"'))]
+    for a in r.areas:
+        assert f"{a.assessed}/{a.total} assessed" in radar
+
+
+def test_every_metric_definition_is_in_the_report(mini) -> None:
+    r = _result(mini, BASICS)
+    html, md = render_html(r, mini), render_markdown(r, mini)
+    described = [m for m in mini.metrics.values() if m.description]
+    assert described
+    for m in described:
+        assert m.description in html and m.description in md
+    # a metric left blank is still listed, with its definition, as not given
+    blank = _result(mini, {**BASICS, "metrics": {}})
+    assert "churn_rate_annual" not in blank.metrics
+    assert described[0].description in render_html(blank, mini)
+    assert "| Annual churn | — | not given |" in render_markdown(blank, mini)
+
+
+def test_method_explains_the_stage_model_and_the_packs_own_rule(mini) -> None:
+    html = _text(render_html(_result(mini, BASICS), mini))
+    method = html[html.index("Method The names"):]
+    assert "milestones" in method and "at least 75 %" in method
+    assert "the pack's own reading of the guide" in method and mini.stage_rule.note in method
+    assert "Blanks are unknowns, never noes" in method and "n/a" in method
