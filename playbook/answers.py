@@ -103,6 +103,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
 
     answers: dict[str, Any] = {}
     not_applicable: set[str] = set()
+    listed: set[str] = set()  # every question and metric id the file names, answered or blank
     given_q = (data.get("answers") if ok("answers") else None) or {}
     for qid, v in _renamed(doc, pack, given_q, warnings):
         q = pack.questions.get(qid)
@@ -112,6 +113,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
             problems.append(doc.problem(("answers", qid), f"unknown question {qid!r}"
                                         f"{did_you_mean(qid, pack.questions)}", "unknown-question", key=True))
             continue
+        listed.add(qid)
         if v is None:
             continue  # left blank: not assessed
         if _is_not_applicable(v):
@@ -137,6 +139,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
             problems.append(doc.problem(("metrics", mid), f"unknown metric {mid!r}"
                                         f"{did_you_mean(mid, pack.metrics)}", "unknown-metric", key=True))
             continue
+        listed.add(mid)
         if v is None:
             continue
         if _is_not_applicable(v):
@@ -189,7 +192,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "") -> Answers:
         assessed_on=assessed_on, years_in_cloud=years, focus=focus,
         currency=str(partner.get("currency") or ""), answers=answers, metrics=metrics,
         nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
-        warnings=tuple(warnings), not_applicable=frozenset(not_applicable),
+        warnings=tuple(warnings), not_applicable=frozenset(not_applicable), listed=frozenset(listed),
     )
 
 

@@ -16,6 +16,7 @@ import click
 
 from playbook import __version__
 from playbook.errors import InvalidInput, PlaybookError, Problem, UsageError
+from playbook.operators import FOCUS_VALUES
 
 EXIT_INTERNAL = 70
 MAX_SHOWN = 200  # past this, more lines only bury the first mistakes
@@ -128,15 +129,21 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
         fmt = suffix if suffix in EXTENSIONS else "html"
     elif suffix in EXTENSIONS and suffix != fmt:
         raise UsageError(f"-o {output} says {suffix} but --format says {fmt}; make them agree")
+    from playbook.questionnaire import answer_counts, counts_line, nothing_answered
+
     pack = load_pack(pack_spec)
     data = load_answers(answers, pack, _display(answers))
     for w in data.warnings:
         click.echo(w.format(), err=True)
+    empty = nothing_answered(data)
+    if empty is not None:
+        raise InvalidInput([empty])
     brand = load_brand(brand_file) if brand_file else None
     from playbook.render import Brand
     options = RenderOptions(brand=brand or Brand(), template_dir=template_dir,
                             pdf_variant="pdf/a-3u" if pdfa else None)
     result = evaluate(pack, data)
+    click.echo(f"{_display(answers)}: {counts_line(answer_counts(pack, data, result))}", err=True)
     payload = render(result, pack, fmt, options)
     target = output or str(Path.cwd() / f"{answers.stem}-report{EXTENSIONS[fmt]}")
     _write_output(target, payload, (answers, *([brand_file] if brand_file else [])))
@@ -149,10 +156,13 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
 def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
     """Check answers files and rule packs (a folder or its pack.yaml); report every problem."""
     from playbook.answers import load_answers
+    from playbook.engine import evaluate
     from playbook.loader import is_pack_path, load_pack
+    from playbook.questionnaire import answer_counts, counts_line, nothing_answered
 
     problems: list[Problem] = []
     checked: list[str] = []
+    counts: dict[str, str] = {}
     answer_pack = None
     for f in files:
         try:
@@ -162,14 +172,20 @@ def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
             else:
                 if answer_pack is None:
                     answer_pack = load_pack(pack_spec)
-                problems.extend(load_answers(f, answer_pack, _display(f)).warnings)
+                data = load_answers(f, answer_pack, _display(f))
+                problems.extend(data.warnings)
+                empty = nothing_answered(data)
+                if empty is not None:
+                    problems.append(empty)
+                else:
+                    counts[str(f)] = counts_line(answer_counts(answer_pack, data, evaluate(answer_pack, data)))
             checked.append(str(f))
         except InvalidInput as exc:
             problems.extend(exc.problems)
     problems.sort()
     errors = [p for p in problems if p.severity == "error"]
     if fmt == "json":
-        click.echo(json.dumps({"ok": not errors, "checked": checked,
+        click.echo(json.dumps({"ok": not errors, "checked": checked, "answered": counts,
                                "problems": [p.as_dict() for p in problems]}, indent=2))
     else:
         for p in problems[:MAX_SHOWN]:
@@ -177,6 +193,8 @@ def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
         if len(problems) > MAX_SHOWN:
             click.echo(f"... and {len(problems) - MAX_SHOWN} more; fix these first", err=True)
         for c in checked:
+            if c in counts:
+                click.echo(f"{c}: {counts[c]}", err=True)
             if not any(p.file.startswith(c.rstrip("/")) and p.severity == "error" for p in problems):
                 click.echo(f"{c}: ok")
         if errors:
@@ -189,22 +207,46 @@ def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
 @PACK_OPTION
 @click.option("-o", "--output", default="answers.yaml", show_default=True, metavar="PATH|-")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-def init(pack_spec: str | None, output: str, force: bool) -> None:
-    """Write a commented answers template listing every question."""
+@click.option("--quick", is_flag=True,
+              help="Only the short questionnaire: the milestones that decide the stage and the headline KPIs.")
+@click.option("--focus", multiple=True, type=click.Choice(FOCUS_VALUES),
+              help="A line of business you sell (repeat for several); questions that cannot apply to "
+                   "your focus are left out.")
+@click.option("--years", "years", type=click.FloatRange(0, 100), default=None,
+              help="Years since you started selling cloud, filled into the template.")
+def init(pack_spec: str | None, output: str, force: bool, quick: bool, focus: tuple[str, ...],
+         years: float | None) -> None:
+    """Write a commented answers template: every question (the quick ones first, the rest
+    under "Deep dive"), or with --quick the short questionnaire only."""
     from playbook.init_template import answers_template
     from playbook.loader import load_pack
+    from playbook.questionnaire import entries, estimate_minutes
     from playbook.render import write_atomic
 
     pack = load_pack(pack_spec)
-    text = answers_template(pack, "answers.schema.json")
+    profile = {"focus": list(focus), "years_in_cloud": years} if focus or years is not None else None
+    text = answers_template(pack, "answers.schema.json", quick=quick, profile=profile)
+    chosen = entries(pack, quick=quick, profile=profile)
+    minutes = estimate_minutes(chosen)
+    n_q = sum(e.kind == "question" for e in chosen)
+    n_deep = sum(not e.quick for e in chosen)
+    n_m = len(chosen) - n_q
+    what = (f"{len(chosen)} entries ({n_q} question{'s' if n_q != 1 else ''}, "
+            f"{n_m} metric{'s' if n_m != 1 else ''})")
+    if quick:
+        what += ", the quick questionnaire"
+    elif n_deep and n_deep < len(chosen):
+        what += f", {len(chosen) - n_deep} quick and {n_deep} in the deep dive"
+    summary = f"{what}, about {minutes} minutes"
     if output == "-":
         click.echo(text, nl=False)
+        click.echo(summary, err=True)
         return
     target = Path(output)
     if target.exists() and not force:
         raise UsageError(f"{target} already exists; choose another -o or add --force to overwrite it")
     write_atomic(target, text.encode())
-    click.echo(f"{target}: {len(pack.questions)} questions; fill it in, then run: playbook assess {target}\n"
+    click.echo(f"{target}: {summary}; fill it in, then run: playbook assess {target}\n"
                f"For autocomplete in your editor, also run: playbook schema --out {target.parent}")
 
 

@@ -1,10 +1,18 @@
-"""The commented answers template written by `playbook init`."""
+"""The commented answers template written by `playbook init`.
+
+The entries come from playbook/questionnaire.py, so the template, the web
+form and the answered counts agree on what is asked.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from playbook.catalog import words
 from playbook.model import Pack
 from playbook.operators import FOCUS_VALUES
-from playbook.values import UNITS
+from playbook.questionnaire import Entry, applies, entries, estimate_minutes
 
 _TYPE_HINT = {
     "yesno": "yes or no",
@@ -14,11 +22,12 @@ _TYPE_HINT = {
     "days": "a number of days",
     "date": "a date, YYYY-MM-DD",
 }
+_UNIT = {"percent": "%", "money": "money", "money_month": "money per month"}
 
 
 def _comment(text: str, indent: str = "  ") -> list[str]:
-    words, lines, cur = text.split(), [], ""
-    for w in words:
+    words_, lines, cur = text.split(), [], ""
+    for w in words_:
         if len(cur) + len(w) + 1 > 76:
             lines.append(cur)
             cur = w
@@ -29,42 +38,107 @@ def _comment(text: str, indent: str = "  ") -> list[str]:
     return [f"{indent}# {ln}" for ln in lines]
 
 
-def answers_template(pack: Pack, schema_ref: str = "") -> str:
+def _heading(text: str, char: str = "-") -> list[str]:
+    return ["", f"  # {char * 4} {text} " + char * max(0, 60 - len(text))]
+
+
+def _question_lines(pack: Pack, e: Entry) -> list[str]:
+    q = pack.questions[e.id]
+    out = _comment(q.text)
+    if q.help:
+        out += _comment(q.help)
+    hint = f"one of: {', '.join(q.choices)}" if q.type == "choice" else _TYPE_HINT[q.type]
+    if q.unit:
+        hint += f" ({q.unit})"
+    # the hint sits on a line of its own: an answer typed after a `#` would be a comment, not read
+    out.append(f"  # ({hint}; or n/a)")
+    out.append(f"  {q.id}:")
+    return out
+
+
+def _metric_lines(pack: Pack, e: Entry) -> list[str]:
+    m = pack.metrics[e.id]
+    derived = " (worked out for you when left blank)" if (m.compute or m.formula) else ""
+    out = _comment(f"{m.name}; {_UNIT.get(m.unit, m.unit)}{derived}")
+    if m.description:
+        out += _comment(f"Definition: {m.description}")
+    out.append(f"  {m.id}:")
+    return out
+
+
+def _block(pack: Pack, items: Sequence[Entry], profile: Mapping[str, Any] | None) -> list[str]:
+    """Entries by section; those whose applies_when the profile leaves open come
+    last, under a heading that says when they apply."""
+    lines_of = _question_lines if items and items[0].kind == "question" else _metric_lines
+    out: list[str] = []
+    always = [e for e in items if applies(pack, e.kind, e.id, profile) is True]
+    maybe = [e for e in items if e not in always]
+    section = None
+    for e in always:
+        if e.kind == "question" and e.section != section:
+            section = e.section
+            out += _heading(section)
+        out += lines_of(pack, e)
+    conditions: dict[str, list[Entry]] = {}
+    for e in maybe:
+        cond = pack.questions[e.id].applies_when if e.kind == "question" else pack.metrics[e.id].applies_when
+        conditions.setdefault(words(cond).replace("profile ", "your "), []).append(e)
+    for cond_words, group in conditions.items():
+        out += _heading(f"Only if {cond_words}")
+        out += _comment("Otherwise leave these blank or write n/a.")
+        for e in group:
+            out += lines_of(pack, e)
+    return out
+
+
+def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
+                     profile: Mapping[str, Any] | None = None) -> str:
+    """The template: the quick questionnaire, or every question with the ones
+    outside it under a "Deep dive" heading. With a profile, questions that
+    cannot apply to it are left out and the profile is filled in."""
+    chosen = entries(pack, quick=quick, profile=profile)
+    short = [e for e in chosen if e.quick]
+    deep = [e for e in chosen if not e.quick]
+    minutes = estimate_minutes(chosen)
+    profile = dict(profile or {})
+    focus = list(profile.get("focus") or [])
+    years = profile.get("years_in_cloud")
     out = []
     if schema_ref:
         out.append(f"# yaml-language-server: $schema={schema_ref}")
+    kind = "quick questionnaire" if quick else "full questionnaire"
     out += [
-        f"# Answers for the '{pack.name}' assessment (pack {pack.id} {pack.version}).",
-        "# Fill in what you know and leave the rest blank: a blank answer is reported",
-        "# as 'not assessed', never as 'no'. Then run:  playbook assess <this file>",
+        f"# Answers for the '{pack.name}' assessment (pack {pack.id} {pack.version}), {kind}:",
+        f"# {len(chosen)} entries, about {minutes} minutes for a partner with its figures at hand.",
+        "# Write each answer after the colon (not after a #: that is a comment and is not read).",
+        "# Leave what you do not know blank: a blank is reported as 'not assessed', never as 'no'.",
+        "# Write n/a where a question does not apply to you. Then run:  playbook assess <this file>",
         "",
         "partner:",
         "  name: \"\"                 # your company name",
         "  assessed_on: \"\"          # today's date, YYYY-MM-DD",
-        "  years_in_cloud:           # years since you started selling cloud (selects the recurring-revenue target)",
-        f"  focus: []                # any of: {', '.join(FOCUS_VALUES)}",
+        "  # years since you started selling cloud (selects the recurring-revenue target)",
+        f"  years_in_cloud:{f' {years:g}' if isinstance(years, (int, float)) else ''}",
+        f"  # any of: {', '.join(FOCUS_VALUES)}",
+        f"  focus: [{', '.join(focus)}]",
         "  currency: USD",
         "",
         "answers:",
     ]
-    section = None
-    for q in sorted(pack.questions.values(), key=lambda q: (q.section, q.loc.file, q.loc.line)):
-        if q.section != section:
-            section = q.section
-            out += ["", f"  # ---- {section} " + "-" * max(0, 60 - len(section))]
-        out += _comment(q.text)
-        if q.help:
-            out += _comment(q.help)
-        hint = f"one of: {', '.join(q.choices)}" if q.type == "choice" else _TYPE_HINT[q.type]
-        if q.unit:
-            hint += f" ({q.unit})"
-        out.append(f"  {q.id}:    # {hint}")
+    qs = [e for e in short if e.kind == "question"]
+    dq = [e for e in deep if e.kind == "question"]
+    ms = [e for e in short if e.kind == "metric"]
+    dm = [e for e in deep if e.kind == "metric"]
+    out += _block(pack, qs, profile or None)
+    if dq and qs:
+        out += _heading(f"Deep dive: {len(dq)} more question{'s' if len(dq) != 1 else ''}", "=")
+        out += _comment("Optional. The questions above are the quick questionnaire; these refine the plan.")
+    out += _block(pack, dq, profile or None)
     out += ["", "metrics:"]
-    for m in sorted(pack.metrics.values(), key=lambda m: (m.formula is not None or m.compute is not None, m.id)):
-        label = UNITS[m.unit][0]
-        derived = " (worked out for you when left blank)" if (m.compute or m.formula) else ""
-        unit = {"percent": "%", "money": "money", "money_month": "money per month"}.get(m.unit, m.unit)
-        out.append(f"  {m.id}:    # {m.name}; {unit}{derived}".rstrip() + ("" if not label else ""))
+    out += _block(pack, ms, profile or None)
+    if dm and ms:
+        out += _heading(f"Deep dive: {len(dm)} more metric{'s' if len(dm) != 1 else ''} (optional)", "=")
+    out += _block(pack, dm, profile or None)
     out += [
         "",
         "# Optional: raw NPS survey answers (0-10); NPS is computed from them when not given above.",

@@ -275,3 +275,4 @@ class Answers:
     warnings: tuple[Problem, ...] = ()
     # question and metric ids answered `n/a` (does not apply); not in answers / metrics
     not_applicable: frozenset[str] = frozenset()
+    listed: frozenset[str] = frozenset()  # question and metric ids the file names, blank or not

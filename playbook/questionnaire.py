@@ -136,3 +136,60 @@ def entries(pack: Pack, *, quick: bool, profile: Mapping[str, Any] | None = None
 def estimate_minutes(items: Iterable[Entry]) -> int:
     """Whole minutes, rounded up, for a prepared partner to answer these entries."""
     return math.ceil(sum(e.seconds for e in items) / 60)
+
+
+# ---- how much of a file was answered ------------------------------------------
+
+@dataclass(frozen=True)
+class Counts:
+    questions_answered: int  # n/a included: it is an answer
+    questions: int  # the questions the file asks (its keys), less those the profile rules out
+    metrics_answered: int
+    metrics: int  # metrics to give (derived ones only when given)
+    not_applicable: int
+    milestones_blank: int | None  # None: the pack marks no milestones
+    practices_blank: int
+
+
+def answer_counts(pack: Pack, answers: Answers, result: Any = None) -> Counts:
+    """What a file answered, against what it asks: the ids it names (a
+    template names all it asks), or the whole questionnaire for a file that
+    names none. `result` (an engine Result) adds the milestones left blank."""
+    profile = profile_of(answers)
+    asked = answers.listed or frozenset(e.id for e in entries(pack, quick=False, profile=profile))
+    q_answered = {q for q in pack.questions if q in answers.answers or q in answers.not_applicable}
+    m_answered = {m for m in pack.metrics if m in answers.metrics or m in answers.not_applicable}
+    q_asked = {q for q in pack.questions if q in asked and applies(pack, "question", q, profile) is not False}
+    m_asked = {m for m, mt in pack.metrics.items() if m in asked and not (mt.compute or mt.formula)
+               and applies(pack, "metric", m, profile) is not False}
+    milestones_blank: int | None = None
+    practices_blank = 0
+    if result is not None:
+        blank = [a for a in result.actions if a.state == "not_assessed"]
+        practices_blank = len(blank)
+        if any(a.milestone for a in pack.actions):
+            milestones_blank = sum(a.milestone for a in blank)
+    return Counts(len(q_answered), len(q_asked | q_answered), len(m_answered), len(m_asked | m_answered),
+                  len(answers.not_applicable), milestones_blank, practices_blank)
+
+
+def counts_line(c: Counts) -> str:
+    """'answered 28 of 35 questions and 9 of 12 metrics; 3 milestones not answered'."""
+    text = f"answered {c.questions_answered} of {c.questions} questions and {c.metrics_answered} of {c.metrics} metrics"
+    if c.not_applicable:
+        text += f" ({c.not_applicable} n/a)"
+    if c.milestones_blank is not None:
+        text += f"; {c.milestones_blank} milestone{'s' if c.milestones_blank != 1 else ''} not answered"
+    elif c.practices_blank:
+        text += f"; {c.practices_blank} practice{'s' if c.practices_blank != 1 else ''} not assessed"
+    return text
+
+
+def nothing_answered(answers: Answers) -> Problem | None:
+    """The problem with a file in which nothing was read (an untouched
+    template, or answers typed after a `#`), or None."""
+    if answers.answers or answers.metrics or answers.not_applicable or answers.nps_responses or answers.customers:
+        return None
+    return Problem(answers.file, 0, 0, "nothing is answered: every question and metric is blank, so there is "
+                   "nothing to assess. Write each answer after its colon (`question_id: yes`); text after a # "
+                   "is a comment and is not read", "unanswered")

@@ -47,7 +47,8 @@ def test_assess_writes_html_next_to_cwd_and_prints_path(work: Path) -> None:
     r = invoke("assess", "acme.yaml", "--pack", str(MINI))
     assert r.exit_code == 0, r.output
     out = work / "acme-report.html"
-    assert r.output.strip() == str(out)
+    assert r.stdout.strip() == str(out)  # the path on stdout; how much was answered on stderr
+    assert r.stderr.startswith("acme.yaml: answered ")
     html = out.read_text()
     assert html.startswith("<!DOCTYPE html>") and "Fabrikam" in html
 
@@ -142,6 +143,12 @@ def test_init_writes_a_template_that_validates_and_never_overwrites(work: Path) 
     text = (work / "answers.yaml").read_text()
     assert "onboarding_process:" in text and "one of: none, ad_hoc, scheduled_90_60_30" in text
     assert "Yes means a named owner" in text
+    # untouched, the template is reported as unanswered, not assessed as "Unnamed partner"
+    r = invoke("validate", "answers.yaml", "--pack", str(MINI))
+    assert r.exit_code == 1 and "nothing is answered" in r.stderr and "[unanswered]" in r.stderr
+    r = invoke("assess", "answers.yaml", "--pack", str(MINI), "-o", "out.html")
+    assert r.exit_code == 1 and "nothing is answered" in r.stderr and not (work / "out.html").exists()
+    (work / "answers.yaml").write_text(text.replace("  onboarding_process:\n", "  onboarding_process: yes\n"))
     assert invoke("validate", "answers.yaml", "--pack", str(MINI)).exit_code == 0
     (work / "answers.yaml").write_text("mine")
     r = invoke("init", "--pack", str(MINI))
@@ -248,8 +255,10 @@ def test_the_editor_schema_accepts_the_init_template_and_answers_as_people_write
     assert invoke("init").exit_code == 0
     template = yaml.safe_load((work / "answers.yaml").read_text())
     assert not list(jsonschema.Draft202012Validator(schema).iter_errors(template))
+    (work / "answers.yaml").write_text((work / "answers.yaml").read_text().replace(
+        "  onboarding_process:\n", "  onboarding_process: yes\n"))
     written = {"answers": {"onboarding_process": "Yes", "renewal_outreach": "ad hoc", "partner_of_record": "Some",
-                           "vertical_expansion": None},
+                           "vertical_expansion": None, "scorecard": "N/A"},
                "customers": [{"name": "A", "stage": "Repeatable"}]}
     assert not list(jsonschema.Draft202012Validator(schema).iter_errors(written))
     wrong = {"answers": {"partner_of_record": "mostly"}}
@@ -266,3 +275,69 @@ def test_a_flood_of_mistakes_is_cut_short(work: Path) -> None:
     r = invoke("assess", "many.yaml")
     lines = r.stderr.splitlines()
     assert len(lines) == 202 and lines[-1] == "300 errors; nothing was written."
+
+
+def test_init_quick_writes_the_short_questionnaire_and_its_time(work: Path) -> None:
+    import yaml
+
+    r = invoke("init", "--pack", str(MINI), "--quick", "-o", "quick.yaml")
+    assert r.exit_code == 0
+    assert "quick.yaml: 4 entries (3 questions, 1 metric), the quick questionnaire, about 3 minutes" in r.stdout
+    data = yaml.safe_load((work / "quick.yaml").read_text())
+    assert set(data["answers"]) == {"onboarding_process", "renewal_outreach", "references_collected"}
+    assert set(data["metrics"]) == {"churn_rate_annual"}
+    text = (work / "quick.yaml").read_text()
+    assert "Deep dive" not in text and "about 3 minutes" in text
+    assert "Definition: Customers lost over the last 12 months" in text  # the metric's definition
+
+
+def test_init_full_keeps_every_question_with_a_deep_dive(work: Path) -> None:
+    import yaml
+
+    r = invoke("init", "--pack", str(MINI), "-o", "full.yaml")
+    assert r.exit_code == 0 and "4 quick and 5 in the deep dive, about 6 minutes" in r.stdout
+    text = (work / "full.yaml").read_text()
+    data = yaml.safe_load(text)
+    assert set(data["answers"]) == {"onboarding_process", "renewal_outreach", "references_collected", "ip_margin"}
+    assert text.index("references_collected:") < text.index("Deep dive: 1 more question") < text.index("ip_margin:")
+    # the profile is not known yet: the IP question is asked under a heading saying when it applies
+    assert text.index("Only if your focus includes ip") < text.index("ip_margin:")
+    # every answer goes on a line of its own: nothing after a `#` is mistaken for an answer
+    assert all(not line.split("#")[0].strip().endswith(":") or "#" not in line
+               for line in text.splitlines() if line.startswith("  ") and not line.strip().startswith("#")
+               and line.split(":")[0].strip() in data["answers"])
+
+
+def test_init_leaves_out_what_cannot_apply_to_the_focus(work: Path) -> None:
+    import yaml
+
+    r = invoke("init", "--pack", str(MINI), "--focus", "resale", "--years", "3", "-o", "resale.yaml")
+    assert r.exit_code == 0
+    data = yaml.safe_load((work / "resale.yaml").read_text())
+    assert "ip_margin" not in data["answers"] and data["partner"]["focus"] == ["resale"]
+    assert data["partner"]["years_in_cloud"] == 3
+    r = invoke("init", "--pack", str(MINI), "--focus", "ip", "-o", "ip.yaml")
+    text = (work / "ip.yaml").read_text()
+    assert "ip_margin:" in text and "Only if" not in text
+
+
+def test_validate_and_assess_print_how_much_was_answered(work: Path) -> None:
+    (work / "a.yaml").write_text("partner: {name: P, focus: [resale]}\n"
+                                 "answers:\n  onboarding_process: yes\n  renewal_outreach: n/a\n"
+                                 "  references_collected:\nmetrics:\n  churn_rate_annual:\n")
+    want = "a.yaml: answered 2 of 3 questions and 0 of 1 metrics (1 n/a); 1 milestone not answered"
+    r = invoke("validate", "a.yaml", "--pack", str(MINI))
+    assert r.exit_code == 0 and want in r.stderr
+    r = invoke("assess", "a.yaml", "--pack", str(MINI), "-o", "a.json")
+    assert r.exit_code == 0 and want in r.stderr
+    data = json.loads((work / "a.json").read_text())
+    assert data["stage_status"] == "provisional" and data["stage_range"] == ["grow", "optimize"]
+    assert [d["id"] for d in data["deciding_questions"]] == ["references_collected"]
+    r = invoke("validate", "a.yaml", "--pack", str(MINI), "--format", "json")
+    assert json.loads(r.stdout)["answered"] == {"a.yaml": want.split(": ", 1)[1]}
+
+
+def test_an_answer_typed_after_the_hash_is_caught_as_unanswered(work: Path) -> None:
+    (work / "a.yaml").write_text("answers:\n  onboarding_process:    # yes or no  yes\n")
+    r = invoke("assess", "a.yaml", "--pack", str(MINI))
+    assert r.exit_code == 1 and "nothing is answered" in r.stderr and "is a comment" in r.stderr
