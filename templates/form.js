@@ -169,6 +169,7 @@
     }
     return out + "\"";
   }
+  function quoteKey(s) { return /^[A-Za-z_][\w-]*$/.test(s) ? s : quote(s); }
   function word(s) { return /^[a-z][a-z0-9_]*$/.test(s) && !SPECIAL.test(s) ? s : quote(s); }
   function num(x) {
     var s = String(x);
@@ -216,6 +217,16 @@
         else v = word(r.value);
         out.push(comment(f.text));
         out.push("  " + f.id + ": " + v);
+        n++;
+      });
+      // answers this form does not ask (a quick form prefilled from a full file) are kept as they were
+      var prefix = kind === "question" ? "q:" : "m:", kept = Object.keys(state).filter(function (k) {
+        return k.slice(0, 2) === prefix && !FIELDS[k] && String(state[k]).trim() !== "";
+      }).sort();
+      if (kept.length) out.push("  # not asked in this form; kept from the file it was filled from");
+      kept.forEach(function (k) {
+        var t = String(state[k]).trim();
+        out.push("  " + quoteKey(k.slice(2)) + ": " + (/^(?:yes|no|-?\d+(?:\.\d+)?)$/.test(t) ? t : quote(t)));
         n++;
       });
       if (!n) out[out.length - 1] += " {}";
@@ -326,7 +337,7 @@
       var part = doc[pair[0]] || {};
       Object.keys(part).forEach(function (id) {
         if (part[id] === null) return;
-        if (!FIELDS[pair[1] + id]) { unknown.push(id); return; }
+        if (!FIELDS[pair[1] + id]) unknown.push(id);  // kept, written back as it was
         s[pair[1] + id] = text(part[id]);
       });
     });
@@ -471,7 +482,7 @@
       try {
         var got = stateFromDoc(parseSaved(String(reader.result)));
         load(got.state); persist();
-        say("Loaded " + file.name + "." + (got.unknown.length ? " Not in this form, left out: " + got.unknown.join(", ") + "." : ""));
+        say("Loaded " + file.name + "." + (got.unknown.length ? " Not asked in this form, kept as they were: " + got.unknown.join(", ") + "." : ""));
       } catch (e) {
         say("Could not read " + file.name + ": " + e.message + ". Load a file this form saved, or ask your consultant for a form prefilled with it.", true);
       }

@@ -177,12 +177,14 @@ def _same_result(pack: Any, a: bytes, b: bytes) -> None:
     assert ra == rb
 
 
+@pytest.mark.parametrize("quick", [False, True], ids=["full", "quick"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
-def test_a_prefilled_form_saved_unchanged_assesses_the_same(example: Path, browser: Any, pack: Any,
+def test_a_prefilled_form_saved_unchanged_assesses_the_same(example: Path, quick: bool, browser: Any, pack: Any,
                                                              tmp_path: Path) -> None:
+    """Also from the quick form, which keeps the answers it does not ask as they were."""
     state = form_mod.prefill_state(example, pack, example.name)
     page = tmp_path / "q.html"
-    page.write_bytes(form_mod.form_html(pack, quick=False, state=state))
+    page.write_bytes(form_mod.form_html(pack, quick=quick, state=state))
     browser.get(page.as_uri())
     browser.execute_script("localStorage.clear();")
     browser.get(page.as_uri())
