@@ -227,6 +227,13 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
         for m in pack.metrics.values():
             metric_props[m.id] = {"type": ["number", "string", "null"], "title": m.name,
                                   "description": f"{m.description} ({m.unit})".strip()}
+        # old ids still load (with a warning), so an editor must not flag them as unknown
+        for q in pack.questions.values():
+            for old in q.replaces:
+                answer_props.setdefault(old, {"deprecated": True, "description": f"now asked as {q.id}"})
+        for rid, message in getattr(pack, "retired", {}).items():
+            for props in (answer_props, metric_props):
+                props.setdefault(rid, {"deprecated": True, "description": message})
     customer = _obj(["name", "stage"], {
         "name": {"type": "string", "maxLength": 200},
         "stage": ({"anyOf": [{"enum": [s.id for s in pack.maturity_stages]},

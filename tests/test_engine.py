@@ -157,18 +157,38 @@ def test_plan_invariants(mini, doc) -> None:
     assert {a.id for a in r.plan} == {k for k, v in states.items() if v == "recommended"}
 
 
-def test_choice_answers_are_quoted_in_reasons(default_pack) -> None:
+@pytest.fixture(scope="module")
+def reason_pack(tmp_path_factory: pytest.TempPathFactory) -> Pack:
+    """Choice questions in `when` and `done_when`, as the default pack once had
+    them (industry_expertise, growth_strategy), independent of its content."""
+    root = tmp_path_factory.mktemp("reasonpack")
+    (root / "pack.yaml").write_text("id: r\nname: R\nversion: 1.0.0\nengine: '>=0.1,<1'\nareas: [{id: x, name: X}]\n")
+    (root / "content.yaml").write_text("""\
+questions:
+  - {id: expertise, text: E?, type: choice, choices: [in_house, from_partners, not_vertical], section: S}
+  - {id: strategy, text: S?, type: choice, choices: [market_penetration, diversification], section: S}
+  - {id: plan, text: P?, type: yesno, section: S}
+actions:
+  - {id: build_expertise, title: B, phase: grow, area: x, when: {question: expertise, ne: not_vertical},
+     done_when: {question: expertise, eq: in_house}}
+  - {id: penetration_plan, title: M, phase: grow, area: x, when: {question: strategy, eq: market_penetration},
+     done_when: {question: plan, eq: yes}}
+""")
+    return load_pack(root)
+
+
+def test_choice_answers_are_quoted_in_reasons(reason_pack) -> None:
     # `ne: not_vertical` once read "... when it is not not vertical"
-    r = run(default_pack, {"partner": {"name": "P"}, "answers": {"industry_expertise": "from_partners"}})
-    [a] = [a for a in r.plan if a.id == "build_industry_expertise"]
+    r = run(reason_pack, {"partner": {"name": "P"}, "answers": {"expertise": "from_partners"}})
+    [a] = [a for a in r.plan if a.id == "build_expertise"]
     texts = [e.text for e in a.reasons]
     assert any("is “from partners”; this action is recommended when it is not “not vertical”." in t for t in texts), texts
     assert any("counts as in place when it is “in house”." in t for t in texts), texts
 
 
-def test_an_equality_that_triggers_an_action_is_said_once(default_pack) -> None:
-    r = run(default_pack, {"partner": {"name": "P"}, "answers": {"growth_strategy": "market_penetration"}})
-    [a] = [a for a in r.plan if a.id == "market_penetration_plan"]
+def test_an_equality_that_triggers_an_action_is_said_once(reason_pack) -> None:
+    r = run(reason_pack, {"partner": {"name": "P"}, "answers": {"strategy": "market_penetration", "plan": "no"}})
+    [a] = [a for a in r.plan if a.id == "penetration_plan"]
     assert a.reasons[0].text.endswith("is “market penetration”, which calls for this action."), a.reasons[0].text
 
 
@@ -355,3 +375,24 @@ def test_not_assessed_carries_the_earliest_phase(mini) -> None:
     by_id = {n.id: n for n in r.not_assessed}
     assert by_id["onboarding_process"].phase == "start" and by_id["references_collected"].phase == "grow"
     assert by_id["churn_rate_annual"].phase == "grow"
+
+
+@pytest.mark.parametrize("name", ["grow-stage", "optimize-stage", "start-stage"])
+@settings(max_examples=15, deadline=None)
+@given(st.data())
+def test_blanking_a_shipped_example_never_confirms_a_lower_stage(default_pack, name, data) -> None:
+    """Issue 10's check on the real pack: blank any subset of a fully answered example."""
+    from tests.conftest import EXAMPLES
+
+    full = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
+    r_full = run(default_pack, full)
+    keys = [("answers", k) for k in full.get("answers") or {}] + [("metrics", k) for k in full.get("metrics") or {}]
+    blank = data.draw(st.sets(st.sampled_from(keys)))
+    part = {**full, "answers": {k: v for k, v in (full.get("answers") or {}).items() if ("answers", k) not in blank},
+            "metrics": {k: v for k, v in (full.get("metrics") or {}).items() if ("metrics", k) not in blank}}
+    r = run(default_pack, part)
+    assert _inside(r, r_full.stage) and _inside(r, r.stage)
+    if r.stage_status == "confirmed":
+        assert r.stage == r_full.stage
+    else:
+        assert r.deciding_questions

@@ -173,3 +173,35 @@ def test_default_pack_questionnaire_has_every_question(default_pack: Pack) -> No
     full = qn.entries(default_pack, quick=False)
     assert {e.id for e in full if e.kind == "question"} == set(default_pack.questions)
     assert qn.estimate_minutes(full) > 30
+
+
+CONTRACT_QUESTIONS = {"value_proposition_defined", "partner_of_record", "onboarding_process",
+                      "dedicated_customer_success", "satisfaction_measurement", "adoption_plans",
+                      "renewal_outreach"}  # the first of the contract's twelve; all must stay quick
+
+
+def test_the_quick_questionnaire_of_the_default_pack(default_pack: Pack) -> None:
+    from playbook.engine import leaves
+
+    quick = qn.entries(default_pack, quick=True)
+    assert len(quick) <= 35
+    ids = {e.id for e in quick}
+    assert CONTRACT_QUESTIONS <= ids
+    # every input a milestone reads is asked in the quick questionnaire
+    for a in default_pack.milestones():
+        for leaf, _ in [*leaves(a.when), *leaves(a.done_when)]:
+            if leaf.subject in ("question", "metric"):
+                assert leaf.ref in ids, (a.id, leaf.ref)
+    assert qn.estimate_minutes(quick) <= 30
+
+
+def test_the_editor_schema_knows_old_ids_and_n_a(pack: Pack) -> None:
+    import jsonschema
+
+    from playbook.schema import answers_schema
+
+    schema = answers_schema(pack)
+    doc = {"answers": {"onboarding_old": "yes", "old_cluster": "no", "q_pick": "N/A"}, "metrics": {"old_cluster": 3}}
+    assert not list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+    assert schema["properties"]["answers"]["properties"]["onboarding_old"]["description"] == "now asked as q_yes"
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors({"answers": {"q_pick": "maybe"}}))

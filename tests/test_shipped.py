@@ -90,7 +90,8 @@ def _citations(pack_dir: Path):
     for f in sorted(pack_dir.glob("*.yaml")):
         data = yaml.safe_load(f.read_text()) or {}
         for kind, items in data.items():
-            if kind in ("override", "disable", "areas", "sources") or not isinstance(items, list):
+            # `retired:` lists ids no longer asked: nothing there encodes the guide
+            if kind in ("override", "disable", "areas", "sources", "retired") or not isinstance(items, list):
                 continue
             for item in items:
                 yield f.name, kind, item.get("id"), item.get("source")
