@@ -469,6 +469,49 @@ def translate(pack_path: str, lang: str, output: str) -> None:
     _write_output(output, text.encode())
 
 
+# ---- self-assessment in the browser (issue 12) --------------------------------
+
+@cli.command()
+@PACK_OPTION
+@click.option("--quick/--full", default=True, show_default=True,
+              help="The quick questionnaire (the questions that decide the stage) or every question.")
+@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path, exists=True), default=None,
+              help="Prefill the form from an earlier answers file (e.g. last year's, for review).")
+@click.option("-o", "--output", default="questionnaire.html", show_default=True, metavar="PATH|-")
+def form(pack_spec: str | None, quick: bool, answers_file: Path | None, output: str) -> None:
+    """Write the questionnaire as one self-contained HTML file to send to a partner."""
+    from playbook.form import form_html, prefill_state
+    from playbook.loader import load_pack
+
+    pack = load_pack(pack_spec)
+    state = prefill_state(answers_file, pack, _display(answers_file)) if answers_file else None
+    _write_output(output, form_html(pack, quick=quick, state=state), (answers_file,) if answers_file else ())
+
+
+@cli.command()
+@PACK_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on. Anything but loopback exposes the app, which has no authentication.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--quick/--full", default=True, show_default=True, help="Which questionnaire the app serves.")
+def serve(pack_spec: str | None, host: str, port: int, quick: bool) -> None:
+    """Serve the questionnaire; a submitted form is answered with the report (nothing is stored)."""
+    from playbook.loader import load_pack
+
+    try:
+        from playbook.web import is_loopback, run
+    except ImportError as exc:
+        raise UsageError(f"playbook serve needs the web extra ({exc.name} is missing): "
+                         "pip install 'playbook-assess[web]'") from None
+
+    pack = load_pack(pack_spec)
+    if not is_loopback(host):
+        click.echo(f"warning: listening on {host}: playbook serve has no authentication of its own; anyone who "
+                   "can reach this address can use it. Put it behind a reverse proxy with authentication "
+                   "(see the README, 'Self-assessment in the browser').", err=True)
+    run(pack, host=host, port=port, quick=quick)
+
+
 def main() -> None:
     try:
         cli(prog_name="playbook")

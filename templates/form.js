@@ -1,0 +1,503 @@
+/* The questionnaire's behaviour. Every rule it checks arrives in the JSON block
+   #form-data, generated from the pack and playbook's own definitions; this
+   script only knows how to apply them. No network access of any kind. */
+(function () {
+  "use strict";
+  var S = JSON.parse(document.getElementById("form-data").textContent);
+  var R = S.rules, N = R.number;
+  function rx(d, extra) { return new RegExp(d.source, (d.ignore_case ? "i" : "") + (extra || "")); }
+  var RE = { num: rx(N.num), currency: rx(N.currency, "g"), thousands: rx(N.thousands), unitWord: rx(N.unit_word) };
+  var FIELDS = {};
+  S.fields.forEach(function (f) { FIELDS[f.key] = f; });
+  var st = {};
+
+  // ---- reading values the way playbook/values.py does ----------------------
+  var NA = R.na ? rx(R.na) : null;
+  function isNa(s) { return NA !== null && NA.test(s); }
+  function fmt(x) { return Number.isInteger(x) ? x.toLocaleString("en-US") : String(x); }
+
+  function parseNumber(v, percent, money) {
+    var s = v.trim();
+    if (percent && s.slice(-1) === "%") s = s.slice(0, -1).trim();
+    if (money) s = s.replace(RE.currency, "").trim();
+    if (!percent && !money) s = s.replace(RE.unitWord, "");
+    var m = RE.num.exec(s);
+    if (!m || (m[3] && !money)) {
+      if (N.unknown.indexOf(s.toLowerCase()) >= 0) throw new Error("Write a number, or leave this blank if you do not know it.");
+      throw new Error(percent ? "Write a number, like 12 or 12%." : money ? "Write an amount, like 180000 or 180,000." : "Write a number, like 12.");
+    }
+    if (m[2].indexOf(",") >= 0 && !RE.thousands.test(m[2].trim())) {
+      throw new Error("Commas may only separate thousands (1,200); write decimals with a point (12.5).");
+    }
+    var f = parseFloat(m[2].replace(/[,_ ]/g, "")) * (N.scale[(m[3] || "").toLowerCase()] || 1);
+    if (m[1] === "-") f = -f;
+    if (!isFinite(f)) throw new Error("Write a finite number.");
+    return f;
+  }
+  function range(x, lo, hi, unit) {
+    var u = unit === "percent" ? " %" : "";
+    if ((lo !== null && x < lo) || (hi !== null && x > hi)) {
+      if (lo !== null && hi !== null) throw new Error("Write a value from " + fmt(lo) + " to " + fmt(hi) + u + ".");
+      if (lo !== null) throw new Error("Write a value of at least " + fmt(lo) + u + ".");
+      throw new Error("Write a value of at most " + fmt(hi) + u + ".");
+    }
+  }
+  function normChoice(v) { return v.trim().toLowerCase().replace(/[\s\-\/]+/g, "_"); }
+  function validDate(s) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s.trim());
+    if (!m) return false;
+    var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] && +m[1] >= 1;
+  }
+
+  /* check(key, text) -> {ok, blank, na, value, message}: the one checker, used as the
+     partner types, before saving, and by tests/test_form.py against `playbook validate`. */
+  function check(key, raw) {
+    var res = { ok: true, blank: false, na: false, value: null, message: "" };
+    if (Array.isArray(raw)) { res.value = raw.slice(); res.blank = raw.length === 0; return res; }
+    var text = raw === undefined || raw === null ? "" : String(raw);
+    if (text.trim() === "") { res.blank = true; return res; }
+    try {
+      if (key === "p:name") {
+        if (Array.from(text).length > R.name_max) throw new Error("Keep the name to " + R.name_max + " characters at most.");
+        res.value = text;
+      } else if (key === "p:currency") {
+        res.value = text;  // kept as typed, as the answers reader keeps it
+      } else if (key === "p:assessed_on") {
+        if (!validDate(text)) throw new Error("Write the date as YYYY-MM-DD, e.g. 2026-11-01.");
+        res.value = text.trim();
+      } else if (key === "p:years_in_cloud") {
+        res.value = parseNumber(text, false, false);
+        range(res.value, R.years[0], R.years[1], "");
+      } else if (key === "nps") {
+        var parts = text.split(/[\s,;]+/).filter(function (p) { return p !== ""; });
+        res.value = parts.map(function (p) {
+          if (!/^\d+$/.test(p) || +p < R.nps.min || +p > R.nps.max) {
+            throw new Error("“" + p + "” is not a whole number from " + R.nps.min + " to " + R.nps.max + ".");
+          }
+          return +p;
+        });
+      } else {
+        var f = FIELDS[key];
+        if (!f) throw new Error("This form has no question " + key + ".");
+        if (isNa(text)) { res.na = true; res.value = "n/a"; return res; }
+        var t = f.type;
+        if (t === "yesno") {
+          var w = text.trim().toLowerCase();
+          if (R.bool["true"].indexOf(w) >= 0) res.value = true;
+          else if (R.bool["false"].indexOf(w) >= 0) res.value = false;
+          else throw new Error("Answer yes or no.");
+        } else if (t === "choice") {
+          var c = normChoice(text), ok = f.choices.some(function (x) { return x.value === c; });
+          if (!ok) throw new Error("Choose one of: " + f.choices.map(function (x) { return x.label; }).join(", ") + ".");
+          res.value = c;
+        } else if (t === "date") {
+          if (!validDate(text)) throw new Error("Write the date as YYYY-MM-DD, e.g. 2026-11-01.");
+          res.value = text.trim();
+        } else {
+          var percent = t === "percent", money = R.money_units.indexOf(t) >= 0;
+          res.value = parseNumber(text, percent, money);
+          range(res.value, f.min, f.max, t);
+          res.percentSign = percent && text.indexOf("%") >= 0;
+        }
+      }
+    } catch (e) {
+      res.ok = false; res.value = null; res.message = e.message;
+    }
+    return res;
+  }
+
+  // ---- which questions apply: the pack's applies_when over the profile ------
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  function holds(c, prof) {
+    var i, r, unknown = false;
+    if (c === null || c === undefined) return true;
+    if (c.all) {
+      for (i = 0; i < c.all.length; i++) { r = holds(c.all[i], prof); if (r === false) return false; if (r === null) unknown = true; }
+      return unknown ? null : true;
+    }
+    if (c.any) {
+      for (i = 0; i < c.any.length; i++) { r = holds(c.any[i], prof); if (r === true) return true; if (r === null) unknown = true; }
+      return unknown ? null : false;
+    }
+    if (c.not) { r = holds(c.not, prof); return r === null ? null : !r; }
+    if (c.subject !== "profile") return null;
+    var v = prof[c.ref], b = c.value;
+    if (c.op === "present") return v !== null && v !== undefined;
+    if (c.op === "absent") return v === null || v === undefined;
+    if (v === null || v === undefined) return null;
+    switch (c.op) {
+      case "eq": return same(v, b);
+      case "ne": return !same(v, b);
+      case "lt": return v < b;
+      case "le": return v <= b;
+      case "gt": return v > b;
+      case "ge": return v >= b;
+      case "between": return b[0] <= v && v <= b[1];
+      case "in": return b.some(function (x) { return same(x, v); });
+      case "not_in": return !b.some(function (x) { return same(x, v); });
+      case "contains": return Array.isArray(v) && v.some(function (x) { return same(x, b); });
+      default: return null;  // an operator this page does not know: keep the question
+    }
+  }
+  function profile(state) {
+    var y = check("p:years_in_cloud", state["p:years_in_cloud"]);
+    var focus = (state["p:focus"] || []).slice().sort();
+    var cur = state["p:currency"] || "";
+    return { years_in_cloud: y.ok && !y.blank ? y.value : null, focus: focus.length ? focus : null, currency: cur || null };
+  }
+  function applies(key, prof) { return holds(FIELDS[key].applies_when, prof); }
+
+  // ---- answers.yaml, as the contract describes it -------------------------
+  var SPECIAL = /^(?:y|n|yes|no|true|false|on|off|null|~)$/i;
+  function quote(s) {
+    var out = "\"";
+    for (var i = 0; i < s.length; i++) {
+      var cp = s.codePointAt(i);
+      if (cp > 0xffff) i++;
+      else if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;  // a lone surrogate: not a character
+      var ch = String.fromCodePoint(cp);
+      if (ch === "\"" || ch === "\\") out += "\\" + ch;
+      else if (cp >= 0x20 && cp <= 0x7e) out += ch;
+      else if (cp === 0x0a) out += "\\n";
+      else if (cp === 0x09) out += "\\t";
+      // printable and not a YAML line break (U+0085, U+2028, U+2029) nor a BOM
+      else if ((cp >= 0xa0 && cp <= 0xd7ff && cp !== 0x2028 && cp !== 0x2029) ||
+               (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff) || cp >= 0x10000) out += ch;
+      else if (cp <= 0xffff) out += "\\u" + ("000" + cp.toString(16)).slice(-4);
+      else out += "\\U" + ("0000000" + cp.toString(16)).slice(-8);
+    }
+    return out + "\"";
+  }
+  function quoteKey(s) { return /^[A-Za-z_][\w-]*$/.test(s) ? s : quote(s); }
+  function word(s) { return /^[a-z][a-z0-9_]*$/.test(s) && !SPECIAL.test(s) ? s : quote(s); }
+  function num(x) {
+    var s = String(x);
+    if (/e/i.test(s)) s = Number.isInteger(x) ? BigInt(x).toString() : x.toFixed(20).replace(/0+$/, "");
+    return s;
+  }
+  function flow(v) {
+    if (v === null || v === undefined) return "null";
+    if (typeof v === "boolean") return v ? "true" : "false";
+    if (typeof v === "number") return num(v);
+    if (typeof v === "string") return quote(v);
+    if (Array.isArray(v)) return "[" + v.map(flow).join(", ") + "]";
+    return "{" + Object.keys(v).map(function (k) { return quote(k) + ": " + flow(v[k]); }).join(", ") + "}";
+  }
+  function comment(s) { return "  # " + s.replace(/[\r\n\u0085\u2028\u2029]+/g, " "); }
+
+  function toYaml(state) {
+    var prof = profile(state), extra = state.extra || {};
+    var out = ["# yaml-language-server: $schema=" + S.schema_ref,
+               "# Answers for the '" + S.pack.name.replace(/[\r\n\u0085\u2028\u2029]+/g, " ") + "' assessment (pack " + S.pack.id + " " + S.pack.version + "),",
+               "# saved from the playbook form. Check it: playbook validate answers.yaml",
+               "partner:"];
+    var p = function (key, yamlKey, render) {
+      var r = check(key, state[key]);
+      if (r.ok && !r.blank) out.push("  " + yamlKey + ": " + render(r.value));
+    };
+    p("p:name", "name", quote);
+    p("p:assessed_on", "assessed_on", quote);
+    p("p:years_in_cloud", "years_in_cloud", num);
+    p("p:focus", "focus", function (v) { return "[" + v.slice().sort().map(word).join(", ") + "]"; });
+    p("p:currency", "currency", quote);
+    Object.keys(extra.partner || {}).forEach(function (k) { out.push("  " + quote(k) + ": " + flow(extra.partner[k])); });
+    if (out[out.length - 1] === "partner:") out[out.length - 1] = "partner: {}";
+    ["question", "metric"].forEach(function (kind) {
+      out.push(kind === "question" ? "answers:" : "metrics:");
+      var n = 0;
+      S.fields.forEach(function (f) {
+        if (f.kind !== kind || applies(f.key, prof) === false) return;
+        var r = check(f.key, state[f.key]);
+        if (!r.ok || r.blank) return;
+        var v;
+        if (r.na) v = "n/a";
+        else if (typeof r.value === "boolean") v = r.value ? "yes" : "no";
+        else if (typeof r.value === "number") v = (r.percentSign && r.value > 0 && r.value < 1) ? quote(num(r.value) + "%") : num(r.value);
+        else v = word(r.value);
+        out.push(comment(f.text));
+        out.push("  " + f.id + ": " + v);
+        n++;
+      });
+      // answers this form does not ask (a quick form prefilled from a full file) are kept as they were
+      var prefix = kind === "question" ? "q:" : "m:", kept = Object.keys(state).filter(function (k) {
+        return k.slice(0, 2) === prefix && !FIELDS[k] && String(state[k]).trim() !== "";
+      }).sort();
+      if (kept.length) out.push("  # not asked in this form; kept from the file it was filled from");
+      kept.forEach(function (k) {
+        var t = String(state[k]).trim();
+        out.push("  " + quoteKey(k.slice(2)) + ": " + (/^(?:yes|no|-?\d+(?:\.\d+)?)$/.test(t) ? t : quote(t)));
+        n++;
+      });
+      if (!n) out[out.length - 1] += " {}";
+    });
+    var nps = check("nps", state.nps);
+    if (nps.ok && !nps.blank) out.push("nps_responses: [" + nps.value.join(", ") + "]");
+    Object.keys(extra).forEach(function (k) { if (k !== "partner") out.push(quote(k) + ": " + flow(extra[k])); });
+    return out.join("\n") + "\n";
+  }
+
+  // ---- reading back a file this form saved (a small subset of YAML) -------
+  function Flow(s) { this.s = s; this.i = 0; }
+  Flow.prototype.ws = function () { while (this.i < this.s.length && /\s/.test(this.s[this.i])) this.i++; };
+  Flow.prototype.value = function (top) {
+    this.ws();
+    var c = this.s[this.i];
+    if (c === "\"") return this.str();
+    if (c === "[") {
+      this.i++; var a = [];
+      for (;;) { this.ws(); if (this.s[this.i] === "]") { this.i++; return a; } a.push(this.value(false)); this.ws();
+        if (this.s[this.i] === ",") this.i++; else if (this.s[this.i] !== "]") throw new Error("expected , or ]"); }
+    }
+    if (c === "{") {
+      this.i++; var o = {};
+      for (;;) { this.ws(); if (this.s[this.i] === "}") { this.i++; return o; }
+        var k = this.value(false); this.ws(); if (this.s[this.i] !== ":") throw new Error("expected :"); this.i++;
+        o[String(k)] = this.value(false); this.ws();
+        if (this.s[this.i] === ",") this.i++; else if (this.s[this.i] !== "}") throw new Error("expected , or }"); }
+    }
+    var start = this.i;
+    if (top) this.i = this.s.length; else while (this.i < this.s.length && ",]}:".indexOf(this.s[this.i]) < 0) this.i++;
+    return scalar(this.s.slice(start, this.i).trim());
+  };
+  Flow.prototype.str = function () {
+    var out = "", s = this.s, esc = { n: "\n", t: "\t", r: "\r", "\"": "\"", "\\": "\\", "/": "/", "0": "\0", " ": " " };
+    this.i++;
+    while (this.i < s.length) {
+      var c = s[this.i++];
+      if (c === "\"") return out;
+      if (c !== "\\") { out += c; continue; }
+      var e = s[this.i++], len = { x: 2, u: 4, U: 8 }[e];
+      if (len) { out += String.fromCodePoint(parseInt(s.substr(this.i, len), 16)); this.i += len; }
+      else if (e in esc) out += esc[e];
+      else throw new Error("unknown escape \\" + e);
+    }
+    throw new Error("unterminated string");
+  };
+  function scalar(t) {
+    if (t === "" || t === "~" || t === "null") return null;
+    if (/^(?:yes|true|on)$/i.test(t)) return true;
+    if (/^(?:no|false|off)$/i.test(t)) return false;
+    if (/^[-+]?\d+(?:\.\d+)?$/.test(t)) return Number(t);
+    if (t[0] === "'" && t.slice(-1) === "'") return t.slice(1, -1).replace(/''/g, "'");
+    return t;
+  }
+  function uncomment(line) {
+    var inq = false;
+    for (var i = 0; i < line.length; i++) {
+      if (line[i] === "\\" && inq) { i++; continue; }
+      if (line[i] === "\"") inq = !inq;
+      else if (line[i] === "#" && !inq && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i);
+    }
+    return line;
+  }
+  function parseSaved(text) {
+    var doc = {}, cur = null, curKey = null, lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
+    lines.forEach(function (raw, n) {
+      var line = uncomment(raw).replace(/\s+$/, "");
+      if (!line.trim()) return;
+      var item = /^ +- (.*)$/.exec(line);  // a block list under a top-level key (customers)
+      if (item && curKey !== null) {
+        if (!Array.isArray(doc[curKey])) {
+          if (Object.keys(doc[curKey] || {}).length) throw new Error("line " + (n + 1) + " mixes a list into a mapping");
+          doc[curKey] = [];
+        }
+        try { doc[curKey].push(new Flow(item[1]).value(true)); }
+        catch (e) { throw new Error("line " + (n + 1) + ": " + e.message); }
+        return;
+      }
+      var m = /^( *)("(?:[^"\\]|\\.)*"|[A-Za-z_][\w-]*)\s*:(?:\s+(.*))?$/.exec(line);
+      if (!m) throw new Error("line " + (n + 1) + " is not in the form this page saves");
+      var key = m[2][0] === "\"" ? new Flow(m[2]).str() : m[2], rest = m[3] === undefined ? "" : m[3];
+      var val;
+      try { val = rest === "" ? null : new Flow(rest).value(true); }
+      catch (e) { throw new Error("line " + (n + 1) + ": " + e.message); }
+      if (m[1].length === 0) {
+        curKey = rest === "" ? key : null;
+        if (rest === "") { doc[key] = {}; cur = doc[key]; } else { doc[key] = val; cur = null; }
+      } else {
+        if (!cur || Array.isArray(doc[curKey])) throw new Error("line " + (n + 1) + " is indented under nothing");
+        cur[key] = val;
+      }
+    });
+    return doc;
+  }
+  function text(v) { return typeof v === "boolean" ? (v ? "yes" : "no") : String(v); }
+  function stateFromDoc(doc) {
+    var s = {}, unknown = [], extra = {};
+    var partner = doc.partner || {};
+    Object.keys(partner).forEach(function (k) {
+      var v = partner[k];
+      if (v === null) return;
+      if (k === "focus") s["p:focus"] = Array.isArray(v) ? v.map(String) : [String(v)];
+      else if (["name", "assessed_on", "years_in_cloud", "currency"].indexOf(k) >= 0) s["p:" + k] = text(v);
+      else { extra.partner = extra.partner || {}; extra.partner[k] = v; }
+    });
+    [["answers", "q:"], ["metrics", "m:"]].forEach(function (pair) {
+      var part = doc[pair[0]] || {};
+      Object.keys(part).forEach(function (id) {
+        if (part[id] === null) return;
+        if (!FIELDS[pair[1] + id]) unknown.push(id);  // kept, written back as it was
+        s[pair[1] + id] = text(part[id]);
+      });
+    });
+    if (Array.isArray(doc.nps_responses)) s.nps = doc.nps_responses.join(", ");
+    Object.keys(doc).forEach(function (k) {
+      if (["partner", "answers", "metrics", "nps_responses"].indexOf(k) < 0 && doc[k] !== null) extra[k] = doc[k];
+    });
+    if (Object.keys(extra).length) s.extra = extra;
+    return { state: s, unknown: unknown };
+  }
+
+  window.playbookForm = { check: check, holds: holds, profile: profile, toYaml: toYaml,
+                          parseSaved: parseSaved, stateFromDoc: stateFromDoc, state: function () { return st; } };
+  if (!document.getElementById("form")) return;
+
+  // ---- the page -------------------------------------------------------------
+  var form = document.getElementById("form"), status = document.getElementById("status");
+  function dom(key) { return key.replace(":", "-"); }
+  function say(msg, bad) { status.textContent = msg; status.classList.toggle("bad", !!bad); }
+  function wrapper(key) { return form.querySelector("[data-key=\"" + key + "\"]"); }
+  function inputs(key) { return form.querySelectorAll("[name=\"" + key + "\"]"); }
+
+  function read(key) {
+    var els = inputs(key);
+    if (!els.length) return undefined;
+    if (els[0].type === "checkbox") return Array.prototype.filter.call(els, function (e) { return e.checked; }).map(function (e) { return e.value; });
+    if (els[0].type === "radio") { var on = Array.prototype.find.call(els, function (e) { return e.checked; }); return on ? on.value : ""; }
+    return els[0].value;
+  }
+  function write(key, v) {
+    Array.prototype.forEach.call(inputs(key), function (e) {
+      if (e.type === "checkbox") e.checked = Array.isArray(v) && v.indexOf(e.value) >= 0;
+      else if (e.type === "radio") {
+        var c = v === undefined || v === null ? null : (e.value === "n/a" ? (isNa(String(v)) ? "n/a" : null) : check(key, v).value);
+        e.checked = c !== null && (c === e.value || (c === true && e.value === "yes") || (c === false && e.value === "no"));
+      } else e.value = v === undefined || v === null ? "" : v;
+    });
+  }
+  function showError(key, msg) {
+    var w = wrapper(key), e = document.getElementById("e-" + dom(key));
+    if (!w || !e) return;
+    if (e.textContent !== msg) e.textContent = msg;
+    w.classList.toggle("invalid", !!msg);
+    Array.prototype.forEach.call(inputs(key), function (i) {
+      if (msg) i.setAttribute("aria-invalid", "true"); else i.removeAttribute("aria-invalid");
+    });
+  }
+  function validate(key) {
+    var r = check(key, st[key]);
+    showError(key, r.ok ? "" : r.message);
+    var w = wrapper(key);
+    if (w) w.classList.toggle("answered", r.ok && !r.blank);
+    return r;
+  }
+  function keys() { return ["p:name", "p:assessed_on", "p:years_in_cloud", "p:focus", "p:currency"].concat(Object.keys(FIELDS), ["nps"]); }
+
+  function refresh() {
+    var prof = profile(st), total = 0, done = 0, seconds = 0;
+    S.fields.forEach(function (f) {
+      var show = applies(f.key, prof) !== false, w = wrapper(f.key);
+      if (w) w.hidden = !show;
+      if (!show) return;
+      total++;
+      var r = check(f.key, st[f.key]);
+      if (r.ok && !r.blank) done++; else seconds += f.seconds;
+    });
+    var cur = (st["p:currency"] || "").trim();
+    Array.prototype.forEach.call(document.querySelectorAll("[data-currency]"), function (e) { e.textContent = cur; });
+    var bar = document.getElementById("progress");
+    bar.max = Math.max(total, 1); bar.value = done;
+    var mins = Math.ceil(seconds / 60);
+    var t = done + " of " + total + " answered";
+    t += done === total ? " · all done" : " · about " + mins + " minute" + (mins === 1 ? "" : "s") + " left";
+    var p = document.getElementById("progress-text");
+    if (p.textContent !== t) p.textContent = t;
+  }
+  var storageOk = true;
+  function persist() {
+    try { localStorage.setItem(S.storage_key, JSON.stringify({ v: 1, state: st })); }
+    catch (e) {
+      if (storageOk) say("This browser does not keep answers for this page: press “Save answers” before you close it.", true);
+      storageOk = false;
+    }
+  }
+  function load(state, fromServer) {
+    st = JSON.parse(JSON.stringify(state));
+    keys().forEach(function (k) { write(k, st[k]); if (st[k] !== undefined) validate(k); else showError(k, ""); });
+    Object.keys(fromServer || {}).forEach(function (k) { showError(k, fromServer[k]); });
+    refresh();
+  }
+  function onChange(ev) {
+    var key = ev.target.name;
+    if (!key || key === "answers") return;
+    st[key] = read(key);
+    validate(key);
+    refresh();
+    persist();
+  }
+  form.addEventListener("input", onChange);
+  form.addEventListener("change", onChange);
+
+  form.addEventListener("click", function (ev) {
+    var key = ev.target.getAttribute && ev.target.getAttribute("data-clear");
+    if (!key) return;
+    delete st[key]; write(key, null); validate(key); refresh(); persist();
+    var first = inputs(key)[0]; if (first) first.focus();
+  });
+
+  function problems() {
+    var prof = profile(st), bad = [];
+    keys().forEach(function (k) {
+      if (FIELDS[k] && applies(k, prof) === false) return;
+      var r = validate(k);
+      if (!r.ok) bad.push(k);
+    });
+    if (bad.length) {
+      say(bad.length + " answer" + (bad.length === 1 ? " needs" : "s need") + " fixing first; the first one has the focus.", true);
+      var el = inputs(bad[0])[0]; if (el) el.focus();
+    }
+    return bad;
+  }
+  function save() {
+    if (problems().length) return;
+    var blob = new Blob([toYaml(st)], { type: "application/x-yaml" });
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob); a.download = "answers.yaml";
+    document.body.appendChild(a); a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    say("Saved answers.yaml to your downloads. Send that file to your consultant, or load it here later.");
+  }
+  document.getElementById("save").addEventListener("click", save);
+  document.getElementById("save-bottom").addEventListener("click", save);
+  form.addEventListener("submit", function (ev) {
+    if (problems().length) { ev.preventDefault(); return; }
+    document.getElementById("answers-field").value = toYaml(st);
+  });
+  document.getElementById("load").addEventListener("change", function (ev) {
+    var file = ev.target.files && ev.target.files[0];
+    if (!file) return;
+    var reader = new FileReader();
+    reader.onload = function () {
+      try {
+        var got = stateFromDoc(parseSaved(String(reader.result)));
+        load(got.state); persist();
+        say("Loaded " + file.name + "." + (got.unknown.length ? " Not asked in this form, kept as they were: " + got.unknown.join(", ") + "." : ""));
+      } catch (e) {
+        say("Could not read " + file.name + ": " + e.message + ". Load a file this form saved, or ask your consultant for a form prefilled with it.", true);
+      }
+      ev.target.value = "";
+    };
+    reader.readAsText(file);
+  });
+  document.getElementById("clear").addEventListener("click", function () {
+    if (!window.confirm("Clear every answer on this page?")) return;
+    load({}); persist(); say("All answers cleared.");
+  });
+
+  var saved = null;
+  try { saved = JSON.parse(localStorage.getItem(S.storage_key) || "null"); } catch (e) { saved = null; }
+  if (saved && saved.v === 1 && !S.prefer_prefill) load(saved.state, {});
+  else load(S.prefill, S.errors);
+  if (S.prefer_prefill) persist();
+})();
