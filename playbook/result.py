@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playbook import __version__
+
+if TYPE_CHECKING:
+    from playbook.baseline import Comparison
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ class Result:
     areas: tuple[AreaScore, ...]
     customers: tuple[CustomerGroup, ...]
     not_assessed: tuple[NotAssessed, ...]
+    baseline: Comparison | None = None  # set by --baseline: the comparison with the earlier assessment
 
 
 def _num(x: float | None) -> float | None:
@@ -201,6 +205,7 @@ def to_dict(r: Result) -> dict[str, Any]:
             "revenue": _num(g.revenue), "next_renewal": g.next_renewal, "source": g.source,
         } for g in r.customers],
         "not_assessed": [{"kind": n.kind, "id": n.id, "text": n.text} for n in r.not_assessed],
+        **({"baseline": r.baseline.to_dict()} if r.baseline is not None else {}),
     }
 
 

@@ -186,8 +186,10 @@ RADAR_LINE = 15
 RADAR_MARGIN = 100  # room beside the chart for the left and right labels
 
 
-def radar(areas: list[dict[str, Any]], size: int = 300) -> dict[str, Any]:
-    """Points of a radar chart: one axis per area, radius = score."""
+def radar(areas: list[dict[str, Any]], size: int = 300,
+          outline: list[int | None] | None = None) -> dict[str, Any]:
+    """Points of a radar chart: one axis per area, radius = score; `outline`
+    (scores in the same order, e.g. last year's) is drawn as a dashed line."""
     n = len(areas)
     c = size / 2
     r = size / 2 - 62
@@ -210,7 +212,12 @@ def radar(areas: list[dict[str, Any]], size: int = 300) -> dict[str, Any]:
             ang = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
             ring.append(f"{c + r * frac * math.cos(ang):.1f},{c + r * frac * math.sin(ang):.1f}")
         rings.append(" ".join(ring))
-    return {"size": size, "c": c, "axes": axes, "points": " ".join(pts), "rings": rings,
+    old = None
+    if outline is not None:
+        old = " ".join(f"{c + r * ((s or 0) / 100) * math.cos(-math.pi / 2 + 2 * math.pi * i / max(n, 1)):.1f},"
+                       f"{c + r * ((s or 0) / 100) * math.sin(-math.pi / 2 + 2 * math.pi * i / max(n, 1)):.1f}"
+                       for i, s in enumerate(outline))
+    return {"size": size, "c": c, "axes": axes, "points": " ".join(pts), "rings": rings, "outline": old,
             "margin": RADAR_MARGIN, "font": RADAR_FONT, "line": RADAR_LINE}
 
 
@@ -285,7 +292,8 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         "r": result, "pack": pack, "brand": options.brand, "metric_rows": metric_rows, "cite": citer(pack),
         "findings": findings, "phases": phases, "areas": areas, "area_names": area_names,
         "titles": {a.id: a.title for a in pack.actions}, "planned": {a.id for a in result.plan},
-        "radar": radar(areas) if len(areas) >= 3 else None, "overall": round(sum(scored) / len(scored)) if scored else None,
+        "radar": radar(areas, outline=[a.previous for a in result.baseline.areas] if result.baseline else None)
+        if len(areas) >= 3 else None, "overall": round(sum(scored) / len(scored)) if scored else None,
         "top": list(result.plan[:5]), "tier_label": TIER_LABEL, "status_label": STATUS_LABEL,
         "status_shape": STATUS_SHAPE,
         # the snapshot leads with the misses, furthest from target first: six "met" cards
