@@ -67,6 +67,31 @@ def cli() -> None:
     """Turn partner guidance (YAML rule packs) into a Start / Grow / Optimize action plan."""
 
 
+def BATCH_OPTIONS(f: Any) -> Any:  # noqa: N802 - used as a decorator
+    """The options of many-partner runs (playbook/cli_batch.py holds their code)."""
+    from playbook.cli_batch import batch_options
+
+    return batch_options(f)
+
+
+def _batch_single_checks(batch: dict[str, Any]) -> None:
+    from playbook.cli_batch import single_checks
+
+    single_checks(batch)
+
+
+def _with_baseline(result: Any, pack: Any, old: Path) -> Any:
+    from playbook.cli_batch import with_baseline
+
+    return with_baseline(result, pack, old)
+
+
+def _render_short(result: Any, pack: Any, fmt: str, options: Any) -> bytes:
+    from playbook.short import render_short
+
+    return render_short(result, pack, fmt, options)
+
+
 PACK_OPTION = click.option("--pack", "pack_spec", default=None, metavar="ID|PATH",
                            help="Rule pack: a bundled pack id or a folder with pack.yaml (default: default).")
 
@@ -100,7 +125,8 @@ def _write_output(output: str, data: bytes, inputs: tuple[Path, ...] = ()) -> No
 
 
 @cli.command()
-@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path, exists=True))
+@click.argument("inputs", metavar="FILE|DIR...", nargs=-1, required=True,
+                type=click.Path(path_type=Path, exists=True))
 @PACK_OPTION
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json", "md"]), default=None,
               help="Report format (default: from the -o extension, else html).")
@@ -112,9 +138,20 @@ def _write_output(output: str, data: bytes, inputs: tuple[Path, ...] = ()) -> No
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True), default=None,
               help="Folder whose templates override the bundled ones.")
 @click.option("--pdfa", is_flag=True, help="Make the PDF a PDF/A-3u archive document.")
-def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | None,
-           brand_file: Path | None, template_dir: str | None, pdfa: bool) -> None:
-    """Assess ANSWERS against a rule pack and write the report."""
+@BATCH_OPTIONS
+def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, output: str | None,
+           brand_file: Path | None, template_dir: str | None, pdfa: bool, **batch: Any) -> None:
+    """Assess answers files (or folders of them) against a rule pack and write the reports.
+
+    One file: the report goes to -o. Several files, a folder or --out-dir: a batch
+    (see --jobs, --summary); an invalid file is reported and skipped."""
+    if len(inputs) > 1 or inputs[0].is_dir() or batch["out_dir"] is not None:
+        from playbook.cli_batch import assess_batch
+
+        assess_batch(inputs, pack_spec, fmt, output, brand_file, template_dir, pdfa, **batch)
+        return
+    _batch_single_checks(batch)
+    answers = inputs[0]
     from playbook.answers import load_answers
     from playbook.engine import evaluate
     from playbook.loader import load_pack
@@ -137,7 +174,9 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
     options = RenderOptions(brand=brand or Brand(), template_dir=template_dir,
                             pdf_variant="pdf/a-3u" if pdfa else None)
     result = evaluate(pack, data)
-    payload = render(result, pack, fmt, options)
+    if batch["baseline"] is not None:
+        result = _with_baseline(result, pack, batch["baseline"])
+    payload = _render_short(result, pack, fmt, options) if batch["short"] else render(result, pack, fmt, options)
     target = output or str(Path.cwd() / f"{answers.stem}-report{EXTENSIONS[fmt]}")
     _write_output(target, payload, (answers, *([brand_file] if brand_file else [])))
 
@@ -154,7 +193,7 @@ def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
     problems: list[Problem] = []
     checked: list[str] = []
     answer_pack = None
-    for f in files:
+    for f in _answer_dirs_expanded(files):
         try:
             if is_pack_path(f):
                 pk = load_pack(f)
@@ -183,6 +222,16 @@ def validate(files: tuple[Path, ...], pack_spec: str | None, fmt: str) -> None:
             click.echo(f"{len(errors)} error{'s' if len(errors) != 1 else ''}.", err=True)
     if errors:
         raise click.exceptions.Exit(1)
+
+
+def _answer_dirs_expanded(files: tuple[Path, ...]) -> list[Path]:
+    """A folder that is not a pack stands for the answers files in it."""
+    from playbook.batch import collect_inputs
+
+    out: list[Path] = []
+    for f in files:
+        out.extend(collect_inputs([f]) if f.is_dir() and not (f / "pack.yaml").is_file() else [f])
+    return out
 
 
 @cli.command()
@@ -328,6 +377,11 @@ def show(pack_path: str, resolved: bool) -> None:
     for f in [root / "pack.yaml", *sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")]:
         click.echo(f"# ---- {f.name} ----")
         click.echo(f.read_text(encoding="utf-8"), nl=False)
+
+
+from playbook.cli_batch import portfolio_cmd  # noqa: E402 - the command lives with the batch code
+
+cli.add_command(portfolio_cmd)
 
 
 def main() -> None:
