@@ -114,9 +114,12 @@ def build(inputs: Sequence[Path], pack_spec: str | None = None, *, link_from: Pa
     from playbook.batch import collect_inputs
 
     files: list[Path] = []
+    found_json: set[Path] = set()  # JSON files met in a folder: other JSON there (a summary) is passed over
     for p in inputs:
         if p.is_dir():
-            files += collect_inputs([p]) + sorted(x for x in p.glob("*.json") if not x.name.startswith("."))
+            js = sorted(x for x in p.glob("*.json") if not x.name.startswith("."))
+            found_json.update(js)
+            files += collect_inputs([p]) + js
         else:
             files.append(p)
     # a folder of a batch's output holds X.yaml beside X-report.json: one partner, read once
@@ -137,6 +140,8 @@ def build(inputs: Sequence[Path], pack_spec: str | None = None, *, link_from: Pa
             else:
                 data = assessor.assess_file(f).to_dict()
         except InvalidInput as exc:
+            if f in found_json and all(p.code == "type" for p in exc.problems):
+                continue
             problems += [p.format() for p in exc.problems if p.severity == "error"]
             continue
         except PlaybookError as exc:
