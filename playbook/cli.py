@@ -92,7 +92,30 @@ def _render_short(result: Any, pack: Any, fmt: str, options: Any) -> bytes:
     return render_short(result, pack, fmt, options)
 
 
-PACK_OPTION = click.option("--pack", "pack_spec", default=None, metavar="ID|PATH",
+def _complete_packs(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion: bundled pack ids, then folders (a pack may be any folder with pack.yaml)."""
+    from click.shell_completion import CompletionItem
+
+    from playbook.loader import bundled_packs
+
+    return [CompletionItem(p) for p in sorted(bundled_packs()) if p.startswith(incomplete)] + \
+        [CompletionItem(incomplete, type="dir")]
+
+
+def _complete_actions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion: the action ids of the pack given so far (or the default pack)."""
+    from click.shell_completion import CompletionItem
+
+    from playbook.loader import load_pack
+
+    try:
+        pack = load_pack(ctx.params.get("pack_spec"))
+    except Exception:  # a half-typed command line: offer nothing rather than fail the shell
+        return []
+    return [CompletionItem(a.id, help=a.title) for a in pack.actions if a.id.startswith(incomplete)]
+
+
+PACK_OPTION = click.option("--pack", "pack_spec", default=None, metavar="ID|PATH", shell_complete=_complete_packs,
                            help="Rule pack: a bundled pack id or a folder with pack.yaml (default: default).")
 
 
@@ -238,7 +261,9 @@ def _answer_dirs_expanded(files: tuple[Path, ...]) -> list[Path]:
 @PACK_OPTION
 @click.option("-o", "--output", default="answers.yaml", show_default=True, metavar="PATH|-")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-def init(pack_spec: str | None, output: str, force: bool) -> None:
+@click.option("--from", "from_old", type=click.Path(dir_okay=False, path_type=Path, exists=True), default=None,
+              help="Last year's answers file: carry its answers forward, marking new and changed questions.")
+def init(pack_spec: str | None, output: str, force: bool, from_old: Path | None = None) -> None:
     """Write a commented answers template listing every question."""
     from playbook.init_template import answers_template
     from playbook.loader import load_pack
@@ -246,6 +271,12 @@ def init(pack_spec: str | None, output: str, force: bool) -> None:
 
     pack = load_pack(pack_spec)
     text = answers_template(pack, "answers.schema.json")
+    if from_old is not None:
+        from playbook.carry import carry_forward
+
+        text, carried, new, changed = carry_forward(pack, from_old, "answers.schema.json")
+        click.echo(f"{from_old}: {carried} answers carried forward, {new} new and {changed} changed "
+                   "questions marked", err=True)
     if output == "-":
         click.echo(text, nl=False)
         return
@@ -318,7 +349,8 @@ def test_cmd(pack_path: str, show_coverage: bool, verbose: bool) -> None:
 @cli.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path, exists=True))
 @PACK_OPTION
-@click.option("--action", "action_id", default=None, metavar="ID", help="Explain only this action.")
+@click.option("--action", "action_id", default=None, metavar="ID", shell_complete=_complete_actions,
+              help="Explain only this action.")
 def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None:
     """Show, for each action, why it fired or did not: every condition, the value seen, the result."""
     from playbook.answers import load_answers
