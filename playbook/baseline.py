@@ -202,8 +202,8 @@ def compare(result: Result, old: Snapshot, pack: Pack) -> Comparison:
         if aid not in known_areas:
             not_comparable.append(NotComparable("area", aid, f"the pack no longer has the area {aid!r}"))
     areas = tuple(AreaChange(a.id, a.name, prev_areas.get(a.id), a.score) for a in result.areas)
-    partner = d.get("partner") if isinstance(d.get("partner"), dict) else {}
-    pk = d.get("pack") if isinstance(d.get("pack"), dict) else {}
+    partner: dict[str, Any] = d["partner"] if isinstance(d.get("partner"), dict) else {}
+    pk: dict[str, Any] = d["pack"] if isinstance(d.get("pack"), dict) else {}
     return Comparison(
         source=Path(old.source).name, assessed_on=partner.get("assessed_on"), pack_version=str(pk.get("version", "")),
         stage_then=stage_then, stage_now=result.stage, stage_change=_stage_change(order, stage_then, result.stage),

@@ -209,6 +209,11 @@ def run_local(files: Sequence[Path], config: BatchConfig, jobs: int | None = Non
         # Chunks amortise the round trip for cheap formats (JSON) without starving
         # a worker at the end; PDFs, at seconds each, go one by one.
         size = 1 if config.fmt == "pdf" else max(1, min(50, len(tasks) // (jobs * 8)))
+        import gc
+
+        # forked workers share the loaded pack copy-on-write; the collector
+        # walking those objects would copy every page into each worker
+        gc.freeze()
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_assess_chunk, c, config) for c in _chunk(tasks, size)]
             for fut in as_completed(futures):

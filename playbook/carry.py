@@ -28,17 +28,21 @@ def _scalar(v: Any) -> str:
     return json.dumps(str(v), ensure_ascii=False)  # a quoted YAML string
 
 
+def _mapping(v: Any) -> dict[str, Any]:
+    return v if isinstance(v, dict) else {}
+
+
 def carry_forward(pack: Pack, old_path: Path, schema_ref: str = "") -> tuple[str, int, int, int]:
     """(template text, carried, new, changed) for a template filled from `old_path`."""
     from playbook.answers import _value
     from playbook.init_template import answers_template
     from playbook.yamlio import load_file
 
-    old = load_file(old_path).data
-    old = old if isinstance(old, dict) else {}
-    old_answers = old.get("answers") if isinstance(old.get("answers"), dict) else {}
-    old_metrics = old.get("metrics") if isinstance(old.get("metrics"), dict) else {}
-    partner = old.get("partner") if isinstance(old.get("partner"), dict) else {}
+    raw = load_file(old_path).data
+    old: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    old_answers: dict[str, Any] = _mapping(old.get("answers"))
+    old_metrics: dict[str, Any] = _mapping(old.get("metrics"))
+    partner: dict[str, Any] = _mapping(old.get("partner"))
     renamed = {o: q.id for q in pack.questions.values() for o in getattr(q, "replaces", ())}
     answers = {renamed.get(k, k): v for k, v in old_answers.items()}
     carried = new = changed = 0

@@ -96,7 +96,7 @@ def _complete_packs(ctx: click.Context, param: click.Parameter, incomplete: str)
     """Shell completion: bundled pack ids, then folders (a pack may be any folder with pack.yaml)."""
     from click.shell_completion import CompletionItem
 
-    from playbook.loader import bundled_packs
+    from playbook.resources import bundled_packs
 
     return [CompletionItem(p) for p in sorted(bundled_packs()) if p.startswith(incomplete)] + \
         [CompletionItem(incomplete, type="dir")]

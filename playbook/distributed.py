@@ -32,7 +32,7 @@ def _client(address: str | None, client: Any) -> tuple[Any, bool]:
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'playbook-assess[dask]'") from None
     try:
-        return Client(address, timeout="10s"), True
+        return Client(address, timeout="10s"), True  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
 
@@ -53,7 +53,7 @@ def run_distributed(files: Sequence[Path], config: BatchConfig, *, address: str 
                              key=f"playbook-assess-{i}-{name}", retries=RETRIES, pure=False): p
                    for i, (p, name, b) in enumerate(tasks)}
         rows: dict[str, Row] = {}
-        for fut in as_completed(list(futures)):
+        for fut in as_completed(list(futures)):  # type: ignore[no-untyped-call]
             row = fut.result()
             row = Row(futures[fut], row.partner, row.stage, row.stage_status, row.status, row.errors,
                       row.warnings, row.output, row.messages)

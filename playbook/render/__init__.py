@@ -130,7 +130,7 @@ class _SelfExtendingLoader(jinja2.FileSystemLoader):
     ({% extends "report.html.j2" %} in report.html.j2) means the bundled one,
     not itself: without this it would extend itself until "nested too deeply"."""
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
         source, filename, uptodate = super().get_source(environment, template)
         pattern = r"""(\{%-?\s*(?:extends|include|import|from)\s+)(["'])""" + re.escape(template) + r"\2"
         return re.sub(pattern, lambda m: f"{m.group(1)}{m.group(2)}bundled/{template}{m.group(2)}", source), \
