@@ -215,9 +215,15 @@ def run_local(files: Sequence[Path], config: BatchConfig, jobs: int | None = Non
         # walking those objects would copy every page into each worker
         gc.freeze()
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_assess_chunk, c, config) for c in _chunk(tasks, size)]
+            futures = {pool.submit(_assess_chunk, c, config): c for c in _chunk(tasks, size)}
             for fut in as_completed(futures):
-                for row in fut.result():
+                try:
+                    done = fut.result()
+                except Exception as exc:  # a worker died (killed, out of memory) or a bug: say so per file
+                    done = [Row(t[0], status="error", errors=1,
+                                messages=(f"{t[0]}: error: the worker failed ({type(exc).__name__}: {exc}); "
+                                          "nothing was written for it",)) for t in futures[fut]]
+                for row in done:
                     rows[row.file] = row
                     if progress:
                         progress(row)

@@ -54,7 +54,12 @@ def run_distributed(files: Sequence[Path], config: BatchConfig, *, address: str 
                    for i, (p, name, b) in enumerate(tasks)}
         rows: dict[str, Row] = {}
         for fut in as_completed(list(futures)):  # type: ignore[no-untyped-call]
-            row = fut.result()
+            try:
+                row = fut.result()
+            except Exception as exc:  # retries used up (a bug, or workers dying again and again)
+                row = Row(futures[fut], status="error", errors=1,
+                          messages=(f"{futures[fut]}: error: the task failed on the cluster "
+                                    f"({type(exc).__name__}: {exc}); nothing was written for it",))
             row = Row(futures[fut], row.partner, row.stage, row.stage_status, row.status, row.errors,
                       row.warnings, row.output, row.messages)
             rows[row.file] = row
