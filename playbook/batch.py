@@ -13,7 +13,7 @@ import io
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,18 +215,30 @@ def run_local(files: Sequence[Path], config: BatchConfig, jobs: int | None = Non
         # walking those objects would copy every page into each worker
         gc.freeze()
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_assess_chunk, c, config): c for c in _chunk(tasks, size)}
-            for fut in as_completed(futures):
-                try:
-                    done = fut.result()
-                except Exception as exc:  # a worker died (killed, out of memory) or a bug: say so per file
-                    done = [Row(t[0], status="error", errors=1,
-                                messages=(f"{t[0]}: error: the worker failed ({type(exc).__name__}: {exc}); "
-                                          "nothing was written for it",)) for t in futures[fut]]
-                for row in done:
-                    rows[row.file] = row
-                    if progress:
-                        progress(row)
+            # a bounded number of chunks in flight: memory stays flat however many partners
+            chunks = _chunk(tasks, size)
+            pending: dict[Any, list[tuple[str, str, str | None]]] = {}
+            while True:
+                while len(pending) < jobs * 4:
+                    c = next(chunks, None)
+                    if c is None:
+                        break
+                    pending[pool.submit(_assess_chunk, c, config)] = c
+                if not pending:
+                    break
+                finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    chunk = pending.pop(fut)
+                    try:
+                        done = fut.result()
+                    except Exception as exc:  # a worker died (killed, out of memory) or a bug: say so per file
+                        done = [Row(t[0], status="error", errors=1,
+                                    messages=(f"{t[0]}: error: the worker failed ({type(exc).__name__}: {exc}); "
+                                              "nothing was written for it",)) for t in chunk]
+                    for row in done:
+                        rows[row.file] = row
+                        if progress:
+                            progress(row)
     return [rows[t[0]] for t in tasks]
 
 
