@@ -69,7 +69,55 @@ def cli() -> None:
     """Turn partner guidance (YAML rule packs) into a Start / Grow / Optimize action plan."""
 
 
-PACK_OPTION = click.option("--pack", "pack_spec", default=None, metavar="ID|PATH",
+def BATCH_OPTIONS(f: Any) -> Any:  # noqa: N802 - used as a decorator
+    """The options of many-partner runs (playbook/cli_batch.py holds their code)."""
+    from playbook.cli_batch import batch_options
+
+    return batch_options(f)
+
+
+def _batch_single_checks(batch: dict[str, Any]) -> None:
+    from playbook.cli_batch import single_checks
+
+    single_checks(batch)
+
+
+def _with_baseline(result: Any, pack: Any, old: Path) -> Any:
+    from playbook.cli_batch import with_baseline
+
+    return with_baseline(result, pack, old)
+
+
+def _render_short(result: Any, pack: Any, fmt: str, options: Any) -> bytes:
+    from playbook.short import render_short
+
+    return render_short(result, pack, fmt, options)
+
+
+def _complete_packs(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion: bundled pack ids, then folders (a pack may be any folder with pack.yaml)."""
+    from click.shell_completion import CompletionItem
+
+    from playbook.resources import bundled_packs
+
+    return [CompletionItem(p) for p in sorted(bundled_packs()) if p.startswith(incomplete)] + \
+        [CompletionItem(incomplete, type="dir")]
+
+
+def _complete_actions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion: the action ids of the pack given so far (or the default pack)."""
+    from click.shell_completion import CompletionItem
+
+    from playbook.loader import load_pack
+
+    try:
+        pack = load_pack(ctx.params.get("pack_spec"))
+    except Exception:  # a half-typed command line: offer nothing rather than fail the shell
+        return []
+    return [CompletionItem(a.id, help=a.title) for a in pack.actions if a.id.startswith(incomplete)]
+
+
+PACK_OPTION = click.option("--pack", "pack_spec", default=None, metavar="ID|PATH", shell_complete=_complete_packs,
                            help="Rule pack: a bundled pack id or a folder with pack.yaml (default: default).")
 
 
@@ -137,7 +185,8 @@ STRICT_OPTION = click.option("--strict", is_flag=True,
 
 
 @cli.command()
-@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path, exists=True))
+@click.argument("inputs", metavar="FILE|DIR...", nargs=-1, required=True,
+                type=click.Path(path_type=Path, exists=True))
 @PACK_OPTION
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json", "md"]), default=None,
               help="Report format (default: from the -o extension, else html).")
@@ -154,10 +203,24 @@ STRICT_OPTION = click.option("--strict", is_flag=True,
               default=None, help="A CSV export of customers; replaces the answers file's customers:.")
 @click.option("--redact-customers", is_flag=True,
               help="Replace customer names with stable pseudonyms (Customer 7F3A09) in every format.")
-def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | None,
+@BATCH_OPTIONS
+def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, output: str | None,
            brand_file: Path | None, template_dir: str | None, pdfa: bool, strict: bool = False,
-           customers_file: Path | None = None, redact_customers: bool = False) -> None:
-    """Assess ANSWERS against a rule pack and write the report."""
+           customers_file: Path | None = None, redact_customers: bool = False, **batch: Any) -> None:
+    """Assess answers files (or folders of them) against a rule pack and write the reports.
+
+    One file: the report goes to -o. Several files, a folder or --out-dir: a batch
+    (see --jobs, --summary); an invalid file is reported and skipped."""
+    if len(inputs) > 1 or inputs[0].is_dir() or batch["out_dir"] is not None:
+        if customers_file or redact_customers:
+            raise UsageError("--customers and --redact-customers take one answers file; in a batch, name each "
+                             "partner's CSV under customers: in its answers file")
+        from playbook.cli_batch import assess_batch
+
+        assess_batch(inputs, pack_spec, fmt, output, brand_file, template_dir, pdfa, batch_strict=strict, **batch)
+        return
+    _batch_single_checks(batch)
+    answers = inputs[0]
     from playbook.answers import load_answers
     from playbook.engine import evaluate
     from playbook.loader import load_pack
@@ -197,7 +260,9 @@ def assess(answers: Path, pack_spec: str | None, fmt: str | None, output: str | 
     for text in result.customer_base.warnings if result.customer_base else ():
         click.echo(f"{data.file}: warning: {text} [customer-metrics]", err=True)
     click.echo(f"{_display(answers)}: {counts_line(answer_counts(pack, data, result))}", err=True)
-    payload = render(result, pack, fmt, options)
+    if batch["baseline"] is not None:
+        result = _with_baseline(result, pack, batch["baseline"])
+    payload = _render_short(result, pack, fmt, options) if batch["short"] else render(result, pack, fmt, options)
     name = f"{answers.stem}-report{EXTENSIONS[fmt]}"
     _write_output(output or str(Path.cwd() / name), payload,
                   (answers, *([brand_file] if brand_file else []), *customers.input_files(data)), name)
@@ -228,8 +293,8 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
     checked: list[str] = []
     counts: dict[str, str] = {}
     answer_pack = None
-    for name in files:
-        f = Path(name)
+    for f in _answer_dirs_expanded(tuple(Path(n) for n in files)):
+        name = str(f)
         try:
             if not f.exists():
                 pk = load_pack(name)
@@ -274,6 +339,16 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
         raise click.exceptions.Exit(1)
 
 
+def _answer_dirs_expanded(files: tuple[Path, ...]) -> list[Path]:
+    """A folder that is not a pack stands for the answers files in it."""
+    from playbook.batch import collect_inputs
+
+    out: list[Path] = []
+    for f in files:
+        out.extend(collect_inputs([f]) if f.is_dir() and not (f / "pack.yaml").is_file() else [f])
+    return out
+
+
 @cli.command()
 @PACK_OPTION
 @click.option("-o", "--output", default="answers.yaml", show_default=True, metavar="PATH|-")
@@ -285,10 +360,13 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
                    "your focus are left out.")
 @click.option("--years", "years", type=click.FloatRange(0, 100), default=None,
               help="Years since you started selling cloud, filled into the template.")
+@click.option("--from", "from_old", type=click.Path(dir_okay=False, path_type=Path, exists=True), default=None,
+              help="Last year's answers file: carry its answers forward, marking new and changed questions.")
 def init(pack_spec: str | None, output: str, force: bool, quick: bool, focus: tuple[str, ...],
-         years: float | None) -> None:
+         years: float | None, from_old: Path | None = None) -> None:
     """Write a commented answers template: every question (the quick ones first, the rest
-    under "Deep dive"), or with --quick the short questionnaire only."""
+    under "Deep dive"), or with --quick the short questionnaire only; with --from, last
+    year's answers carried forward."""
     from playbook.init_template import answers_template
     from playbook.loader import load_pack
     from playbook.questionnaire import entries, estimate_minutes
@@ -308,6 +386,12 @@ def init(pack_spec: str | None, output: str, force: bool, quick: bool, focus: tu
     elif n_deep and n_deep < len(chosen):
         what += f", {len(chosen) - n_deep} quick and {n_deep} in the deep dive"
     summary = f"{what}, about {minutes} minutes"
+    if from_old is not None:
+        from playbook.carry import carry_forward
+
+        text, carried, new, changed = carry_forward(pack, from_old, "answers.schema.json")
+        click.echo(f"{from_old}: {carried} answers carried forward, {new} new and {changed} changed "
+                   "questions marked", err=True)
     if output == "-":
         _write_stdout(text.encode())
         click.echo(summary, err=True)
@@ -385,7 +469,7 @@ def test_cmd(pack_path: str, show_coverage: bool, verbose: bool) -> None:
 @cli.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path, exists=True))
 @PACK_OPTION
-@click.option("--action", "action_id", default=None, metavar="ID",
+@click.option("--action", "action_id", default=None, metavar="ID", shell_complete=_complete_actions,
               help="Trace this action condition by condition (default: a summary of every action).")
 def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None:
     """Show, for each action, why it fired or did not: every condition, the value seen, the result."""
@@ -510,6 +594,11 @@ def serve(pack_spec: str | None, host: str, port: int, quick: bool) -> None:
                    "can reach this address can use it. Put it behind a reverse proxy with authentication "
                    "(see the README, 'Self-assessment in the browser').", err=True)
     run(pack, host=host, port=port, quick=quick)
+
+
+from playbook.cli_batch import portfolio_cmd  # noqa: E402 - the command lives with the batch code
+
+cli.add_command(portfolio_cmd)
 
 
 def main() -> None:

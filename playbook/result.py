@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playbook import __version__
 from playbook.customers import CustomerBase, base_to_dict
+
+if TYPE_CHECKING:
+    from playbook.baseline import Comparison
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,7 @@ class Result:
     not_applicable: tuple[NotApplicable, ...] = ()
     stage_rule: tuple[float, str] = (0.75, "")  # the pack's in_place_share and note, for the Method section
     customer_base: CustomerBase | None = None  # the customer analysis (playbook/customers), when rows were given
+    baseline: Comparison | None = None  # set by --baseline: the comparison with the earlier assessment
 
 
 def _num(x: float | None) -> float | None:
@@ -284,6 +288,7 @@ def to_dict(r: Result) -> dict[str, Any]:
         "not_applicable": [{"kind": n.kind, "id": n.id, "text": n.text, "reason": n.reason}
                            for n in r.not_applicable],
         "customer_base": base_to_dict(r.customer_base),
+        **({"baseline": r.baseline.to_dict()} if r.baseline is not None else {}),
     })
     return out
 

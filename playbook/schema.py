@@ -337,6 +337,7 @@ def result_schema() -> dict[str, Any]:
             "findings": {"type": "array", "items": finding},
             "actions": {"type": "array", "items": action},
             "customer_base": _customer_base(),
+            "baseline": _baseline_schema(),
         },
     }
 
@@ -380,6 +381,29 @@ def _customer_base() -> dict[str, Any]:
         "warnings": {"type": "array", "items": {"type": "string"}},
         "notes": {"type": "array", "items": {"type": "string"}},
     }}
+
+
+def _baseline_schema() -> dict[str, Any]:
+    """The comparison `playbook assess --baseline OLD` adds (see playbook/baseline.py)."""
+    num = {"type": ["number", "null"]}
+    ids = {"type": "array", "items": ID}
+    kpi = _obj(["metric", "previous", "current", "change", "direction"], {
+        "metric": ID, "previous": num, "current": num, "change": num,
+        "direction": {"enum": ["better", "worse", "same", "new", "no_longer_given"]},
+        "better": {"enum": ["higher", "lower"]},
+        "status_then": {"type": ["string", "null"]}, "status_now": {"type": ["string", "null"]}})
+    return _obj(["stage_then", "stage_now", "stage_change", "kpis", "actions", "not_comparable"], {
+        "source": {"type": "string"}, "assessed_on": {"type": ["string", "null"]},
+        "pack_version": {"type": "string"},
+        "stage_then": {"type": "string"}, "stage_now": {"enum": list(PHASES)},
+        "stage_change": {"enum": ["advanced", "fell_back", "unchanged"]},
+        "kpis": {"type": "array", "items": kpi},
+        "actions": _obj(["closed", "new", "still_open"], {"closed": ids, "new": ids, "still_open": ids}),
+        "areas": {"type": "array", "items": _obj(["id", "previous", "current"], {
+            "id": ID, "previous": {"type": ["integer", "null"]}, "current": {"type": ["integer", "null"]}})},
+        "not_comparable": {"type": "array", "items": _obj(["kind", "id", "reason"], {
+            "kind": {"type": "string"}, "id": {"type": "string"}, "reason": TEXT})},
+    })
 
 
 def all_schemas(pack: Any | None = None) -> dict[str, dict[str, Any]]:

@@ -75,6 +75,12 @@ def load_brand(path: Path) -> Brand:
         accent = "#" + "".join(c * 2 for c in accent[1:])
     if not _COLOR.match(accent):
         problems.append(doc.problem(("accent",), f"accent must be a colour like #1f5fa8, not {accent!r}", "value"))
+    elif contrast(accent, "#ffffff") < MIN_CONTRAST:
+        # the accent colours headings, links, the stage card and the radar on white
+        problems.append(doc.problem(("accent",), f"accent {accent} is too light to read on white "
+                                    f"(contrast {contrast(accent, '#ffffff'):.1f}:1; WCAG AA needs {MIN_CONTRAST}:1); "
+                                    f"use {readable_shade(accent)}, the same hue darkened just enough, or a darker colour",
+                                    "contrast"))
     logo_uri = ""
     if data.get("logo") and "://" in str(data["logo"]):
         problems.append(doc.problem(("logo",), "the logo must be a local image file next to brand.yaml; "
@@ -96,14 +102,57 @@ def load_brand(path: Path) -> Brand:
     return Brand(str(data.get("firm") or ""), logo_uri, accent, str(data.get("confidentiality") or ""))
 
 
+MIN_CONTRAST = 4.5  # WCAG AA for normal text
+
+
+def _luminance(hex_color: str) -> float:
+    def ch(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable_shade(hex_color: str, against: str = "#ffffff") -> str:
+    """The colour darkened (towards black, hue kept) until it reaches WCAG AA against `against`."""
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    for step in range(101):
+        f = 1 - step / 100
+        c = f"#{round(r * f):02x}{round(g * f):02x}{round(b * f):02x}"
+        if contrast(c, against) >= MIN_CONTRAST:
+            return c
+    return "#000000"
+
+
+class _SelfExtendingLoader(jinja2.FileSystemLoader):
+    """A --template-dir template that extends the bundled one of the same name
+    ({% extends "report.html.j2" %} in report.html.j2) means the bundled one,
+    not itself: without this it would extend itself until "nested too deeply"."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        pattern = r"""(\{%-?\s*(?:extends|include|import|from)\s+)(["'])""" + re.escape(template) + r"\2"
+        return re.sub(pattern, lambda m: f"{m.group(1)}{m.group(2)}bundled/{template}{m.group(2)}", source), \
+            filename, uptodate
+
+
 def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environment:
-    paths = [str(data_dir("templates"))]
+    # The bundled templates are also reachable as "bundled/<name>", so an override
+    # can extend or include the original.
+    bundled = jinja2.FileSystemLoader(str(data_dir("templates")))
+    loaders: list[jinja2.BaseLoader] = [bundled, jinja2.PrefixLoader({"bundled": bundled})]
     if template_dir:
         if not Path(template_dir).is_dir():
             raise UsageError(f"--template-dir {template_dir}: no such folder")
-        paths.insert(0, template_dir)
+        loaders.insert(0, _SelfExtendingLoader(template_dir))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(paths),
+        loader=jinja2.ChoiceLoader(loaders),
         bytecode_cache=_bytecode_cache(),
         autoescape=not markdown,
         undefined=jinja2.StrictUndefined,
@@ -208,8 +257,10 @@ RADAR_LINE = 15
 RADAR_MARGIN = 100  # room beside the chart for the left and right labels
 
 
-def radar(areas: list[dict[str, Any]], size: int = 300) -> dict[str, Any]:
-    """Points of a radar chart: one axis per area, radius = score."""
+def radar(areas: list[dict[str, Any]], size: int = 300,
+          outline: list[int | None] | None = None) -> dict[str, Any]:
+    """Points of a radar chart: one axis per area, radius = score; `outline`
+    (scores in the same order, e.g. last year's) is drawn as a dashed line."""
     n = len(areas)
     c = size / 2
     r = size / 2 - 62
@@ -234,7 +285,12 @@ def radar(areas: list[dict[str, Any]], size: int = 300) -> dict[str, Any]:
             ang = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
             ring.append(f"{c + r * frac * math.cos(ang):.1f},{c + r * frac * math.sin(ang):.1f}")
         rings.append(" ".join(ring))
-    return {"size": size, "c": c, "axes": axes, "points": " ".join(pts), "rings": rings,
+    old = None
+    if outline is not None:
+        old = " ".join(f"{c + r * ((s or 0) / 100) * math.cos(-math.pi / 2 + 2 * math.pi * i / max(n, 1)):.1f},"
+                       f"{c + r * ((s or 0) / 100) * math.sin(-math.pi / 2 + 2 * math.pi * i / max(n, 1)):.1f}"
+                       for i, s in enumerate(outline))
+    return {"size": size, "c": c, "axes": axes, "points": " ".join(pts), "rings": rings, "outline": old,
             "margin": RADAR_MARGIN, "font": RADAR_FONT, "line": RADAR_LINE}
 
 
@@ -315,7 +371,8 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         "r": result, "pack": pack, "brand": options.brand, "metric_rows": metric_rows, "cite": citer(pack),
         "findings": findings, "phases": phases, "areas": areas, "area_names": area_names,
         "titles": {a.id: a.title for a in pack.actions}, "planned": {a.id for a in result.plan},
-        "radar": radar(areas) if len(areas) >= 3 else None, "overall": round(sum(scored) / len(scored)) if scored else None,
+        "radar": radar(areas, outline=[a.previous for a in result.baseline.areas] if result.baseline else None)
+        if len(areas) >= 3 else None, "overall": round(sum(scored) / len(scored)) if scored else None,
         "top": list(result.plan[:5]), "tier_label": TIER_LABEL, "status_label": STATUS_LABEL,
         "status_shape": STATUS_SHAPE,
         # the snapshot leads with the misses, furthest from target first: six "met" cards
