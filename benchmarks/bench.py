@@ -98,6 +98,10 @@ def main() -> None:
     ap.add_argument("--pack", default="default")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--no-pdf", action="store_true", help="Skip the PDF runs (the slow part).")
+    ap.add_argument("--web", action="store_true", help="Also the form and `playbook serve` (bench_web.py).")
+    ap.add_argument("--batch", action="store_true", help="Also many partners in one run (bench_batch.py).")
+    ap.add_argument("--customers", action="store_true",
+                    help="Also 1,000 to 100,000 customer rows (bench_customers.py).")
     args = ap.parse_args()
     answers = args.answers or sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
     py = sys.executable
@@ -170,6 +174,22 @@ def main() -> None:
     print(f"pack load + validation:                         {out['pack_load_validate_ms']} ms"
           f"  (from the cache: {out['pack_load_cached_ms']} ms)")
     print(f"evaluation: {out['evaluate_ms']} ms for {rules} rules = {out['evaluate_us_per_rule']} us per rule (target <= 10)")
+    # The other benchmarks live beside this one, each runnable alone too.
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    if args.web:
+        from bench_web import lines, measure
+
+        for line in lines(measure(env=ENV)):
+            print(line)
+    if args.customers:
+        from bench_customers import run as customers_run
+
+        for line in customers_run(max(1, args.runs // 3)):
+            print(line)
+    if args.batch:
+        from bench_batch import run as batch_run
+
+        batch_run(print)
 
 
 if __name__ == "__main__":
