@@ -22,7 +22,8 @@ from playbook.suggest import did_you_mean
 from playbook.yamlio import Document, PathKey, load_file
 
 CASE_KEYS = {"name", "given", "expect"}
-EXPECT_KEYS = {"fires", "not_fires", "allow_others", "stage", "stage_status", "stage_range", "findings", "order"}
+EXPECT_KEYS = {"fires", "not_fires", "allow_others", "stage", "stage_status", "stage_range", "findings", "order",
+               "checklist"}
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,13 @@ def run_case(pack: Pack, case: Case) -> CaseResult:
     for bid, want in (exp.get("findings") or {}).items():
         if status.get(bid, "not_applicable") != want:
             fails.append(f"benchmark {bid}: expected {want}, got {status.get(bid, 'not applicable')}")
+    # checklist items as "<checklist id>.<item id>": done | not_done | not_assessed
+    items = {f"{c.id}.{it.id}": it.status for c in result.checklists for it in c.items}
+    for iid, want in (exp.get("checklist") or {}).items():
+        if iid not in items:
+            fails.append(f"checklist item {iid}: no such item{did_you_mean(str(iid), items)}")
+        elif items[iid] != want:
+            fails.append(f"checklist item {iid}: expected {want}, got {items[iid]}")
     order = [a.id for a in result.plan]
     wanted = [o for o in exp.get("order") or []]
     present = [o for o in wanted if o in order]

@@ -146,3 +146,32 @@ def test_coverage_table_is_current(default_pack) -> None:
 def test_every_default_action_says_what_to_do(default_pack) -> None:
     # the report prints the description under each title; a bare title left readers guessing
     assert [a.id for a in default_pack.actions if not a.description.strip()] == []
+
+
+def test_the_wording_fixes_of_the_guide_review_hold(default_pack) -> None:
+    """The content fixes that are words, not rules (issue 10, point 6); the rules
+    are pack cases in assessments/default/tests/content-fixes.yaml."""
+    import re as _re
+
+    texts = [a.description for a in default_pack.actions] + [m.description for m in default_pack.metrics.values()]
+    texts += [b.target_text for b in default_pack.benchmarks]
+    texts += [it.text for c in default_pack.checklists for it in c.items]
+    # demand spend: "less than 1 or 2 %", as the guide says, never "1-2 %"
+    assert any("less than 1 or 2 %" in t for t in texts)
+    assert not any(_re.search(r"\b1-2 %", t) for t in texts)
+    # no 14-day onboarding deadline, and no invented "8 % target" for churn
+    from playbook.conditions import leaves
+
+    conds = [b.target for b in default_pack.benchmarks] + [it.done_when for c in default_pack.checklists
+                                                           for it in c.items]
+    conds += [c for a in default_pack.actions for c in (a.when, a.done_when)]
+    onboarding = [lf.value for cond in conds for lf, _ in leaves(cond) if lf.ref == "onboarding_days"]
+    assert onboarding and 14 not in onboarding and 14.0 not in onboarding
+    assert not any("8 % target" in t for t in texts)
+    # referral key 1 through NPS is labelled as the pack's own proxy
+    key1 = next(it for c in default_pack.checklists for it in c.items if it.id == "exceptional_experience")
+    assert "pack's own proxy" in key1.text
+    # the stage descriptions say where their practices come from, beyond 000
+    for s in default_pack.stages:
+        cited = set(_re.findall(r"\b00[0-4]\b", s.description + " " + s.source))
+        assert cited - {"000"}, f"stage {s.id} cites only 000"
