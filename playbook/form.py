@@ -173,7 +173,9 @@ def rules() -> dict[str, Any]:
 
 
 def _raw_number(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
+    text = str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
+    # 1.234 would be refused as ambiguous (1.234 or 1234) when read back; 1.2340 is not
+    return text + "0" if values.AMBIGUOUS.fullmatch(text.lstrip("-")) else text
 
 
 def state_from_answers(a: Answers, raw: Any, pack: Pack) -> dict[str, Any]:

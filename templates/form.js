@@ -267,6 +267,8 @@
   function num(x) {
     var s = String(x);
     if (/e/i.test(s)) s = Number.isInteger(x) ? BigInt(x).toString() : x.toFixed(20).replace(/0+$/, "");
+    // 1.234 would read back as ambiguous (1.234 or 1234); 1.2340 cannot
+    if (RE.ambiguous.test(s.replace(/^-/, ""))) s += "0";
     return s;
   }
   function flow(v) {

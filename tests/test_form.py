@@ -70,7 +70,7 @@ NUMBERS = ["12", "12%", " 7 ", "0", "100", "100.5", "140", "-5", "-0.5", "$180,0
            "1.200", "45.000", "1,005", "1.005", "-1.200", "1.200 €", "€1.200", "1.200k", "12,500", "2,500",
            "1,234.5", "1.234,5", "10.5", "3.7", "1e16", "1e15", "1.5e+14", "-1e3", "1e999", ".5e1", "1" * 50,
            "1" * 40, "1" * 16, "$1.2bn", "5mm", "7 days", "3×", "USD5", "5USD", "usd 5", "£5", "¥5", "₹5",
-           "١٢", "1 000", " 5 ", "1 200", "1,,200", "1,20,000", "12.345.678"]
+           "١٢", "1 000", " 5 ", "1 200", "1,,200", "1,20,000", "12.345.678", "1.2340", "-1.2340", "1.2340k"]
 WORDS = ["yes", "No", " YES ", "y", "true", "0", "1", "on", "maybe", "si", "n/a", "N/A", "not applicable", "none"]
 
 
@@ -363,3 +363,13 @@ def test_quick_form_asks_the_quick_questions_and_hides_what_cannot_apply(browser
     browser.find_element(By.CSS_SELECTOR, 'input[name="q:partner_of_record"][value="n/a"]').click()
     saved = js(browser, "return F.toYaml(F.state());")
     assert "partner_of_record" in parse_answers(saved.encode(), staged_pack).not_applicable
+
+
+def test_a_prefilled_number_reads_back_as_the_same_number(pack: Any) -> None:
+    """The text the form is prefilled with is read by validate as the value it came from:
+    1.2340 became 1.234, which must not come back as the ambiguous `1.234`."""
+    for written in ("1.2340", "12.5", "1.5e+14", "0.0000001", "$1,234,567"):
+        a = parse_answers(f'metrics: {{arpu: "{written}"}}\n'.encode(), pack)
+        text = form_mod.state_from_answers(a, None, pack)["m:arpu"]
+        again = parse_answers(f'metrics: {{arpu: "{text}"}}\n'.encode(), pack)
+        assert again.metrics["arpu"] == a.metrics["arpu"], (written, text)
