@@ -109,8 +109,40 @@ def fields(pack: Pack, quick: bool) -> list[dict[str, Any]]:
     return out
 
 
+# Python's \s (str.isspace) spelled out for JavaScript, whose \s differs in a few characters.
+_PY_SPACE = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+
+
+def js_pattern(pattern: str) -> str:
+    """A Python pattern as a JavaScript one (read with the `u` flag) that matches
+    the same strings: \\d is any Unicode digit and \\s any Unicode space in Python,
+    and \\Z is spelled $ in JavaScript. Only the constructs values.py uses."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            if nxt == "d":
+                out.append("\\p{Nd}")
+            elif nxt == "s":
+                out.append(_PY_SPACE if in_class else "[" + _PY_SPACE + "]")
+            elif nxt == "Z":
+                out.append("$")
+            else:
+                out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+        elif c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def _regex(rx: re.Pattern[str]) -> dict[str, Any]:
-    return {"source": rx.pattern, "ignore_case": bool(rx.flags & re.IGNORECASE)}
+    return {"source": js_pattern(rx.pattern), "ignore_case": bool(rx.flags & re.IGNORECASE)}
 
 
 def rules() -> dict[str, Any]:
@@ -118,13 +150,20 @@ def rules() -> dict[str, Any]:
     partner = answers_schema(None)["properties"]["partner"]["properties"]
     nps = answers_schema(None)["properties"]["nps_responses"]["items"]
     return {
-        # values.parse_number's grammar, as regular expressions both Python and JS read alike
-        "number": {"num": _regex(values._NUM), "currency": _regex(values._CURRENCY),
-                   "thousands": _regex(values._THOUSANDS), "unit_word": _regex(values._UNIT_WORD),
-                   "scale": values._SCALE, "unknown": sorted(values._UNKNOWN)},
-        "bool": {"true": sorted(values._TRUE), "false": sorted(values._FALSE)},
+        # values.parse_number's grammar and limits, as data; templates/form.js applies them
+        # in the order values._parse_text does
+        "number": {"core": _regex(values.CORE), "exponent": _regex(values.EXPONENT),
+                   "grouped": {sep: _regex(rx) for sep, rx in values.GROUPED.items()},
+                   "ambiguous": _regex(values.AMBIGUOUS), "currency_prefix": _regex(values.CURRENCY_PREFIX),
+                   "scale_suffix": _regex(values.SCALE_SUFFIX), "scale": dict(values.SCALE),
+                   "unit_words": list(values.UNIT_WORDS), "unknown": sorted(values.UNKNOWN_WORDS),
+                   "symbols": {k: sorted(v) for k, v in values.SYMBOLS.items()},
+                   "max_chars": values.MAX_NUMBER_CHARS, "max_magnitude": values.MAX_MAGNITUDE},
+        "bool": {"true": sorted(values.TRUE_WORDS), "false": sorted(values.FALSE_WORDS)},
         "na": na_rule(),
         "name_max": partner["name"]["maxLength"],
+        # partner.currency as playbook/answers.py's _currency accepts it
+        "currency": {"code": {"source": "^[A-Za-z]{3}$", "ignore_case": False}, "symbol_max": 3},
         "years": list(YEARS_RANGE),
         "focus": [{"value": v, "label": "IP (intellectual property)" if v == "ip" else label(v)}
                   for v in ops.FOCUS_VALUES],
@@ -134,7 +173,9 @@ def rules() -> dict[str, Any]:
 
 
 def _raw_number(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
+    text = str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
+    # 1.234 would be refused as ambiguous (1.234 or 1234) when read back; 1.2340 is not
+    return text + "0" if values.AMBIGUOUS.fullmatch(text.lstrip("-")) else text
 
 
 def state_from_answers(a: Answers, raw: Any, pack: Pack) -> dict[str, Any]:

@@ -273,3 +273,18 @@ def format_value(x: Any, unit: str | None, currency: str = "") -> str:
     if unit in ("days", "hours"):
         return f"{n} {unit}"
     return n
+
+
+# The number grammar under public names, for the questionnaire page, which
+# checks answers with these same patterns (playbook/form.py sends them as data).
+CORE = _CORE
+EXPONENT = _EXPONENT
+GROUPED = _GROUPED
+AMBIGUOUS = _AMBIGUOUS
+CURRENCY_PREFIX = _CUR_PREFIX
+SCALE = _SCALE
+SCALE_SUFFIX = _SCALE_SUFFIX
+UNIT_WORDS = _UNIT_WORDS
+UNKNOWN_WORDS = frozenset(_UNKNOWN)
+TRUE_WORDS = frozenset(_TRUE)
+FALSE_WORDS = frozenset(_FALSE)

@@ -5,8 +5,13 @@
   "use strict";
   var S = JSON.parse(document.getElementById("form-data").textContent);
   var R = S.rules, N = R.number;
-  function rx(d, extra) { return new RegExp(d.source, (d.ignore_case ? "i" : "") + (extra || "")); }
-  var RE = { num: rx(N.num), currency: rx(N.currency, "g"), thousands: rx(N.thousands), unitWord: rx(N.unit_word) };
+  // patterns arrive in Python's syntax translated for the `u` flag (playbook/form.py js_pattern)
+  function rx(d, extra) { return new RegExp(d.source, (d.ignore_case ? "i" : "") + "u" + (extra || "")); }
+  function whole(d) { return rx({ source: "^(?:" + d.source + ")$", ignore_case: d.ignore_case }); }
+  var RE = { core: whole(N.core), exponent: whole(N.exponent), ambiguous: whole(N.ambiguous),
+             grouped: { ",": whole(N.grouped[","]), ".": whole(N.grouped["."]) },
+             curPrefix: rx({ source: "^(?:" + N.currency_prefix.source + ")", ignore_case: N.currency_prefix.ignore_case }),
+             scale: rx(N.scale_suffix), code: rx(R.currency.code) };
   var FIELDS = {};
   S.fields.forEach(function (f) { FIELDS[f.key] = f; });
   var st = {};
@@ -16,23 +21,107 @@
   function isNa(s) { return NA !== null && NA.test(s); }
   function fmt(x) { return Number.isInteger(x) ? x.toLocaleString("en-US") : String(x); }
 
-  function parseNumber(v, percent, money) {
-    var s = v.trim();
-    if (percent && s.slice(-1) === "%") s = s.slice(0, -1).trim();
-    if (money) s = s.replace(RE.currency, "").trim();
-    if (!percent && !money) s = s.replace(RE.unitWord, "");
-    var m = RE.num.exec(s);
-    if (!m || (m[3] && !money)) {
-      if (N.unknown.indexOf(s.toLowerCase()) >= 0) throw new Error("Write a number, or leave this blank if you do not know it.");
-      throw new Error(percent ? "Write a number, like 12 or 12%." : money ? "Write an amount, like 180000 or 180,000." : "Write a number, like 12.");
-    }
-    if (m[2].indexOf(",") >= 0 && !RE.thousands.test(m[2].trim())) {
-      throw new Error("Commas may only separate thousands (1,200); write decimals with a point (12.5).");
-    }
-    var f = parseFloat(m[2].replace(/[,_ ]/g, "")) * (N.scale[(m[3] || "").toLowerCase()] || 1);
-    if (m[1] === "-") f = -f;
+  // Python's str.strip(): the characters str.isspace() calls space
+  var SPACE = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+  var RSPACE = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/;
+  function strip(s) { return s.replace(SPACE, ""); }
+  function rstrip(s) { return s.replace(RSPACE, ""); }
+  var ND = /\p{Nd}/u;
+  // Python's float() reads any Unicode digit; Number() only 0-9. Unicode's digits come in
+  // runs of ten, zero to nine, so a digit's value is its place in its run.
+  function ascii(s) {
+    return Array.from(s).map(function (ch) {
+      if (ch >= "0" && ch <= "9" || !ND.test(ch)) return ch;
+      var cp = ch.codePointAt(0), n = 0;
+      while (ND.test(String.fromCodePoint(cp - n - 1))) n++;
+      return String(n % 10);
+    }).join("");
+  }
+  function codes(marker) {
+    var m = strip(marker);
+    return Object.prototype.hasOwnProperty.call(N.symbols, m) ? N.symbols[m] : [m.toUpperCase()];
+  }
+  // partner.currency as the answers reader normalizes it, or null when it is not a currency
+  function currencyOf(v) {
+    // a lone surrogate is saved as U+FFFD (quote below), so it is checked as one
+    var s = strip(String(v === undefined || v === null ? "" : v)
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd"));
+    if (RE.code.test(s)) return s.toUpperCase();
+    var cps = Array.from(s);
+    if (cps.length > 0 && cps.length <= R.currency.symbol_max &&
+        cps.every(function (c) { return !/[\p{Nd}\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089]/u.test(c) && !/\p{C}/u.test(c) && strip(c) !== ""; })) return s;
+    return null;
+  }
+  function splitCurrency(s) {
+    var m = RE.curPrefix.exec(s);
+    if (m) return [m[1], s.slice(m[0].length)];
+    var tail = s.slice(-3);
+    if (s.length > 3 && /^[A-Z]{3}$/.test(tail)) return [tail, rstrip(s.slice(0, -3))];
+    if (s && Object.prototype.hasOwnProperty.call(N.symbols, s.slice(-1))) return [s.slice(-1), rstrip(s.slice(0, -1))];
+    return [null, s];
+  }
+  function plain(x) { return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(10))); }
+  // values._read: t read with point as the decimal separator and group between thousands
+  function readAs(t, point, group) {
+    var i = t.indexOf(point), whole = i < 0 ? t : t.slice(0, i), frac = i < 0 ? "" : t.slice(i + 1);
+    if (frac.indexOf(group) >= 0 || frac.indexOf(point) >= 0 || (i >= 0 && !frac) ||
+        (whole.indexOf(group) >= 0 && !RE.grouped[group].test(whole))) return null;
+    return Number(ascii((whole.split(group).join("") || "0") + "." + (frac || "0")));
+  }
+  function fits(x, lo, hi) { return (lo === null || lo === undefined || x >= lo) && (hi === null || hi === undefined || x <= hi); }
+
+  /* values.parse_number for text, step by step in the same order: o.percent, o.money,
+     o.whole (a count), o.currency (the partner's, normalized), o.within ([lo, hi]). */
+  function parseNumber(v, o) {
+    var f = parseText(v, o);
     if (!isFinite(f)) throw new Error("Write a finite number.");
+    if (Math.abs(f) > N.max_magnitude) throw new Error("That is too large: numbers here stay below " + fmt(N.max_magnitude) + ".");
+    if (o.whole && !Number.isInteger(f)) throw new Error("Write a whole number: this is a count.");
     return f;
+  }
+  function parseText(v, o) {
+    var s = strip(v), marker = null, i;
+    var n = Array.from(s).length;
+    if (n > N.max_chars) throw new Error("That is too long to be a number (" + n + " characters; a number has at most " + N.max_chars + ").");
+    if (o.percent && s.slice(-1) === "%") s = rstrip(s.slice(0, -1));
+    if (o.money) {
+      var sp = splitCurrency(s);
+      marker = sp[0]; s = strip(sp[1]);
+    } else {
+      var low = s.toLowerCase();
+      for (i = 0; i < N.unit_words.length; i++) {
+        var w = N.unit_words[i];
+        if (low.slice(-w.length) === w) { s = rstrip(s.slice(0, s.length - w.length)); break; }
+      }
+    }
+    if (RE.exponent.test(s)) return Number(ascii(s));
+    var scale = RE.scale.exec(s);
+    var core = scale ? rstrip(s.slice(0, scale.index)) : s;
+    var m = RE.core.exec(core);
+    if (!m || (scale && !o.money)) {
+      if (N.unknown.indexOf(s.toLowerCase()) >= 0) throw new Error("Write a number, or leave this blank if you do not know it.");
+      throw new Error(o.percent ? "Write a number, like 12 or 12%." : o.money ? "Write an amount, like 180000 or $180,000." : "Write a number, like 12.");
+    }
+    if (marker !== null && o.currency) {
+      var mine = codes(o.currency);
+      if (!codes(marker).some(function (c) { return mine.indexOf(c) >= 0; })) {
+        throw new Error("This amount is in " + marker + ", but your currency is " + o.currency + ": write the amount in " + o.currency + ", or change the currency.");
+      }
+    }
+    var t = m[2].replace(/[_ ]/g, ""), mult = scale ? N.scale[scale[0].toLowerCase()] : 1;
+    var neg = m[1] === "-";
+    if (RE.ambiguous.test(t) && (t.indexOf(".") >= 0 || !(o.money || o.whole))) {
+      var asPoint = Number(ascii(t.replace(",", "."))), asGroup = Number(ascii(t.replace(/[.,]/g, "")));
+      var lo = o.within ? o.within[0] : null, hi = o.within ? o.within[1] : null;
+      var ok = [asPoint, asGroup].filter(function (x) { return fits(x, lo, hi); });
+      if (ok.length === 1 && !o.whole) return neg ? -(ok[0] * mult) : ok[0] * mult;
+      var sep = t.slice(-4, -3);
+      throw new Error("This could be " + plain(asPoint) + " (with “" + sep + "” as the decimal point) or " + plain(asGroup) +
+                      " (with “" + sep + "” between thousands): write " + plain(asGroup) + " or " + plain(asPoint) + " to say which.");
+    }
+    var read = readAs(t, ".", ",");
+    if (read === null) throw new Error("Commas may only separate thousands (1,200); write decimals with a point (12.5).");
+    return neg ? -(read * mult) : read * mult;
   }
   function range(x, lo, hi, unit) {
     var u = unit === "percent" ? " %" : "";
@@ -50,9 +139,11 @@
     return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] && +m[1] >= 1;
   }
 
-  /* check(key, text) -> {ok, blank, na, value, message}: the one checker, used as the
+  /* check(key, text[, currency]) -> {ok, blank, na, value, message}: the one checker (currency: the
+     partner's as typed; the page's own when not given), used as the
      partner types, before saving, and by tests/test_form.py against `playbook validate`. */
-  function check(key, raw) {
+  function check(key, raw, currency) {
+    var cur = currencyOf(currency === undefined ? st["p:currency"] : currency);
     var res = { ok: true, blank: false, na: false, value: null, message: "" };
     if (Array.isArray(raw)) { res.value = raw.slice(); res.blank = raw.length === 0; return res; }
     var text = raw === undefined || raw === null ? "" : String(raw);
@@ -62,12 +153,13 @@
         if (Array.from(text).length > R.name_max) throw new Error("Keep the name to " + R.name_max + " characters at most.");
         res.value = text;
       } else if (key === "p:currency") {
-        res.value = text;  // kept as typed, as the answers reader keeps it
+        if (currencyOf(text) === null) throw new Error("Write a three-letter currency code (USD, EUR, GBP) or a symbol such as $ or €.");
+        res.value = text;  // kept as typed: the answers reader normalizes it
       } else if (key === "p:assessed_on") {
         if (!validDate(text)) throw new Error("Write the date as YYYY-MM-DD, e.g. 2026-11-01.");
         res.value = text.trim();
       } else if (key === "p:years_in_cloud") {
-        res.value = parseNumber(text, false, false);
+        res.value = parseNumber(text, { within: R.years });
         range(res.value, R.years[0], R.years[1], "");
       } else if (key === "nps") {
         var parts = text.split(/[\s,;]+/).filter(function (p) { return p !== ""; });
@@ -96,7 +188,8 @@
           res.value = text.trim();
         } else {
           var percent = t === "percent", money = R.money_units.indexOf(t) >= 0;
-          res.value = parseNumber(text, percent, money);
+          res.value = parseNumber(text, { percent: percent, money: money, currency: cur,
+                                          whole: f.kind === "metric" && t === "count", within: [f.min, f.max] });
           range(res.value, f.min, f.max, t);
           res.percentSign = percent && text.indexOf("%") >= 0;
         }
@@ -174,6 +267,8 @@
   function num(x) {
     var s = String(x);
     if (/e/i.test(s)) s = Number.isInteger(x) ? BigInt(x).toString() : x.toFixed(20).replace(/0+$/, "");
+    // 1.234 would read back as ambiguous (1.234 or 1234); 1.2340 cannot
+    if (RE.ambiguous.test(s.replace(/^-/, ""))) s += "0";
     return s;
   }
   function flow(v) {
@@ -193,7 +288,7 @@
                "# saved from the playbook form. Check it: playbook validate answers.yaml",
                "partner:"];
     var p = function (key, yamlKey, render) {
-      var r = check(key, state[key]);
+      var r = check(key, state[key], state["p:currency"] || "");
       if (r.ok && !r.blank) out.push("  " + yamlKey + ": " + render(r.value));
     };
     p("p:name", "name", quote);
@@ -208,7 +303,7 @@
       var n = 0;
       S.fields.forEach(function (f) {
         if (f.kind !== kind || applies(f.key, prof) === false) return;
-        var r = check(f.key, state[f.key]);
+        var r = check(f.key, state[f.key], state["p:currency"] || "");
         if (!r.ok || r.blank) return;
         var v;
         if (r.na) v = "n/a";
@@ -433,6 +528,7 @@
     if (!key || key === "answers") return;
     st[key] = read(key);
     validate(key);
+    if (key === "p:currency") Object.keys(FIELDS).forEach(function (k) { if (st[k] !== undefined) validate(k); });  // an amount in another currency
     refresh();
     persist();
   }

@@ -20,6 +20,7 @@ import yaml
 from click.testing import CliRunner
 
 from playbook import form as form_mod
+from playbook.answers import _currency as answers_currency
 from playbook.answers import parse_answers
 from playbook.cli import cli
 from playbook.engine import Facts, evaluate, holds
@@ -63,7 +64,13 @@ def js(drv: Any, expr: str, *args: Any) -> Any:
 
 NUMBERS = ["12", "12%", " 7 ", "0", "100", "100.5", "140", "-5", "-0.5", "$180,000", "180k", "2.5m", "1,200",
            "1,2", "12.5", "12.", ".5", "abc", "0.5", "1e3", "48 days", "2.1x", "USD 5", "5 EUR", "€40", "n/a",
-           "unknown", "12 %", "1_000", "+3", "20 k", "5 dollars"]
+           "unknown", "12 %", "1_000", "+3", "20 k", "5 dollars",
+           # the grammar of values.parse_number since the hardening: ambiguous groups of three,
+           # settled only by the field's range; whole counts; length and magnitude caps
+           "1.200", "45.000", "1,005", "1.005", "-1.200", "1.200 €", "€1.200", "1.200k", "12,500", "2,500",
+           "1,234.5", "1.234,5", "10.5", "3.7", "1e16", "1e15", "1.5e+14", "-1e3", "1e999", ".5e1", "1" * 50,
+           "1" * 40, "1" * 16, "$1.2bn", "5mm", "7 days", "3×", "USD5", "5USD", "usd 5", "£5", "¥5", "₹5",
+           "١٢", "1 000", " 5 ", "1 200", "1,,200", "1,20,000", "12.345.678", "1.2340", "-1.2340", "1.2340k"]
 WORDS = ["yes", "No", " YES ", "y", "true", "0", "1", "on", "maybe", "si", "n/a", "N/A", "not applicable", "none"]
 
 
@@ -77,14 +84,20 @@ def values_for(field: dict[str, Any]) -> list[str]:
     return NUMBERS
 
 
-def python_ok(pack: Any, key: str, raw: str) -> tuple[bool, Any]:
-    """What `playbook validate` says of `raw` written in the answers file for this field."""
+def python_ok(pack: Any, key: str, raw: str, currency: str = "") -> tuple[bool, Any]:
+    """What `playbook validate` says of `raw` written in the answers file for this field
+    (with `currency` as partner.currency when given)."""
     kind, _, ident = key.partition(":")
     if kind == "nps":
         text = f"nps_responses: [{raw}]\n"
     else:
         part = {"p": "partner", "q": "answers", "m": "metrics"}[kind]
-        text = yaml.safe_dump({part: {ident: raw}}, default_style='"', width=10**6)
+        data: dict[str, Any] = {part: {ident: raw}}
+        # an invalid partner.currency is an error of its own (the form shows it on that field);
+        # amounts are then read without a currency, which is what the field's check says
+        if currency and answers_currency(currency) is not None:
+            data.setdefault("partner", {})["currency"] = currency
+        text = yaml.safe_dump(data, default_style='"', width=10**6, allow_unicode=True)
     try:
         a = parse_answers(text.encode(), pack)
     except InvalidInput:
@@ -100,18 +113,28 @@ def test_every_field_is_checked_like_validate(browser: Any, pack: Any, full_form
     browser.get(full_form)
     cases = [(f["key"], v) for f in form_mod.fields(pack, quick=False) for v in values_for(f)]
     cases += [("p:years_in_cloud", v) for v in ("3", "3.5", "0", "100", "101", "-1", "abc", "2 years", "1,5")]
+    cases += [("p:years_in_cloud", v) for v in ("1.005", "1.200", "50.000", "1,500", "1e1", "1" * 41)]
     cases += [("p:assessed_on", v) for v in ("2026-11-01", "2026-13-01", "2026-02-30", "2024-02-29", "01/11/2026")]
     cases += [("p:name", v) for v in ("Fabrikam", "x" * 200, "x" * 201, "é" * 200, HOSTILE)]
+    cases += [("p:currency", v) for v in ("USD", "usd", " eur ", "$", "R$", "kr", "€", "US$D", "dollars", "12",
+                                         "U1", "us", "\u00a0$\u00a0", "\x00")]
     cases += [("nps", v) for v in ("10, 9, 0", "11", "-1", "9.5", "abc", "10,10,10")]
-    got = js(browser, "return arguments[0].map(function (c) { return F.check(c[0], c[1]); });", cases)
+    cases = [(k, v, "") for k, v in cases]
+    # amounts against the partner's currency: another one is an error, as is an invalid partner.currency
+    money = [f["key"] for f in form_mod.fields(pack, quick=False) if f["type"] in ("money", "money_month")]
+    assert money, "the pack has no money field to test"
+    cases += [(k, v, cur) for k in money
+              for v in ("€1.200", "€1,200", "$5", "5 USD", "EUR 5", "5€", "CAD 5", "5", "1e3 EUR", "5k")
+              for cur in ("USD", "eur", "$", "€", "R$", "dollars")]
+    got = js(browser, "return arguments[0].map(function (c) { return F.check(c[0], c[1], c[2]); });", cases)
     # what the page writes for each accepted value reads back as the value validate reads
-    yaml = js(browser, "return arguments[0].map(function (c) { var s = {}; s[c[0]] = c[1]; return F.toYaml(s); });",
-              cases)
+    yaml = js(browser, "return arguments[0].map(function (c) { var s = {}; s[c[0]] = c[1]; "
+              "if (c[2]) s['p:currency'] = c[2]; return F.toYaml(s); });", cases)
     disagree = []
-    for (key, raw), res, text in zip(cases, got, yaml):
-        ok, value = python_ok(pack, key, raw)
+    for (key, raw, cur), res, text in zip(cases, got, yaml):
+        ok, value = python_ok(pack, key, raw, cur)
         if ok != res["ok"]:
-            disagree.append(f"{key} {raw!r}: validate {'accepts' if ok else 'rejects'}, "
+            disagree.append(f"{key} {raw!r} ({cur or 'no currency'}): validate {'accepts' if ok else 'rejects'}, "
                             f"the form {'accepts' if res['ok'] else 'rejects: ' + res['message']}")
             continue
         if not ok:
@@ -125,7 +148,8 @@ def test_every_field_is_checked_like_validate(browser: Any, pack: Any, full_form
         else:
             continue
         if saved != value:
-            disagree.append(f"{key} {raw!r}: validate reads {value!r}, the form saves {saved!r}")
+            disagree.append(f"{key} {raw!r} ({cur or 'no currency'}): validate reads {value!r}, "
+                            f"the form saves {saved!r}")
     assert not disagree, "\n".join(disagree)
 
 
@@ -170,8 +194,10 @@ def test_hiding_by_profile_agrees_with_the_engine(browser: Any, pack: Any) -> No
 
 # ---- what the page saves -------------------------------------------------------
 
-def _same_result(pack: Any, a: bytes, b: bytes) -> None:
-    ra, rb = to_dict(evaluate(pack, parse_answers(a, pack))), to_dict(evaluate(pack, parse_answers(b, pack)))
+def _same_result(pack: Any, a: bytes, b: bytes, base: Path = ROOT / "examples") -> None:
+    """`base`: where a `customers:` CSV path in either file is read from (the example's folder)."""
+    ra = to_dict(evaluate(pack, parse_answers(a, pack, customers_dir=base)))
+    rb = to_dict(evaluate(pack, parse_answers(b, pack, customers_dir=base)))
     ra.pop("input_hash")
     rb.pop("input_hash")
     assert ra == rb
@@ -199,7 +225,7 @@ def test_a_prefilled_form_saved_unchanged_assesses_the_same(example: Path, quick
 def test_text_round_trips_through_the_saved_yaml(browser: Any, pack: Any) -> None:
     names = [HOSTILE, "yes", "null", "~", "- dash", ": colon", "&anchor", "*alias", "!!python/object:os.system",
              "'single'", "tab\there", "line\nbreak", "\x00\x01\x7f\x9f", "\ufeffbom", "Müller & Söhne GmbH", "%TAG",
-             "<lone surrogate>", "   spaced   "]
+             "<lone surrogate>", "   spaced   ", "R$", "kr", "€", "usd", " EUR "]
     # (a lone surrogate cannot travel to the browser as JSON: the page makes it)
     yaml = js(browser, "return arguments[0].map(function (n) { if (n === '<lone surrogate>') n = '\\ud83d'; "
               "return F.toYaml({'p:name': n, 'p:currency': n}); });", names)
@@ -207,7 +233,9 @@ def test_text_round_trips_through_the_saved_yaml(browser: Any, pack: Any) -> Non
         a = parse_answers(text.encode(), pack)
         expected = "\ufffd" if name == "<lone surrogate>" else name
         assert a.partner_name == expected, (name, text)
-        assert a.currency == expected
+        # partner.currency must be a code or a short symbol: the form saves only what validate accepts
+        assert a.currency == (answers_currency(expected) or ""), (name, text)
+    assert sum(bool(answers_currency(n)) for n in names) >= 6  # some currencies did round-trip
 
 
 def test_a_file_not_saved_by_the_form_is_refused_plainly(browser: Any) -> None:
@@ -335,3 +363,13 @@ def test_quick_form_asks_the_quick_questions_and_hides_what_cannot_apply(browser
     browser.find_element(By.CSS_SELECTOR, 'input[name="q:partner_of_record"][value="n/a"]').click()
     saved = js(browser, "return F.toYaml(F.state());")
     assert "partner_of_record" in parse_answers(saved.encode(), staged_pack).not_applicable
+
+
+def test_a_prefilled_number_reads_back_as_the_same_number(pack: Any) -> None:
+    """The text the form is prefilled with is read by validate as the value it came from:
+    1.2340 became 1.234, which must not come back as the ambiguous `1.234`."""
+    for written in ("1.2340", "12.5", "1.5e+14", "0.0000001", "$1,234,567"):
+        a = parse_answers(f'metrics: {{arpu: "{written}"}}\n'.encode(), pack)
+        text = form_mod.state_from_answers(a, None, pack)["m:arpu"]
+        again = parse_answers(f'metrics: {{arpu: "{text}"}}\n'.encode(), pack)
+        assert again.metrics["arpu"] == a.metrics["arpu"], (written, text)
