@@ -17,7 +17,7 @@ from playbook import ENGINE_VERSION
 from playbook import cache as pack_cache
 from playbook import operators as ops
 from playbook.computations import COMPUTATIONS, formula_refs
-from playbook.lint import broken_references, consistency
+from playbook.lint import broken_references, consistency, lint_pack
 from playbook.errors import InvalidInput, Problem, UsageError
 from playbook.model import (
     PHASES, Action, All, AnyOf, Area, Band, Benchmark, Checklist, ChecklistItem, Condition,
@@ -755,7 +755,7 @@ def _load(spec: str | Path | None) -> tuple[
                 items.append(ChecklistItem(it["id"], it["text"], cond, _text(it, "source") or _text(c, "source")))
         checklists.append(Checklist(c["id"], c["title"], tuple(items), _text(c, "source")))
 
-    _lint(b, action_raw, actions, benchmarks, checklists, metric_raw)
+    lint_pack(b, action_raw, actions, benchmarks, checklists, metric_raw)
     consistency(b, actions, benchmarks)
     broken_references(b)
     rule = _stage_rule(m.get("stage_rule") or {})
@@ -837,148 +837,6 @@ def _check_old_ids(b: _Builder, question_raw: list[tuple[Document, PathKey, dict
             continue
         retired[rid] = _text(r, "message")
     return retired
-
-
-def _leaves(cond: Condition | None) -> list[Leaf]:
-    if cond is None:
-        return []
-    if isinstance(cond, Leaf):
-        return [cond]
-    if isinstance(cond, Not):
-        return _leaves(cond.item)
-    return [x for c in cond.items for x in _leaves(c)]
-
-
-def _impossible(cond: Condition | None, lo_hi: dict[str, tuple[float | None, float | None]]) -> str | None:
-    """Why a condition can never hold, for the common cases: a bound outside the
-    metric's range, or an `all` whose numeric bounds on one metric do not overlap."""
-    if cond is None or isinstance(cond, (Not, AnyOf)):
-        return None
-    leaves = [cond] if isinstance(cond, Leaf) else [c for c in cond.items if isinstance(c, Leaf)]
-    bounds: dict[str, list[float]] = {}
-    for leaf in leaves:
-        if leaf.subject != "metric" or leaf.op not in ("lt", "le", "gt", "ge", "between", "eq"):
-            continue
-        lo, hi = bounds.setdefault(leaf.ref, [float("-inf"), float("inf")])
-        v = leaf.value
-        if leaf.op in ("gt", "ge"):
-            lo = max(lo, float(v) + (1e-9 if leaf.op == "gt" else 0))
-        elif leaf.op in ("lt", "le"):
-            hi = min(hi, float(v) - (1e-9 if leaf.op == "lt" else 0))
-        elif leaf.op == "between":
-            lo, hi = max(lo, float(v[0])), min(hi, float(v[1]))
-        else:
-            lo, hi = max(lo, float(v)), min(hi, float(v))
-        mlo, mhi = lo_hi.get(leaf.ref, (None, None))
-        if mlo is not None:
-            lo = max(lo, mlo)
-        if mhi is not None:
-            hi = min(hi, mhi)
-        bounds[leaf.ref] = [lo, hi]
-    for ref, (lo, hi) in bounds.items():
-        if lo > hi:
-            return f"no value of metric {ref!r} satisfies it"
-    equals: dict[str, set[str]] = {}
-    for leaf in leaves:
-        if leaf.subject == "question" and leaf.op == "eq":
-            shown = ("yes" if leaf.value else "no") if isinstance(leaf.value, bool) else str(leaf.value)
-            equals.setdefault(leaf.ref, set()).add(shown)
-    for ref, values in equals.items():
-        if len(values) > 1:
-            return f"question {ref!r} cannot equal both {' and '.join(sorted(values))}"
-    for sub in (cond.items if isinstance(cond, All) else ()):
-        why = _impossible(sub, lo_hi) if isinstance(sub, All) else None
-        if why:
-            return why
-    return None
-
-
-def _num(v: float | None) -> str:
-    return "any" if v is None else f"{v:g}"
-
-
-def _lint(b: _Builder, action_raw: Any, actions: list[Action], benchmarks: list[Benchmark],
-          checklists: list[Checklist], metric_raw: Any) -> None:
-    """Warnings: rules that can never fire, questions and metrics nothing uses."""
-    ranges = {m.id: (m.min, m.max) for m in b.metrics.values()}
-    raw_by_id = {a["id"]: (doc, path) for doc, path, a in action_raw}
-    for a in actions:
-        why = _impossible(a.when, ranges)
-        if why and a.id in raw_by_id:
-            doc, path = raw_by_id[a.id]
-            b.err(doc, path + ("when",), f"action {a.id!r} can never fire: {why}", "never-true",
-                  key=True, severity="warning")
-        why = _impossible(a.done_when, ranges)
-        if why and a.id in raw_by_id:
-            doc, path = raw_by_id[a.id]
-            b.err(doc, path + ("done_when",), f"action {a.id!r} can never be done: {why}", "never-true",
-                  key=True, severity="warning")
-    raw_bm = {bm["id"]: (doc, path, bm) for doc, path, bm in b.raw["benchmarks"] if isinstance(bm, dict)}
-    for bm in benchmarks:
-        if bm.id not in raw_bm:
-            continue
-        for field, cond, verb in (("target", bm.target, "be met"), ("applies_when", bm.applies_when, "apply")):
-            why = _impossible(cond, ranges)
-            if why:
-                m = b.metrics[bm.metric]
-                span = f" (its range is {_num(m.min)} to {_num(m.max)})" if field == "target" else ""
-                b.err(*b.at("benchmarks", raw_bm[bm.id][2], *raw_bm[bm.id][:2], field),
-                      f"benchmark {bm.id!r} can never {verb}: {why}{span}", "never-true", key=True,
-                      severity="warning")
-    used_q: set[str] = set()
-    used_m: set[str] = set()
-    conds: list[Condition | None] = [c for a in actions for c in (a.when, a.done_when)]
-    conds += [bm.applies_when for bm in benchmarks]
-    conds += [it.done_when for c in checklists for it in c.items]
-    for cond in conds:
-        for leaf in _leaves(cond):
-            (used_q if leaf.subject == "question" else used_m).add(leaf.ref)
-    used_m |= {bm.metric for bm in benchmarks}
-    # an item left out for an error of its own still uses what it names: no second warning for one mistake
-    for node in b.broken_items:
-        for key, ref in _named_refs(node):
-            (used_q if key == "question" else used_m).add(ref)
-    for m in b.metrics.values():
-        if m.compute:
-            used_m |= set(COMPUTATIONS[m.compute].needs)
-        elif m.formula:
-            used_m |= formula_refs(m.formula)
-    for doc, path, q in b.raw["questions"]:
-        if q.get("id") in b.questions and q["id"] not in used_q:
-            if not _unused_by_overlay(b, doc, path, "question", q["id"]):
-                b.err(doc, path + ("id",), f"question {q['id']!r} is not used by any action, checklist or "
-                      "benchmark; use it in a condition or remove it", "unused-question", severity="warning")
-    for doc, path, mt in metric_raw:
-        if mt["id"] not in used_m and not mt.get("track_only"):
-            if not _unused_by_overlay(b, doc, path, "metric", mt["id"]):
-                b.err(doc, path + ("id",), f"metric {mt['id']!r} has no benchmark and no rule uses it",
-                      "unused-metric", severity="warning")
-
-
-def _unused_by_overlay(b: _Builder, doc: Document, path: PathKey, kind: str, iid: str) -> bool:
-    """A base item that the overlay left unused (by disabling or overriding what
-    used it) is the overlay's to fix: warn there, and say to disable it."""
-    if not b.top_docs or doc in b.top_docs:
-        return False
-    target = next(((d, ("disable",)) for d in b.top_docs if isinstance(d.data, dict) and "disable" in d.data),
-                  (b.top_docs[0], ("extends",)))
-    line, _ = doc.where(path)
-    b.err(*target, f"{kind} {iid!r} ({doc.file}:{line}) is no longer used once this pack disables or overrides "
-          f"what used it; add it to `disable: {kind}s:` here", f"unused-{kind}", key=True, severity="warning")
-    return True
-
-
-def _named_refs(node: Any) -> Iterator[tuple[str, str]]:
-    """Every `question:` and `metric:` reference anywhere in a raw item."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k in ("question", "metric") and isinstance(v, str):
-                yield k, v
-            else:
-                yield from _named_refs(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _named_refs(v)
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
