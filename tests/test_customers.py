@@ -115,6 +115,16 @@ def test_given_metrics_win_and_disagreement_is_warned(work: Path) -> None:
     assert d["customer_base"]["warnings"]
 
 
+def test_a_few_rows_of_a_larger_base_are_a_sample_not_a_disagreement(work: Path) -> None:
+    # the shipped example lists its five largest of 120 active customers
+    example = Path(__file__).resolve().parents[1] / "examples" / "grow-stage.yaml"
+    r = CliRunner().invoke(cli, ["assess", str(example), "--format", "json", "-o", "-"])
+    assert r.exit_code == 0 and "customer rows give" not in r.stderr
+    d = json.loads(r.stdout)
+    assert d["metrics"]["mrr"] == 180000 and d["metric_origin"]["mrr"] == "given"
+    assert any("list 5 of the 120 active customers" in n for n in d["customer_base"]["notes"])
+
+
 # ---- bad input: located, plain, never a traceback --------------------------
 
 @pytest.mark.parametrize("name,expected", [

@@ -317,11 +317,24 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
         "renewal_revenue_90_days": round(sum(w.revenue for w in within), 2) if on else None,
         "customers_without_renewal_date": float(len(no_date)),
     }
+    # Rows for far fewer customers than the answers say are active (the
+    # example's five largest of 120) are a sample: their totals say nothing of
+    # the whole base, so they neither stand in for the base's metrics nor are
+    # set against them.
+    given_active = metrics.get("active_customers")
+    sample = given_active is not None and len(active) < 0.9 * given_active
+    if sample:
+        for k in ("active_customers", "mrr", "churn_rate_annual"):
+            found[k] = None
+        notes.append(f"The customer rows list {len(active)} of the {given_active:g} active customers the answers "
+                     "give: the figures below describe those customers only.")
     derived = {k: v for k, v in found.items() if v is not None and k in ids and k not in metrics}
-    _disagree(metrics, "churn_rate_annual", row_churn, "customers lost in the last 12 months", 3.0, False, warnings)
+    if not sample:
+        _disagree(metrics, "churn_rate_annual", row_churn, "customers lost in the last 12 months", 3.0, False,
+                  warnings)
+        _disagree(metrics, "active_customers", float(len(active)), "customers not ended", 0.10, True, warnings)
+        _disagree(metrics, "mrr", found["mrr"], "annual revenue of active customers ÷ 12", 0.10, True, warnings)
     _disagree(metrics, "nps", row_nps, "from each customer's last NPS response", 10.0, False, warnings)
-    _disagree(metrics, "active_customers", float(len(active)), "customers not ended", 0.10, True, warnings)
-    _disagree(metrics, "mrr", found["mrr"], "annual revenue of active customers ÷ 12", 0.10, True, warnings)
     largest_undated = _largest(no_date, TOP_N)
     named = {"renewals_due_90_days": tuple(c.name for c in due[:5]),
              "renewal_revenue_90_days": tuple(c.name for c in due[:5]),
