@@ -175,3 +175,11 @@ def test_the_wording_fixes_of_the_guide_review_hold(default_pack) -> None:
     for s in default_pack.stages:
         cited = set(_re.findall(r"\b00[0-4]\b", s.description + " " + s.source))
         assert cited - {"000"}, f"stage {s.id} cites only 000"
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_shipped_examples_use_the_current_question_ids(default_pack, example) -> None:
+    from playbook.answers import load_answers
+
+    old = [w.format() for w in load_answers(example, default_pack).warnings if w.code in ("retired-id", "renamed-id")]
+    assert old == []
