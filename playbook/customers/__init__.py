@@ -111,8 +111,14 @@ def annotate(result: Result, base: CustomerBase | None) -> Result:
     (e.g. "renewals due in 90 days is 4 (Contoso, Fabrikam, ...)")."""
     if base is None:
         return result
+    if not base.named:
+        return result
     plan = []
+    changed = False
     for a in result.plan:
+        if not any(e.subject == "metric" and e.ref in base.named for e in a.reasons):
+            plan.append(a)  # most actions cite no customer metric: left as they are
+            continue
         reasons = []
         for e in a.reasons:
             names = base.named.get(e.ref) if e.subject == "metric" else None
@@ -123,7 +129,8 @@ def annotate(result: Result, base: CustomerBase | None) -> Result:
                 e = dataclasses.replace(e, text=f"{e.text.rstrip('.')} (customers: {', '.join(names)}{tail}).")
             reasons.append(e)
         plan.append(dataclasses.replace(a, reasons=tuple(reasons)))
-    return dataclasses.replace(result, plan=tuple(plan))
+        changed = True
+    return dataclasses.replace(result, plan=tuple(plan)) if changed else result
 
 
 def _r(x: float | None) -> float | None:
