@@ -7,10 +7,8 @@ only when a PDF is asked for.
 
 from __future__ import annotations
 
-import base64
 import errno
 import hashlib
-import math
 import os
 import re
 import tempfile
@@ -23,11 +21,17 @@ from markupsafe import Markup, escape
 
 from playbook import cache
 from playbook.customers.view import customer_view
-from playbook.errors import InvalidInput, Problem, RenderError, UsageError
+from playbook.errors import RenderError, UsageError
 from playbook.model import PHASES, Pack
 from playbook.result import Result, relative_gap, to_json
 from playbook.resources import data_dir
 from playbook.values import format_value
+
+# Brand files and charts live in their own modules; their names stay importable from here.
+from playbook.render.brand import MAX_LOGO_BYTES as MAX_LOGO_BYTES, MIN_CONTRAST as MIN_CONTRAST
+from playbook.render.brand import Brand as Brand, contrast as contrast, load_brand as load_brand
+from playbook.render.brand import readable_shade as readable_shade
+from playbook.render.charts import bullet as bullet, radar as radar
 
 FORMATS = ("html", "pdf", "json", "md")
 EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md"}
@@ -36,98 +40,11 @@ STATUS_LABEL = {"met": "Met", "not_met": "Not met", "not_assessed": "Not assesse
                 "done": "Done", "not_done": "Not done", "recommended": "Open", "does_not_apply": "Does not apply"}
 STATUS_SHAPE = {"met": "✔", "not_met": "✖", "not_assessed": "?", "done": "✔", "not_done": "✖",
                 "does_not_apply": "–"}
-MAX_LOGO_BYTES = 512_000
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-@dataclass(frozen=True)
-class Brand:
-    firm: str = ""
-    logo_data_uri: str = ""
-    accent: str = "#1f5fa8"
-    confidentiality: str = ""
-
-
 @dataclass(frozen=True)
 class RenderOptions:
     brand: Brand = field(default_factory=Brand)
     template_dir: str | None = None
     pdf_variant: str | None = None  # e.g. "pdf/a-3u"
-
-
-def load_brand(path: Path) -> Brand:
-    """Read brand.yaml (firm, logo, accent, confidentiality), embedding the logo."""
-    from playbook.yamlio import load_file
-
-    doc = load_file(path)
-    data = doc.data
-    if not isinstance(data, dict):
-        raise InvalidInput([doc.problem((), "a brand file is a mapping: firm, logo, accent, confidentiality", "type")])
-    problems: list[Problem] = []
-    allowed = {"firm", "logo", "accent", "confidentiality"}
-    for k in data:
-        if k not in allowed:
-            from playbook.suggest import did_you_mean
-            problems.append(doc.problem((k,), f"unknown key {k!r}{did_you_mean(k, allowed)} "
-                                        f"(valid keys: {', '.join(sorted(allowed))})", "unknown-key", key=True))
-    accent = str(data.get("accent") or "#1f5fa8").strip()
-    if re.match(r"^#[0-9a-fA-F]{3}$", accent):  # the CSS short form
-        accent = "#" + "".join(c * 2 for c in accent[1:])
-    if not _COLOR.match(accent):
-        problems.append(doc.problem(("accent",), f"accent must be a colour like #1f5fa8, not {accent!r}", "value"))
-    elif contrast(accent, "#ffffff") < MIN_CONTRAST:
-        # the accent colours headings, links, the stage card and the radar on white
-        problems.append(doc.problem(("accent",), f"accent {accent} is too light to read on white "
-                                    f"(contrast {contrast(accent, '#ffffff'):.1f}:1; WCAG AA needs {MIN_CONTRAST}:1); "
-                                    f"use {readable_shade(accent)}, the same hue darkened just enough, or a darker colour",
-                                    "contrast"))
-    logo_uri = ""
-    if data.get("logo") and "://" in str(data["logo"]):
-        problems.append(doc.problem(("logo",), "the logo must be a local image file next to brand.yaml; "
-                                    "addresses on the web are never fetched", "value"))
-    elif data.get("logo"):
-        logo = (path.parent / str(data["logo"])).resolve()
-        mime = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}.get(
-            logo.suffix.lower())
-        if mime is None:
-            problems.append(doc.problem(("logo",), "the logo must be a .png, .jpg or .svg file", "value"))
-        elif not logo.is_file():
-            problems.append(doc.problem(("logo",), f"logo file not found: {logo}", "value"))
-        elif logo.stat().st_size > MAX_LOGO_BYTES:
-            problems.append(doc.problem(("logo",), f"the logo is larger than {MAX_LOGO_BYTES // 1000} KB", "value"))
-        else:
-            logo_uri = f"data:{mime};base64," + base64.b64encode(logo.read_bytes()).decode()
-    if problems:
-        raise InvalidInput(problems)
-    return Brand(str(data.get("firm") or ""), logo_uri, accent, str(data.get("confidentiality") or ""))
-
-
-MIN_CONTRAST = 4.5  # WCAG AA for normal text
-
-
-def _luminance(hex_color: str) -> float:
-    def ch(v: int) -> float:
-        c = v / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b)
-
-
-def contrast(a: str, b: str) -> float:
-    """The WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def readable_shade(hex_color: str, against: str = "#ffffff") -> str:
-    """The colour darkened (towards black, hue kept) until it reaches WCAG AA against `against`."""
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
-    for step in range(101):
-        f = 1 - step / 100
-        c = f"#{round(r * f):02x}{round(g * f):02x}{round(b * f):02x}"
-        if contrast(c, against) >= MIN_CONTRAST:
-            return c
-    return "#000000"
 
 
 class _SelfExtendingLoader(jinja2.FileSystemLoader):
@@ -224,74 +141,6 @@ class _Raw:
     """_ raw."""
 
     text: str
-
-
-def bullet(value: float | None, op: str, target: Any, better: str) -> dict[str, Any] | None:
-    """Geometry of a bullet bar: the scale, the value bar and the target mark (0..100)."""
-    if value is None:
-        return None
-    bounds = list(target) if isinstance(target, (tuple, list)) else [target]
-    hi = max([abs(value), *[abs(float(b)) for b in bounds]]) * 1.25 or 1.0
-    lo = min(0.0, value, *[float(b) for b in bounds])
-    span = hi - lo
-
-    def pos(x: float) -> float:
-        return round(100 * (x - lo) / span, 2)
-
-    return {"value": pos(value), "zero": pos(0.0), "marks": [pos(float(b)) for b in bounds]}
-
-
-def _wrap_label(text: str, width: int) -> list[str]:
-    """Greedy word wrap, so long area names do not run off the chart."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines or [""]
-
-
-RADAR_FONT = 14  # label size in chart units: about 6 pt once the chart is scaled into its print column
-RADAR_LINE = 15
-RADAR_MARGIN = 100  # room beside the chart for the left and right labels
-
-
-def radar(areas: list[dict[str, Any]], size: int = 300,
-          outline: list[int | None] | None = None) -> dict[str, Any]:
-    """Points of a radar chart: one axis per area, radius = score; `outline`
-    (scores in the same order, e.g. last year's) is drawn as a dashed line."""
-    n = len(areas)
-    c = size / 2
-    r = size / 2 - 62
-    axes, pts, rings = [], [], []
-    for i, a in enumerate(areas):
-        ang = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
-        x, y = c + r * math.cos(ang), c + r * math.sin(ang)
-        lx, ly = c + (r + 14) * math.cos(ang), c + (r + 14) * math.sin(ang) + RADAR_FONT / 3
-        anchor = "middle" if abs(math.cos(ang)) < 0.3 else ("start" if math.cos(ang) > 0 else "end")
-        lines = _wrap_label(a["name"], 14)
-        if "total" in a:  # how much of the area the score rests on
-            lines.append(f"{a['assessed']}/{a['total']} assessed" if a["total"] else "nothing applies")
-        if math.sin(ang) < -0.3:  # labels above the chart grow upwards
-            ly -= RADAR_LINE * (len(lines) - 1)
-        axes.append({"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1),
-                     "anchor": anchor, "name": a["name"], "lines": lines, "score": a["score"]})
-        s = (a["score"] or 0) / 100
-        pts.append(f"{c + r * s * math.cos(ang):.1f},{c + r * s * math.sin(ang):.1f}")
-    for frac in (0.25, 0.5, 0.75, 1.0):
-        ring = []
-        for i in range(n):
-            ang = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
-            ring.append(f"{c + r * frac * math.cos(ang):.1f},{c + r * frac * math.sin(ang):.1f}")
-        rings.append(" ".join(ring))
-    old = None
-    if outline is not None:
-        old = " ".join(f"{c + r * ((s or 0) / 100) * math.cos(-math.pi / 2 + 2 * math.pi * i / max(n, 1)):.1f},"
-                       f"{c + r * ((s or 0) / 100) * math.sin(-math.pi / 2 + 2 * math.pi * i / max(n, 1)):.1f}"
-                       for i, s in enumerate(outline))
-    return {"size": size, "c": c, "axes": axes, "points": " ".join(pts), "rings": rings, "outline": old,
-            "margin": RADAR_MARGIN, "font": RADAR_FONT, "line": RADAR_LINE}
 
 
 def citer(pack: Pack) -> Any:
