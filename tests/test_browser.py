@@ -224,7 +224,11 @@ def test_partner_fills_saves_and_gets_the_report(browser: Any, pack: Any, tmp_pa
         time.sleep(0.1)
     assert drv.find_element(By.ID, "f-p-name").get_attribute("value") == "Fabrikam Cloud Services"
     drv.find_element(By.ID, "submit").click()
-    stage = drv.find_element(By.XPATH, "//dl[@class='cover-facts']//dt[.='Stage']/following-sibling::dd").text
+    # the report is rendered on the server: wait for the page, not a fixed time (a busy machine is slow)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    stage_xpath = "//dl[@class='cover-facts']//dt[.='Stage']/following-sibling::dd"
+    stage = WebDriverWait(drv, 60).until(lambda d: d.find_element(By.XPATH, stage_xpath)).text
     assert stage.lower().startswith(result["stage"])
     top = [e.text for e in drv.find_elements(By.CSS_SELECTOR, "ol.top li a")]
     assert top == [x["title"] for x in result["actions"][:5]]
