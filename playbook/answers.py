@@ -161,6 +161,18 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
             problems.append(doc.problem(("partner", "currency"), f"currency: {describe(partner['currency'])} is "
                                         "not a currency; write a three-letter ISO 4217 code (USD, EUR, GBP) or a "
                                         "symbol such as $ or €", "value"))
+    language = ""
+    if partner.get("language") is not None:
+        language, found = _language(doc, partner["language"])
+        problems.extend(p for p in found if p.severity == "error")
+        warnings.extend(p for p in found if p.severity != "error")
+    if language:
+        # the partner's own convention settles 1.200 (a thousand in German) and
+        # wins over the caller's default (`--lang`); a language whose decimal
+        # mark is neither . nor , refuses such values
+        from playbook.i18n import decimal_separator
+
+        decimal = decimal_separator(language)
     raw_partner = (data.get("partner") if ok("partner") else None) or {}
     for field, hint in PARTNER_HINTS.items():
         if field in raw_partner and raw_partner[field] in (None, "", []):
@@ -296,7 +308,29 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         currency=currency or "", answers=answers, metrics=metrics,
         nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
         warnings=tuple(warnings), not_applicable=frozenset(not_applicable), listed=frozenset(listed),
+        language=language,
     )
+
+
+def _language(doc: Document, v: Any) -> tuple[str, list[Problem]]:
+    """partner.language as a base tag ("de-AT" -> "de"), and its problems: not a
+    tag is an error; a language without a shipped translation is a warning
+    (the report is in English, numbers are still read the language's way)."""
+    from playbook.errors import UsageError
+    from playbook.i18n import language_tag, languages
+
+    try:
+        lang = language_tag(str(v))
+    except UsageError:
+        return "", [doc.problem(("partner", "language"), f"language: {describe(v)} is not a language tag; write it "
+                                f"like de or de-DE (languages with a translation: {', '.join(languages())})",
+                                "value")]
+    if lang not in languages():
+        return lang, [doc.problem(("partner", "language"), f"language: no translation for {lang!r}"
+                                  f"{did_you_mean(lang, languages())}, so the report is in English; numbers are "
+                                  f"read as {lang!r} writes them (translations: {', '.join(languages())})",
+                                  "language", severity="warning")]
+    return lang, []
 
 
 def _is_not_applicable(v: Any) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 from playbook import operators as ops
 from playbook.model import All, AnyOf, Condition, Leaf, Not, Pack
 from playbook.result import Evidence, Finding, relative_gap
-from playbook.values import format_value
+from playbook.i18n import value as format_value
 
 ORDERING_OPS = frozenset({"lt", "le", "gt", "ge", "between"})
 

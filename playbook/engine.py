@@ -8,6 +8,8 @@ decided in playbook/stage.py.
 
 from __future__ import annotations
 
+import dataclasses
+
 import heapq
 import math
 from typing import Any
@@ -24,7 +26,7 @@ from playbook.result import (
     NotApplicable, NotAssessed, PlannedAction, Result,
 )
 from playbook.stage import decide
-from playbook.values import format_value
+from playbook.i18n import value as format_value
 
 IMPACT = {"high": 3, "medium": 2, "low": 1}
 EASE = {"low": 3, "medium": 2, "high": 1}  # low effort is easiest
@@ -125,7 +127,24 @@ def not_applicable_inputs(pack: Pack, answers: Answers, profile: dict[str, Any])
     return tuple(out)
 
 
-def evaluate(pack: Pack, answers: Answers) -> Result:
+def evaluate(pack: Pack, answers: Answers, lang: str | None = None) -> Result:
+    """The assessment of `answers` against `pack`, with every text in the
+    language `lang` (`--lang`), else the answers file's `partner.language`
+    when a translation ships for it, else English."""
+    from playbook import i18n
+
+    language = i18n.resolve_language(lang) if lang else \
+        answers.language if answers.language in i18n.languages() else i18n.DEFAULT
+    if language != i18n.DEFAULT:
+        from playbook.packtrans import translated
+
+        pack = translated(pack, language)
+    with i18n.using(language):
+        result = _evaluate(pack, answers)
+    return result if language == i18n.DEFAULT else dataclasses.replace(result, language=language)
+
+
+def _evaluate(pack: Pack, answers: Answers) -> Result:
     base = customers.analyse_answers(pack, answers)  # figures from the customer rows, and the metrics they give
     metrics, origin = resolve_metrics(pack, customers.with_row_metrics(answers, base))
     origin.update({k: "derived" for k in (base.derived if base else {}) if k not in answers.metrics})

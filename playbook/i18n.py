@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -82,6 +85,85 @@ def gettext_for(lang: str) -> Any:
 
 def _t(lang: str, msg: str) -> str:
     return str(messages(lang).gettext(msg))
+
+
+# The language of the assessment being made or rendered. A context variable
+# rather than a parameter threaded through every sentence-building function:
+# the engine, the customer analysis and the templates all write sentences, and
+# each thread, task or Dask worker sees only the language its own call set
+# (Django's translation.override works the same way).
+_current: ContextVar[str] = ContextVar("playbook_language", default=DEFAULT)
+
+
+@contextmanager
+def using(lang: str | None) -> Iterator[str]:
+    """Within the block, sentences and values are written in `lang`."""
+    token = _current.set(lang or DEFAULT)
+    try:
+        yield lang or DEFAULT
+    finally:
+        _current.reset(token)
+
+
+def current() -> str:
+    return _current.get()
+
+
+def t(msg: str, **values: Any) -> str:
+    """`msg` in the current language, with `%(name)s` placeholders filled."""
+    lang = _current.get()
+    text = msg if lang == DEFAULT else str(messages(lang).gettext(msg))
+    return text % values if values else text
+
+
+def tn(singular: str, plural: str, n: int, **values: Any) -> str:
+    """The singular or plural form for `n` (as the language counts), filled;
+    `%(n)s` is the count."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        text = singular if n == 1 else plural
+    else:
+        text = str(messages(lang).ngettext(singular, plural, n))
+    return text % {"n": n, **values}
+
+
+def N_(msg: str) -> str:  # noqa: N802 - the gettext convention for "marked for translation, translated later"
+    return msg
+
+
+def value(x: Any, unit: str | None, currency: str = "") -> str:
+    """values.format_value in the current language."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        from playbook.values import format_value
+
+        return format_value(x, unit, currency)
+    return Formatter(lang, currency).value(x, unit)
+
+
+def number(x: float, decimals: int = 2) -> str:
+    return Formatter(_current.get()).number(x, decimals)
+
+
+def date(iso: Any) -> str:
+    """An ISO date as the current language writes it (English keeps ISO)."""
+    return Formatter(_current.get()).date(None if iso is None else str(iso))
+
+
+def decimal_separator(lang: str) -> str | None:
+    """"," or "." as `lang` writes the decimal point (CLDR, through Babel), or
+    None when it is neither (the number reader then refuses ambiguous values)."""
+    if lang == DEFAULT:
+        return "."
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        sym = Locale.parse(lang).number_symbols
+    except (UnknownLocaleError, ValueError):
+        return None
+    table = sym.get("latn", sym) if isinstance(sym, dict) or hasattr(sym, "get") else {}
+    dec = table.get("decimal") if hasattr(table, "get") else None
+    return dec if dec in (".", ",") else None
 
 
 @dataclass(frozen=True)

@@ -276,3 +276,4 @@ class Answers:
     # question and metric ids answered `n/a` (does not apply); not in answers / metrics
     not_applicable: frozenset[str] = frozenset()
     listed: frozenset[str] = frozenset()  # question and metric ids the file names, blank or not
+    language: str = ""  # partner.language as a base tag ("de"), or "" when not given

@@ -248,6 +248,21 @@ def translate(pack: Pack, lang: str) -> tuple[Pack, list[Problem]]:
     ), problems
 
 
+_TRANSLATED: dict[tuple[str, str, str, str], Pack] = {}
+
+
+def translated(pack: Pack, lang: str) -> Pack:
+    """translate()'s pack, kept per pack and language: a batch or the web app
+    assesses many partners in the same language, and reading the translation
+    file once is enough. Its problems are `validate`'s to report."""
+    key = (pack.id, pack.root, pack.content_hash, lang)
+    if key not in _TRANSLATED:
+        if len(_TRANSLATED) >= 8:
+            _TRANSLATED.pop(next(iter(_TRANSLATED)))
+        _TRANSLATED[key] = translate(pack, lang)[0]
+    return _TRANSLATED[key]
+
+
 def skeleton(pack: Pack, lang: str) -> str:
     """A translation file for `lang` with every entry the pack's top layer is
     still missing: the English as the value to replace, and its digest."""

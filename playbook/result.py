@@ -215,6 +215,7 @@ class Result:
     stage_rule: tuple[float, str] = (0.75, "")  # the pack's in_place_share and note, for the Method section
     customer_base: CustomerBase | None = None  # the customer analysis (playbook/customers), when rows were given
     baseline: Comparison | None = None  # set by --baseline: the comparison with the earlier assessment
+    language: str = "en"  # the language of every text in the result and its reports
 
 
 def _num(x: float | None) -> float | None:
@@ -242,6 +243,7 @@ def to_dict(r: Result) -> dict[str, Any]:
         "partner": {"name": r.partner_name, "assessed_on": r.assessed_on, "years_in_cloud": r.years_in_cloud,
                     "focus": list(r.focus), "currency": r.currency},
         "input_hash": r.input_hash,
+        "language": r.language,
         "stage": r.stage,
         "stage_reason": r.stage_reason,
         "stage_status": r.stage_status,

@@ -253,6 +253,9 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
                 "years_in_cloud": {"type": ["number", "string", "null"]},
                 "focus": {"type": ["array", "null"], "items": {"enum": list(ops.FOCUS_VALUES)}},
                 "currency": {"type": ["string", "null"]},
+                "language": {"type": ["string", "null"], "maxLength": 35,
+                             "description": "the report's language and how numbers are written: de reads "
+                                            "1.200,50 as 1200.5 (a tag such as de or de-DE)"},
                 "contact": {"type": "string"}, "industry": {"type": "string"},
                 "region": {"type": "string"}, "notes": {"type": "string"},
             }, "additionalProperties": False},
@@ -298,6 +301,8 @@ def result_schema() -> dict[str, Any]:
             "pack": {"type": "object", "required": ["id", "version"],
                      "properties": {"id": ID, "version": {"type": "string"}, "hash": {"type": "string"}}},
             "partner": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+            "language": {"type": "string", "description": "the language of the result's texts (a base tag: "
+                                                          "en, de); ids and numbers do not change with it"},
             "stage": {"enum": list(PHASES)},
             "stage_reason": TEXT,
             "stage_status": {"enum": ["confirmed", "provisional"],

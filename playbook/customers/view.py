@@ -8,7 +8,7 @@ from typing import Any
 
 from playbook.customers.figures import CustomerBase
 from playbook.model import Pack
-from playbook.values import format_value
+from playbook.i18n import value as format_value
 
 W, H = 520, 200  # chart box in SVG units; the charts scale to their column
 PAD_L, PAD_B, PAD_T = 44, 28, 10

@@ -25,7 +25,8 @@ from playbook.errors import RenderError, UsageError
 from playbook.model import PHASES, Pack
 from playbook.result import Result, relative_gap, to_json
 from playbook.resources import data_dir
-from playbook.values import format_value
+from playbook import i18n
+from playbook.i18n import value as format_value
 
 # Brand files and charts live in their own modules; their names stay importable from here.
 from playbook.render.brand import MAX_LOGO_BYTES as MAX_LOGO_BYTES, MIN_CONTRAST as MIN_CONTRAST
@@ -78,9 +79,19 @@ def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environm
         keep_trailing_newline=True,
         finalize=_md_escape if markdown else None,
     )
+    # Jinja's i18n extension: {% trans %} and _() in the templates look up the
+    # language of the render (i18n.using) at run time, so one compiled template
+    # serves every language.
+    env.add_extension("jinja2.ext.i18n")
+    wrap = _MdText if markdown else str
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda msg: wrap(i18n.messages(i18n.current()).gettext(msg)),
+        lambda s, p, n: wrap(i18n.messages(i18n.current()).ngettext(s, p, n)), newstyle=True)
     env.filters["value"] = format_value
+    env.filters["date"] = i18n.date
+    env.filters["num"] = i18n.number
     env.filters["css_str"] = _css_string
-    env.filters["pct"] = lambda x: "—" if x is None else f"{x} %"
+    env.filters["pct"] = lambda x: "—" if x is None else f"{i18n.number(x)} %"
     env.filters["ids"] = _breakable_id
     return env
 
@@ -125,10 +136,27 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 _MD_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
+class _MdSafe(str):
+    """Markdown of our own (a translated template sentence): printed as it is."""
+
+
+class _MdText(str):
+    """A translated template sentence in Markdown. Jinja fills its placeholders
+    with `%`; the values are partner or pack text and are escaped, the
+    sentence's own Markdown (**bold**, links) is kept."""
+
+    def __mod__(self, values: Any) -> _MdSafe:
+        if isinstance(values, dict):
+            values = {k: _md_escape(v) for k, v in values.items()}
+        return _MdSafe(str.__mod__(self, values))
+
+
 def _md_escape(v: Any) -> Any:
     """Every value printed into Markdown is escaped, so partner text stays text."""
     if isinstance(v, _Raw):
         return v.text
+    if isinstance(v, _MdSafe):
+        return str(v)
     if isinstance(v, str):
         # every character Markdown renderers (or the editors showing the file) may take for a
         # line break becomes a space: partner text never starts a heading or a list item
@@ -289,8 +317,14 @@ def render_markdown(result: Result, pack: Pack, options: RenderOptions | None = 
 
 
 def render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None = None) -> bytes:
+    """The report in `fmt`, in the result's language (pack texts included)."""
+    if result.language != i18n.DEFAULT:
+        from playbook.packtrans import translated
+
+        pack = translated(pack, result.language)
     try:
-        return _render(result, pack, fmt, options)
+        with i18n.using(result.language):
+            return _render(result, pack, fmt, options)
     except jinja2.TemplateSyntaxError as exc:  # most likely a template from --template-dir
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     except jinja2.TemplateError as exc:
