@@ -53,11 +53,18 @@ class Assessor:
     for invalid answers and never prints.
     """
 
-    def __init__(self, pack: str | Path | Pack | None = None, options: RenderOptions | None = None):
+    def __init__(self, pack: str | Path | Pack | None = None, options: RenderOptions | None = None,
+                 lang: str | None = None):
+        """`lang`: the language of every result and report (`de`); None follows
+        each answers file's `partner.language`, else English. Numbers in a file
+        without `partner.language` are read the `lang` way."""
+        from playbook.i18n import decimal_separator, resolve_language
         from playbook.loader import load_pack
 
         self.pack: Pack = pack if isinstance(pack, Pack) else load_pack(pack)
         self.options: RenderOptions = options or RenderOptions()
+        self.lang: str | None = resolve_language(lang) if lang else None
+        self._decimal = decimal_separator(self.lang) if self.lang else None
 
     # ---- assessing -------------------------------------------------------
     def assess_file(self, path: str | Path, *, baseline: str | Path | None = None,
@@ -67,7 +74,7 @@ class Assessor:
         from playbook.answers import load_answers
 
         p = Path(path)
-        answers = load_answers(p, self.pack, display or str(p))
+        answers = load_answers(p, self.pack, display or str(p), decimal=self._decimal)
         return self._finish(display or str(p), answers, baseline)
 
     def assess_bytes(self, raw: bytes, name: str = "<answers>", *,
@@ -75,7 +82,7 @@ class Assessor:
         """Assess the text of an answers file (YAML), e.g. an upload."""
         from playbook.answers import parse_answers
 
-        return self._finish(name, parse_answers(raw, self.pack, name), baseline)
+        return self._finish(name, parse_answers(raw, self.pack, name, decimal=self._decimal), baseline)
 
     def assess_mapping(self, data: Mapping[str, Any], name: str = "<answers>", *,
                        baseline: str | Path | None = None) -> Assessment:
@@ -86,7 +93,7 @@ class Assessor:
 
         plain = json.loads(json.dumps(dict(data), default=str))  # plain data only: no objects reach the engine
         digest = hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()
-        answers = check_answers(Document(name, plain), self.pack, "sha256:" + digest)
+        answers = check_answers(Document(name, plain), self.pack, "sha256:" + digest, decimal=self._decimal)
         return self._finish(name, answers, baseline)
 
     def assess_many(self, paths: Iterable[str | Path]) -> Iterator[Assessment | InvalidInput]:
@@ -101,7 +108,7 @@ class Assessor:
     def _finish(self, source: str, answers: Answers, baseline: str | Path | None) -> Assessment:
         from playbook.engine import evaluate
 
-        result = evaluate(self.pack, answers)
+        result = evaluate(self.pack, answers, self.lang)
         if baseline is not None:
             from playbook.baseline import compare, load_baseline
 

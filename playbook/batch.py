@@ -36,6 +36,7 @@ class BatchConfig:
     short: bool = False
     baseline: str | None = None  # a file (one input) or a folder of earlier answers/results, matched by name
     strict: bool = False
+    lang: str | None = None  # --lang: every report in this language
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,11 @@ def _assessor(config: BatchConfig) -> Any:
     from playbook.api import Assessor
     from playbook.render import Brand, RenderOptions, load_brand
 
-    key = (config.pack_spec, config.brand_file, config.template_dir, config.pdf_variant)
+    key = (config.pack_spec, config.brand_file, config.template_dir, config.pdf_variant, config.lang)
     if key not in _ASSESSORS:
         brand = load_brand(Path(config.brand_file)) if config.brand_file else Brand()
         _ASSESSORS[key] = Assessor(config.pack_spec, RenderOptions(brand=brand, template_dir=config.template_dir,
-                                                                   pdf_variant=config.pdf_variant))
+                                                                   pdf_variant=config.pdf_variant), config.lang)
     return _ASSESSORS[key]
 
 

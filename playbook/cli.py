@@ -180,6 +180,19 @@ def _write_stdout(data: bytes) -> None:
         raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
 
 
+def _lang_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from playbook.i18n import resolve_language
+
+    return resolve_language(value)
+
+
+LANG_OPTION = click.option(
+    "--lang", "lang", default=None, metavar="LANG", callback=_lang_value,
+    help="Language of the report and how numbers are read, e.g. de (default: the answers file's "
+         "partner.language, else English).")
+
 STRICT_OPTION = click.option("--strict", is_flag=True,
                              help="Treat warnings as errors: exit 1 if there are any (for scripts and CI).")
 
@@ -203,10 +216,12 @@ STRICT_OPTION = click.option("--strict", is_flag=True,
               default=None, help="A CSV export of customers; replaces the answers file's customers:.")
 @click.option("--redact-customers", is_flag=True,
               help="Replace customer names with stable pseudonyms (Customer 7F3A09) in every format.")
+@LANG_OPTION
 @BATCH_OPTIONS
 def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, output: str | None,
            brand_file: Path | None, template_dir: str | None, pdfa: bool, strict: bool = False,
-           customers_file: Path | None = None, redact_customers: bool = False, **batch: Any) -> None:
+           customers_file: Path | None = None, redact_customers: bool = False, lang: str | None = None,
+           **batch: Any) -> None:
     """Assess answers files (or folders of them) against a rule pack and write the reports.
 
     One file: the report goes to -o. Several files, a folder or --out-dir: a batch
@@ -217,7 +232,8 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
                              "partner's CSV under customers: in its answers file")
         from playbook.cli_batch import assess_batch
 
-        assess_batch(inputs, pack_spec, fmt, output, brand_file, template_dir, pdfa, batch_strict=strict, **batch)
+        assess_batch(inputs, pack_spec, fmt, output, brand_file, template_dir, pdfa, batch_strict=strict, lang=lang,
+                     **batch)
         return
     _batch_single_checks(batch)
     answers = inputs[0]
@@ -237,7 +253,9 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
     from playbook.questionnaire import answer_counts, counts_line, nothing_answered
 
     pack = load_pack(pack_spec)
-    data = load_answers(answers, pack, _display(answers))
+    from playbook.i18n import decimal_separator
+
+    data = load_answers(answers, pack, _display(answers), decimal=decimal_separator(lang) if lang else None)
     from playbook import customers
     if customers_file or redact_customers:
         data = customers.load_customers_option(data, customers_file, pack) if customers_file else data
@@ -256,7 +274,7 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
     from playbook.render import Brand
     options = RenderOptions(brand=brand or Brand(), template_dir=template_dir,
                             pdf_variant="pdf/a-3u" if pdfa else None)
-    result = evaluate(pack, data)
+    result = evaluate(pack, data, lang)
     for text in result.customer_base.warnings if result.customer_base else ():
         click.echo(f"{data.file}: warning: {text} [customer-metrics]", err=True)
     click.echo(f"{_display(answers)}: {counts_line(answer_counts(pack, data, result))}", err=True)

@@ -54,7 +54,7 @@ def with_baseline(result: Any, pack: Any, old: Path) -> Any:
 def assess_batch(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, output: str | None,
                  brand_file: Path | None, template_dir: str | None, pdfa: bool, *, out_dir: Path | None,
                  jobs: int | None, summary: Path | None, baseline: Path | None, scheduler: str | None,
-                 short: bool, batch_strict: bool = False, **_: Any) -> None:
+                 short: bool, batch_strict: bool = False, lang: str | None = None, **_: Any) -> None:
     from playbook.batch import BatchConfig, Row, collect_inputs, run_local, summary_bytes
     from playbook.render import write_atomic
 
@@ -70,7 +70,7 @@ def assess_batch(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | Non
     config = BatchConfig(out_dir=str(target), fmt=fmt or "html", pack_spec=pack_spec,
                          brand_file=str(brand_file) if brand_file else None, template_dir=template_dir,
                          pdf_variant="pdf/a-3u" if pdfa else None, short=short,
-                         baseline=str(baseline) if baseline else None, strict=batch_strict)
+                         baseline=str(baseline) if baseline else None, strict=batch_strict, lang=lang)
     bar = _progress(len(files))
     with bar as advance:
         if scheduler:

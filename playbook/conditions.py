@@ -15,6 +15,7 @@ from typing import Any
 from playbook import operators as ops
 from playbook.model import All, AnyOf, Condition, Leaf, Not, Pack
 from playbook.result import Evidence, Finding, relative_gap
+from playbook.i18n import N_, t
 from playbook.i18n import value as format_value
 
 ORDERING_OPS = frozenset({"lt", "le", "gt", "ge", "between"})
@@ -98,12 +99,12 @@ def _shown(v: Any) -> str:
     if isinstance(v, (list, tuple)):
         return ", ".join(_shown(x) for x in v)
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        return t("yes") if v else t("no")
     return str(v)
 
 
-def _choice(v: Any) -> str:
-    return f"“{str(v).replace('_', ' ')}”"
+def _choice(v: Any, q: Any = None) -> str:
+    return t("“%(choice)s”", choice=q.choice_label(str(v)) if q is not None else str(v).replace("_", " "))
 
 
 def _is_choice(leaf: Leaf, pack: Pack) -> bool:
@@ -118,40 +119,55 @@ def _observed_text(leaf: Leaf, raw: Any, pack: Pack, currency: str) -> str:
         m = pack.metrics.get(leaf.ref)
         return format_value(raw, m.unit if m else None, currency)
     if _is_choice(leaf, pack) and raw is not None:
+        q = pack.questions[leaf.ref]
         vals = raw if isinstance(raw, (tuple, list)) else [raw]
-        return ", ".join(_choice(x) for x in vals) or "none"
+        return ", ".join(_choice(x, q) for x in vals) or t("none")
     if isinstance(raw, (tuple, list)):
-        return ", ".join(str(x) for x in raw) or "none"
+        return ", ".join(str(x) for x in raw) or t("none")
     return format_value(raw, None)
+
+
+# The operators' plain words, as the reasons write them (operators.py keeps the
+# English for docs and the schema; these are marked so the catalogs carry them).
+_OP_WORDS = {"eq": N_("is"), "ne": N_("is not"), "lt": N_("is less than"), "le": N_("is at most"),
+             "gt": N_("is more than"), "ge": N_("is at least"), "between": N_("is between"),
+             "in": N_("is one of"), "not_in": N_("is not one of"), "contains": N_("includes"),
+             "present": N_("is answered"), "absent": N_("is not answered")}
+
+
+def _words(op: ops.Operator) -> str:
+    return t(_OP_WORDS[op.name]) if op.name in _OP_WORDS else op.words
 
 
 def _threshold_text(leaf: Leaf, pack: Pack, currency: str) -> str:
     op = ops.OPERATORS[leaf.op]
     if op.operand == "flag":
-        return op.words
+        return _words(op)
     if leaf.subject == "metric":
         m = pack.metrics.get(leaf.ref)
         unit = m.unit if m else None
         shown = leaf.shown if isinstance(leaf.shown, list) else [leaf.shown]
         from playbook.values import parse_number
         vals = [format_value(parse_number(s, percent=True, money=True), unit, currency) for s in shown]
-        return f"{op.words} {' and '.join(vals) if op.name == 'between' else ', '.join(vals)}"
+        return f"{_words(op)} {t(' and ').join(vals) if op.name == 'between' else ', '.join(vals)}"
     if _is_choice(leaf, pack):
+        q = pack.questions[leaf.ref]
         choices = leaf.shown if isinstance(leaf.shown, (tuple, list)) else [leaf.shown]
-        return f"{op.words} {', '.join(_choice(v) for v in choices)}"
-    return f"{op.words} {_shown(leaf.shown).replace('_', ' ')}"
+        return f"{_words(op)} {', '.join(_choice(v, q) for v in choices)}"
+    return f"{_words(op)} {_shown(leaf.shown).replace('_', ' ')}"
 
 
 def _subject_label(leaf: Leaf, pack: Pack) -> str:
     if leaf.subject == "question":
         q = pack.questions.get(leaf.ref)
-        return f"answer to “{q.text}” ({leaf.ref})" if q else f"answer to {leaf.ref}"
+        return t("answer to “%(question)s” (%(id)s)", question=q.text, id=leaf.ref) if q else \
+            t("answer to %(id)s", id=leaf.ref)
     if leaf.subject == "metric":
         m = pack.metrics.get(leaf.ref)
         return f"{m.name if m else leaf.ref} ({leaf.ref})"
     if leaf.subject == "profile":
-        return f"partner {leaf.ref}"
-    return f"benchmark {leaf.ref}"
+        return t("partner %(field)s", field=leaf.ref)
+    return t("benchmark %(id)s", id=leaf.ref)
 
 
 def _rel_gap(leaf: Leaf, observed: Any) -> float | None:
@@ -169,12 +185,23 @@ def _finding_evidence(leaf: Leaf, f: Facts, currency: str) -> Evidence | None:
     if fd is None or fd.value is None:
         return None
     val = format_value(fd.value, fd.unit, currency)
-    state = "meets" if fd.status == "met" else "misses"
-    text = f"{fd.metric_name} ({fd.metric}) is {val}, which {state} the target {fd.target} [benchmark {fd.benchmark}]."
+    values = {"metric": fd.metric_name, "id": fd.metric, "value": val, "target": fd.target,
+              "benchmark": fd.benchmark}
+    text = t("%(metric)s (%(id)s) is %(value)s, which meets the target %(target)s [benchmark %(benchmark)s].",
+             **values) if fd.status == "met" else \
+        t("%(metric)s (%(id)s) is %(value)s, which misses the target %(target)s [benchmark %(benchmark)s].",
+          **values)
     rel = relative_gap(fd)
     if rel is not None:
         rel = min(1.0, rel)
     return Evidence(text, "finding", leaf.ref, fd.value, fd.target, rel)
+
+
+_ROLE_SENTENCE = {
+    "fires": N_("The %(subject)s is %(observed)s; this action is recommended when it %(rule)s."),
+    "done": N_("The %(subject)s is %(observed)s; the practice counts as in place when it %(rule)s."),
+    "applies": N_("The %(subject)s is %(observed)s; the benchmark applies when it %(rule)s."),
+}
 
 
 def evidence(leaf: Leaf, f: Facts, pack: Pack, currency: str, role: str) -> Evidence:
@@ -185,12 +212,11 @@ def evidence(leaf: Leaf, f: Facts, pack: Pack, currency: str, role: str) -> Evid
     raw = _subject_value(leaf, f)
     obs = _observed_text(leaf, raw, pack, currency)
     rule = _threshold_text(leaf, pack, currency)
-    verb = {"fires": "this action is recommended when it", "done": "the practice counts as in place when it",
-            "applies": "the benchmark applies when it"}[role]
+    subject = _subject_label(leaf, pack)
     if role == "fires" and leaf.op == "eq":  # "is X; recommended when it is X" would say it twice
-        text = f"The {_subject_label(leaf, pack)} is {obs}, which calls for this action."
+        text = t("The %(subject)s is %(observed)s, which calls for this action.", subject=subject, observed=obs)
     else:
-        text = f"The {_subject_label(leaf, pack)} is {obs}; {verb} {rule}."
+        text = t(_ROLE_SENTENCE[role], subject=subject, observed=obs, rule=rule)
     obs_json = raw if not isinstance(raw, tuple) else list(raw)
     shown = leaf.shown if not isinstance(leaf.shown, tuple) else list(leaf.shown)
     return Evidence(text, leaf.subject, leaf.ref, obs_json, shown, _rel_gap(leaf, raw))

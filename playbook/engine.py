@@ -26,6 +26,7 @@ from playbook.result import (
     NotApplicable, NotAssessed, PlannedAction, Result,
 )
 from playbook.stage import decide
+from playbook.i18n import t
 from playbook.i18n import value as format_value
 
 IMPACT = {"high": 3, "medium": 2, "low": 1}
@@ -62,7 +63,8 @@ def _target_text(leaf: Leaf, unit: str, currency: str) -> str:
     op = ops.OPERATORS[leaf.op]
     if leaf.op == "between":
         lo, hi = leaf.value
-        return f"between {format_value(lo, unit, currency)} and {format_value(hi, unit, currency)}"
+        return t("between %(low)s and %(high)s", low=format_value(lo, unit, currency),
+                 high=format_value(hi, unit, currency))
     return f"{op.symbol} {format_value(leaf.value, unit, currency)}"
 
 
@@ -91,7 +93,7 @@ def evaluate_findings(pack: Pack, facts: Facts, currency: str,
         if applies is None:
             for what in missing_inputs(b.applies_when, facts):
                 kind, ref = what.split(" ", 1)
-                missing.append(NotAssessed(kind, ref, f"needed to choose the {b.id} benchmark", 1))
+                missing.append(NotAssessed(kind, ref, t("needed to choose the %(id)s benchmark", id=b.id), 1))
             continue
         m = pack.metrics[b.metric]
         v = facts.metrics.get(b.metric)

@@ -278,9 +278,33 @@ def policy(script_hashes: list[str], style_hashes: list[str]) -> str:
 
 
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    from playbook import i18n
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda msg: i18n.messages(i18n.current()).gettext(msg),
+        lambda s, p, n: i18n.messages(i18n.current()).ngettext(s, p, n), newstyle=True)
+    return env
+
+
+def script_messages(lang: str) -> dict[str, str]:
+    """The page script's own sentences (T("...") in form.js) in `lang`, sent to
+    the page as data: the script looks each one up and falls back to English."""
+    from playbook import i18n
+
+    if lang == i18n.DEFAULT:
+        return {}
+    tr = i18n.messages(lang)
+    out: dict[str, str] = {}
+    for msgid in i18n.script_msgids():
+        ids = msgid if isinstance(msgid, tuple) else (msgid,)
+        for m in ids:
+            text = str(tr.gettext(m))
+            if text != m:
+                out[m] = text
+    return out
 
 
 def render_form(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = None,
@@ -304,6 +328,7 @@ def render_form(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = No
         "storage_key": f"playbook-form:{pack.id}:{'quick' if quick else 'full'}:{seed}",
         "fields": fs, "rules": rules(), "prefill": prefill, "errors": dict(errors or {}),
         "prefer_prefill": prefer_state, "served": action is not None,
+        "lang": _lang(), "messages": script_messages(_lang()),
     }
     hashes = {"script": [csp_hash(js)], "style": [csp_hash(css)]}
     return _env().get_template("form.html.j2").render(
@@ -311,6 +336,12 @@ def render_form(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = No
         js=Markup(js), css=Markup(css), action=action, errors=dict(errors or {}),
         csp=policy(hashes["script"], hashes["style"]), summary=summary or [],
     )
+
+
+def _lang() -> str:
+    from playbook import i18n
+
+    return i18n.current()
 
 
 def form_html(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = None) -> bytes:

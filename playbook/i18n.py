@@ -127,6 +127,18 @@ def tn(singular: str, plural: str, n: int, **values: Any) -> str:
     return text % {"n": n, **values}
 
 
+@lru_cache(maxsize=1)
+def script_msgids() -> tuple[Any, ...]:
+    """The messages of the questionnaire's script (T("...") in form.js), read
+    with Babel's JavaScript extractor."""
+    from babel.messages.extract import extract_from_file
+
+    from playbook.resources import data_dir
+
+    path = data_dir("templates") / "form.js"
+    return tuple(m[1] for m in extract_from_file("javascript", str(path), keywords={"T": None}))
+
+
 def N_(msg: str) -> str:  # noqa: N802 - the gettext convention for "marked for translation, translated later"
     return msg
 
@@ -143,6 +155,36 @@ def value(x: Any, unit: str | None, currency: str = "") -> str:
 
 def number(x: float, decimals: int = 2) -> str:
     return Formatter(_current.get()).number(x, decimals)
+
+
+def plain(x: float) -> str:
+    """A number in its shortest form (Python's :g in English: 1500, 4.5)."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return f"{x:g}"
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(float(f"{x:g}"), format="0.######", locale=lang))
+
+
+def fixed(x: float, decimals: int) -> str:
+    """A number with exactly `decimals` places (12.0)."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return f"{x:.{decimals}f}"
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(round(float(x), decimals), format="#,##0." + "0" * decimals, locale=lang))
+
+
+def month_label(d: Any) -> str:
+    """"Dec 2026": a month and year as the current language abbreviates them."""
+    lang = _current.get()
+    if lang == DEFAULT:
+        return str(d.strftime("%b %Y"))
+    from babel.dates import format_date
+
+    return str(format_date(d, format="MMM yyyy", locale=lang))
 
 
 def date(iso: Any) -> str:

@@ -108,6 +108,13 @@ class Question:
     # question is not asked and never reported as not assessed
     applies_when: Condition | None = None
     replaces: tuple[str, ...] = ()  # retired ids whose answers are read as this question
+    choice_labels: tuple[str, ...] = ()  # a translation's words for `choices`, in order; () shows the ids
+
+    def choice_label(self, choice: str) -> str:
+        """How a choice is shown: its translated label, else the id in words."""
+        if self.choice_labels and choice in self.choices:
+            return self.choice_labels[self.choices.index(choice)]
+        return choice.replace("_", " ")
 
 
 @dataclass(frozen=True)

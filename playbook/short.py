@@ -24,12 +24,15 @@ def render_short(result: Result, pack: Pack, fmt: str, options: RenderOptions | 
         return render(result, pack, fmt, opts)
     if fmt not in ("html", "pdf"):
         raise UsageError(f"unknown format {fmt!r}")
-    html = short_html(result, pack, opts, for_pdf=fmt == "pdf")
-    if fmt == "html":
-        return html.encode()
-    from playbook.render.pdf import html_to_pdf
+    from playbook.render import in_language
 
-    return html_to_pdf(html, result, pack, opts)
+    with in_language(result, pack) as pack:
+        html = short_html(result, pack, opts, for_pdf=fmt == "pdf")
+        if fmt == "html":
+            return html.encode()
+        from playbook.render.pdf import html_to_pdf
+
+        return html_to_pdf(html, result, pack, opts)
 
 
 def short_html(result: Result, pack: Pack, options: RenderOptions, *, for_pdf: bool) -> str:

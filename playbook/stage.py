@@ -26,6 +26,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from playbook.i18n import number, t, tn
 from playbook.model import PHASES, Pack
 from playbook.result import ActionState, DecidingInput, PhaseProgress
 
@@ -138,35 +139,44 @@ def deciding_inputs(pack: Pack, deciding_states: Sequence[ActionState], counts: 
 
 
 def _share_words(share: float) -> str:
-    return f"{round(share * 100)} %"
+    return f"{number(round(share * 100), 0)} %"
 
 
 def _reason(pack: Pack, counts: Sequence[PhaseCount], point: Sequence[bool], stage: str,
             status: str, rng: tuple[str, str], n_deciding: int, share: float) -> str:
     names = {s.id: s.name for s in pack.stages}
-    rule = (f"(the pack's rule: a phase is in place when at least {_share_words(share)} of its answered "
-            "milestones are)")
+    rule = t("(the pack's rule: a phase is in place when at least %(share)s of its answered milestones are)",
+             share=_share_words(share))
     passed = [c for c, ok in zip(counts[:-1], point) if ok and c.applicable and c.phase != stage]
-    parts = "; ".join(f"{names[c.phase]} {c.done} of {c.done + c.open}" for c in passed)
+    parts = "; ".join(t("%(phase)s %(done)s of %(total)s", phase=names[c.phase], done=c.done, total=c.done + c.open)
+                      for c in passed)
+    first = {"start": names.get(PHASES[0], PHASES[0]), "grow": names.get(PHASES[1], PHASES[1])}
     if stage == PHASES[-1]:
-        text = (f"The Start and Grow milestones are in place ({parts}); what remains is refinement {rule}."
-                if passed else f"No Start or Grow milestone applies; what remains is refinement {rule}.")
+        text = (t("The %(start)s and %(grow)s milestones are in place (%(parts)s); what remains is refinement "
+                  "%(rule)s.", parts=parts, rule=rule, **first)
+                if passed else t("No %(start)s or %(grow)s milestone applies; what remains is refinement %(rule)s.",
+                                 rule=rule, **first))
     else:
-        before = f"{' and '.join(names[c.phase] for c in passed)} milestones are in place ({parts}). " \
-            if passed else ""
+        before = t("%(phases)s milestones are in place (%(parts)s). ",
+                   phases=t(" and ").join(names[c.phase] for c in passed), parts=parts) if passed else ""
         c = next(x for x in counts if x.phase == stage)
         answered = c.done + c.open
-        blank = f", {c.blank} not answered" if c.blank else ""
+        blank = t(", %(n)s not answered", n=c.blank) if c.blank else ""
         if answered == 0:
-            what = "its only milestone is" if c.applicable == 1 else f"none of its {c.applicable} milestones is"
-            text = f"{before}{names[stage]}: {what} answered yet {rule}."
+            what = tn("its only milestone is", "none of its %(n)s milestones is", c.applicable)
+            text = t("%(before)s%(stage)s: %(what)s answered yet %(rule)s.", before=before, stage=names[stage],
+                     what=what, rule=rule)
         else:
             need = max(0, math.ceil(share * answered - EPS) - c.done)
-            text = (f"{before}{names[stage]}: {c.done} of {answered} answered milestones are in place{blank}; "
-                    f"{need} more {'is' if need == 1 else 'are'} needed to move on {rule}.")
+            text = t("%(before)s%(stage)s: %(done)s of %(answered)s answered milestones are in place%(blank)s; "
+                     "%(more)s needed to move on %(rule)s.", before=before, stage=names[stage], done=c.done,
+                     answered=answered, blank=blank, rule=rule,
+                     more=tn("%(n)s more is", "%(n)s more are", need))
     if status == "provisional":
-        text += (f" Provisional: the unanswered milestones allow anything from {names[rng[0]]} to "
-                 f"{names[rng[1]]}; {n_deciding} answer{'' if n_deciding == 1 else 's'} would settle it.")
+        text += " " + tn("Provisional: the unanswered milestones allow anything from %(low)s to %(high)s; "
+                         "%(n)s answer would settle it.",
+                         "Provisional: the unanswered milestones allow anything from %(low)s to %(high)s; "
+                         "%(n)s answers would settle it.", n_deciding, low=names[rng[0]], high=names[rng[1]])
     return text
 
 

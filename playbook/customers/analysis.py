@@ -21,6 +21,7 @@ from playbook.customers.figures import (
     AllStars, CustomerBase, Month, Named, RenewalWindow, Segment, SegmentTable, StageCount, Tier,
 )
 from playbook.customers.read import CustomerRow, paused_gc
+from playbook.i18n import N_, fixed, month_label, plain, t
 from playbook.model import Customer, MaturityStage
 from playbook.values import MAX_MAGNITUDE
 
@@ -38,20 +39,20 @@ PARETO_POINTS = 40
 # (our reading of 002 § Renewal strategy, which lists the activities without
 # assigning each to a day; the order follows the paragraph).
 WINDOWS: tuple[tuple[str, str, int, int, str], ...] = (
-    ("overdue", "Renewal date passed", -100_000, -1,
-     "The renewal date is past but the customer is still active: confirm the renewal and correct the date."),
-    ("d30", "Next 30 days", 0, 30,
-     "Review licence use, offer to remove licences the customer gets no value from, and close the renewal."),
-    ("d60", "31–60 days", 31, 60,
-     "Present upgrade options and any offers that secure an earlier or larger commitment."),
-    ("d90", "61–90 days", 61, 90,
-     "Start the outreach: the customer success manager confirms satisfaction, utilisation and that the "
-     "solution delivered what was promised."),
-    ("d365", "91 days – 12 months", 91, 365,
-     "Put each renewal on the automated 90/60/30-day outreach schedule, with dated, measured activities."),
+    ("overdue", N_("Renewal date passed"), -100_000, -1,
+     N_("The renewal date is past but the customer is still active: confirm the renewal and correct the date.")),
+    ("d30", N_("Next 30 days"), 0, 30,
+     N_("Review licence use, offer to remove licences the customer gets no value from, and close the renewal.")),
+    ("d60", N_("31–60 days"), 31, 60,
+     N_("Present upgrade options and any offers that secure an earlier or larger commitment.")),
+    ("d90", N_("61–90 days"), 61, 90,
+     N_("Start the outreach: the customer success manager confirms satisfaction, utilisation and that the "
+        "solution delivered what was promised.")),
+    ("d365", N_("91 days – 12 months"), 91, 365,
+     N_("Put each renewal on the automated 90/60/30-day outreach schedule, with dated, measured activities.")),
 )
-TIERS: tuple[tuple[str, float], ...] = (("Top 10 %", 0.10), ("Next 20 %", 0.30), ("Next 30 %", 0.60),
-                                        ("Remaining 40 %", 1.0))
+TIERS: tuple[tuple[str, float], ...] = ((N_("Top 10 %"), 0.10), (N_("Next 20 %"), 0.30), (N_("Next 30 %"), 0.60),
+                                        (N_("Remaining 40 %"), 1.0))
 
 
 # The functions below run over every row, so they are written for 100,000 of
@@ -131,8 +132,8 @@ def _segments(with_revenue: Sequence[CustomerRow], factor: float | None, total: 
             key = rosters[svc] = " + ".join(sorted(svc))
         g_ros.setdefault(key, []).append(rev)
     tables = []
-    for dim, title in (("size", "Company size"), ("industry", "Industry"), ("service", "Service consumed"),
-                       ("roster", "Roster of services")):
+    for dim, title in (("size", t("Company size")), ("industry", t("Industry")),
+                       ("service", t("Service consumed")), ("roster", t("Roster of services"))):
         if not groups[dim]:
             continue
         rows = []
@@ -180,21 +181,21 @@ def _tiers(ranked: Sequence[Customer], revs: Sequence[float], cum: Sequence[floa
     n = len(revs)
     if not n:
         return (), ()
-    bounds = [(name, revs[max(1, math.ceil(n * upto)) - 1]) for name, upto in TIERS]
+    bounds = [(t(name), revs[max(1, math.ceil(n * upto)) - 1]) for name, upto in TIERS]
     neg = [-r for r in revs]  # ascending, for bisect
     ends = [bisect.bisect_right(neg, -lo) for _, lo in bounds[:-1]] + [n]
     starts = [0, *ends[:-1]]
     tiers = []
     candidates: list[tuple[float, int, int]] = []
-    for t, ((name, lo), i, j) in enumerate(zip(bounds, starts, ends)):
+    for k, ((name, lo), i, j) in enumerate(zip(bounds, starts, ends)):
         tiers.append(Tier(name, lo, lo * factor if factor is not None else None, j - i,
                           (cum[j - 1] if j else 0.0) - (cum[i - 1] if i else 0.0)))
-        if t > 0:
-            up = bounds[t - 1][1]
-            candidates += [((up - revs[x]) / max(up, 1.0), x, t - 1) for x in range(i, min(j, i + TOP_N))]
+        if k > 0:
+            up = bounds[k - 1][1]
+            candidates += [((up - revs[x]) / max(up, 1.0), x, k - 1) for x in range(i, min(j, i + TOP_N))]
     candidates.sort()
-    near = tuple(_named(ranked[x], factor, f"{rel * 100:.1f} % below the {bounds[t][0]} tier")
-                 for rel, x, t in candidates[:TOP_N])
+    near = tuple(_named(ranked[x], factor, t("%(gap)s %% below the %(tier)s tier", gap=fixed(rel * 100, 1),
+                                             tier=bounds[k][0])) for rel, x, k in candidates[:TOP_N])
     return tuple(tiers), near
 
 
@@ -221,13 +222,13 @@ def _renewals(active: Sequence[CustomerRow], on: _dt.date, factor: float | None,
     windows = []
     for wid, label, lo, hi, step in WINDOWS:
         i, j = span(lo, hi)
-        windows.append(RenewalWindow(wid, label, max(lo, -9999), hi, j - i, cum[j] - cum[i], step,
+        windows.append(RenewalWindow(wid, t(label), max(lo, -9999), hi, j - i, cum[j] - cum[i], t(step),
                                      tuple(_named(c, factor, str(c.renewal_date)) for c in soonest(i, j))))
     months = []
     for k in range(12):
         y, m = divmod(on.month - 1 + k, 12)
         i, j = span((k * 366 + 11) // 12, ((k + 1) * 366 + 11) // 12 - 1 if k < 11 else 365)
-        months.append(Month(_dt.date(on.year + y, m + 1, 1).strftime("%b %Y"), j - i, cum[j] - cum[i]))
+        months.append(Month(month_label(_dt.date(on.year + y, m + 1, 1)), j - i, cum[j] - cum[i]))
     i, j = span(0, 90)
     return tuple(windows), tuple(months), soonest(i, j)
 
@@ -239,8 +240,9 @@ def _disagree(given: Mapping[str, float], mid: str, derived: float | None, what:
         return
     off = abs(g - derived) / max(abs(g), 1e-9) if relative else abs(g - derived)
     if off > tol:
-        out.append(f"The answers give {mid} = {g:g}, but the customer rows give {derived:g} ({what}); "
-                   f"check which is current. The given value is used.")
+        out.append(t("The answers give %(id)s = %(given)s, but the customer rows give %(rows)s (%(what)s); "
+                     "check which is current. The given value is used.", id=mid, given=plain(g),
+                     rows=plain(derived), what=t(what)))
 
 
 def _largest(rows: Iterable[CustomerRow], n: int) -> list[CustomerRow]:
@@ -275,19 +277,20 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
 
     row_churn = _churn_from_rows(rows, on) if on else None
     row_nps = _nps_from_rows(active)
-    churn, churn_origin = (metrics["churn_rate_annual"], "given") if "churn_rate_annual" in metrics else (
-        (row_churn, "derived") if row_churn is not None else (None, ""))
+    churn, churn_origin = (metrics["churn_rate_annual"], N_("given")) if "churn_rate_annual" in metrics else (
+        (row_churn, N_("derived")) if row_churn is not None else (None, ""))
     factor = 100.0 / churn if churn else None
     if factor is not None:
-        method = (f"CLV = annual recurring revenue ÷ annual churn ({churn:g} %, {churn_origin}), i.e. "
-                  f"{factor:.1f} years of today's revenue; the same model as the pack's clv metric.")
+        method = t("CLV = annual recurring revenue ÷ annual churn (%(churn)s %%, %(origin)s), i.e. %(years)s years "
+                   "of today's revenue; the same model as the pack's clv metric.", churn=plain(churn),
+                   origin=t(churn_origin), years=fixed(factor, 1))
     else:
-        method = ("CLV needs the annual churn: give churn_rate_annual, or an ended column with the dates "
-                  "customers left, and partner.assessed_on. Until then customers are ranked by annual revenue.")
+        method = t("CLV needs the annual churn: give churn_rate_annual, or an ended column with the dates "
+                   "customers left, and partner.assessed_on. Until then customers are ranked by annual revenue.")
         notes.append(method)
     if on is None:
-        notes.append("Give partner.assessed_on for the renewal calendar and churn from the rows: "
-                     "they count days from the assessment date.")
+        notes.append(t("Give partner.assessed_on for the renewal calendar and churn from the rows: "
+                       "they count days from the assessment date."))
     cac = metrics.get("cac")
     average_clv = total / len(ranked) * factor if ranked and factor is not None else None
 
@@ -303,7 +306,7 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
     for ms in [*maturity_stages, None]:
         mine = by_stage.get(ms.id if ms else "")
         if mine:
-            stage_rows.append(StageCount(ms.id if ms else "", ms.name if ms else "Stage not given", len(mine),
+            stage_rows.append(StageCount(ms.id if ms else "", ms.name if ms else t("Stage not given"), len(mine),
                                          math.fsum(float(c.revenue or 0.0) for c in mine),
                                          tuple(c.name for c in _largest(mine, 5))))
 
@@ -326,15 +329,15 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
     if sample:
         for k in ("active_customers", "mrr", "churn_rate_annual"):
             found[k] = None
-        notes.append(f"The customer rows list {len(active)} of the {given_active:g} active customers the answers "
-                     "give: the figures below describe those customers only.")
+        notes.append(t("The customer rows list %(rows)s of the %(given)s active customers the answers give: the "
+                       "figures below describe those customers only.", rows=len(active), given=plain(given_active)))
     derived = {k: v for k, v in found.items() if v is not None and k in ids and k not in metrics}
     if not sample:
-        _disagree(metrics, "churn_rate_annual", row_churn, "customers lost in the last 12 months", 3.0, False,
+        _disagree(metrics, "churn_rate_annual", row_churn, N_("customers lost in the last 12 months"), 3.0, False,
                   warnings)
-        _disagree(metrics, "active_customers", float(len(active)), "customers not ended", 0.10, True, warnings)
-        _disagree(metrics, "mrr", found["mrr"], "annual revenue of active customers ÷ 12", 0.10, True, warnings)
-    _disagree(metrics, "nps", row_nps, "from each customer's last NPS response", 10.0, False, warnings)
+        _disagree(metrics, "active_customers", float(len(active)), N_("customers not ended"), 0.10, True, warnings)
+        _disagree(metrics, "mrr", found["mrr"], N_("annual revenue of active customers ÷ 12"), 0.10, True, warnings)
+    _disagree(metrics, "nps", row_nps, N_("from each customer's last NPS response"), 10.0, False, warnings)
     largest_undated = _largest(no_date, TOP_N)
     named = {"renewals_due_90_days": tuple(c.name for c in due[:5]),
              "renewal_revenue_90_days": tuple(c.name for c in due[:5]),

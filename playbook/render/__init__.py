@@ -12,6 +12,8 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from playbook.model import PHASES, Pack
 from playbook.result import Result, relative_gap, to_json
 from playbook.resources import data_dir
 from playbook import i18n
+from playbook.i18n import N_
 from playbook.i18n import value as format_value
 
 # Brand files and charts live in their own modules; their names stay importable from here.
@@ -36,9 +39,17 @@ from playbook.render.charts import bullet as bullet, radar as radar
 
 FORMATS = ("html", "pdf", "json", "md")
 EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md"}
-TIER_LABEL = {"good": "Good", "better": "Better", "best": "Best", None: "—"}
-STATUS_LABEL = {"met": "Met", "not_met": "Not met", "not_assessed": "Not assessed",
-                "done": "Done", "not_done": "Not done", "recommended": "Open", "does_not_apply": "Does not apply"}
+# English here; the templates receive them translated (see _labels)
+TIER_LABEL = {"good": N_("Good"), "better": N_("Better"), "best": N_("Best"), None: "—"}
+STATUS_LABEL = {"met": N_("Met"), "not_met": N_("Not met"), "not_assessed": N_("Not assessed"),
+                "done": N_("Done"), "not_done": N_("Not done"), "recommended": N_("Open"),
+                "does_not_apply": N_("Does not apply")}
+ORIGIN_LABEL = {"given": N_("given"), "derived": N_("derived"), "not given": N_("not given"),
+                "does not apply": N_("does not apply")}
+
+
+def _labels(table: dict[Any, str]) -> dict[Any, str]:
+    return {k: i18n.t(v) if v != "—" else v for k, v in table.items()}
 STATUS_SHAPE = {"met": "✔", "not_met": "✖", "not_assessed": "?", "done": "✔", "not_done": "✖",
                 "does_not_apply": "–"}
 @dataclass(frozen=True)
@@ -91,6 +102,7 @@ def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environm
     env.filters["date"] = i18n.date
     env.filters["num"] = i18n.number
     env.filters["css_str"] = _css_string
+    env.filters["css_text"] = _css_text
     env.filters["pct"] = lambda x: "—" if x is None else f"{i18n.number(x)} %"
     env.filters["ids"] = _breakable_id
     return env
@@ -104,6 +116,13 @@ def _breakable_id(v: str) -> Markup:
 def _css_string(v: str) -> Markup:
     """A CSS string literal: every non-alphanumeric character as a CSS escape."""
     out = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in str(v))
+    return Markup(f'"{out}"')
+
+
+def _css_text(v: str) -> Markup:
+    """A CSS string literal for our own words (a translated label): readable
+    punctuation stays as it is, anything else is a CSS escape."""
+    out = "".join(c if c.isalnum() or c in " .,:;!?-()'%" else f"\\{ord(c):x} " for c in str(v))
     return Markup(f'"{out}"')
 
 
@@ -216,18 +235,18 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
             "does not apply" if mid in not_applicable else "not given"
         metric_rows.append({"id": mid, "name": m.name if m else mid,
                             "value": format_value(v, m.unit if m else None, cur) if v is not None else "—",
-                            "origin": origin, "definition": m.description if m else ""})
+                            "origin": i18n.t(ORIGIN_LABEL.get(origin, origin)), "definition": m.description if m else ""})
     findings: list[dict[str, Any]] = []
     for f in result.findings:
         if f.gap is None or f.status == "met":
             gap = "—"
         elif f.unit == "percent":  # the distance between two percentages is in points
-            gap = f"{format_value(f.gap, None)} pts"
+            gap = i18n.t("%(gap)s pts", gap=format_value(f.gap, None))
         else:
             gap = format_value(f.gap, f.unit, cur)
         findings.append({
             "f": f, "value": format_value(f.value, f.unit, cur), "gap": gap,
-            "status_label": STATUS_LABEL[f.status], "shape": STATUS_SHAPE[f.status],
+            "status_label": i18n.t(STATUS_LABEL[f.status]), "shape": STATUS_SHAPE[f.status],
             "bullet": bullet(f.value, f.target_op, f.target_value, f.better),
         })
     phases = []
@@ -250,7 +269,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         "titles": {a.id: a.title for a in pack.actions}, "planned": {a.id for a in result.plan},
         "radar": radar(areas, outline=[a.previous for a in result.baseline.areas] if result.baseline else None)
         if len(areas) >= 3 else None, "overall": round(sum(scored) / len(scored)) if scored else None,
-        "top": list(result.plan[:5]), "tier_label": TIER_LABEL, "status_label": STATUS_LABEL,
+        "top": list(result.plan[:5]), "tier_label": _labels(TIER_LABEL), "status_label": _labels(STATUS_LABEL),
         "status_shape": STATUS_SHAPE,
         # the snapshot leads with the misses, furthest from target first: six "met" cards
         # must not hide a missed target further down
@@ -266,7 +285,8 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         **_blanks_context(result, pack),
         "stage_names": {s.id: s.name for s in pack.stages},
         "cust": customer_view(result, pack),  # the "Your customers" section (templates/customers.*.j2)
-        "title": f"{result.partner_name or 'Partner'} — {pack.name}",
+        "title": f"{result.partner_name or i18n.t('Partner')} — {pack.name}",
+        "lang": result.language,
     }
 
 
@@ -282,13 +302,14 @@ def _blanks_context(result: Result, pack: Pack) -> dict[str, Any]:
                     for p in PHASES if any(n.phase == p for n in rest)]
     loose = sorted((n for n in rest if n.phase is None), key=lambda n: n.text.lower())
     if loose:
-        other_groups.append(("KPIs and checklists", loose))
+        other_groups.append((i18n.t("KPIs and checklists"), loose))
     n = len(result.deciding_questions)
     provisional = result.stage_status == "provisional"
     return {
         "provisional": provisional,
-        "stage_label": f"{result.stage_name} – provisional" if provisional else result.stage_name,
-        "confirm_line": (f"answer {'this question' if n == 1 else f'these {n} questions'} to confirm"
+        "stage_label": i18n.t("%(stage)s – provisional", stage=result.stage_name) if provisional
+        else result.stage_name,
+        "confirm_line": (i18n.tn("answer this question to confirm", "answer these %(n)s questions to confirm", n)
                          if provisional else ""),
         "range_names": (names[result.stage_range[0]], names[result.stage_range[1]]),
         "deciding_groups": deciding_groups, "other_na_groups": other_groups,
@@ -316,14 +337,23 @@ def render_markdown(result: Result, pack: Pack, options: RenderOptions | None = 
     return env.get_template("report.md.j2").render(**context(result, pack, options))
 
 
+@contextmanager
+def in_language(result: Result, pack: Pack) -> Iterator[Pack]:
+    """Within the block, text is written in the result's language; yields the
+    pack with its texts in that language."""
+    with i18n.using(result.language):
+        if result.language == i18n.DEFAULT:
+            yield pack
+        else:
+            from playbook.packtrans import translated
+
+            yield translated(pack, result.language)
+
+
 def render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None = None) -> bytes:
     """The report in `fmt`, in the result's language (pack texts included)."""
-    if result.language != i18n.DEFAULT:
-        from playbook.packtrans import translated
-
-        pack = translated(pack, result.language)
     try:
-        with i18n.using(result.language):
+        with in_language(result, pack) as pack:
             return _render(result, pack, fmt, options)
     except jinja2.TemplateSyntaxError as exc:  # most likely a template from --template-dir
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None

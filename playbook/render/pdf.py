@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from collections.abc import Iterator
 from typing import Any
 
-from playbook import __version__
+from playbook import __version__, i18n
 from playbook.errors import RenderError
 from playbook.model import Pack
 from playbook.result import Result
@@ -113,10 +113,10 @@ def html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
         doc = weasyprint.HTML(string=html, base_url=None, url_fetcher=make_fetcher()).render()
         if len(doc.pages) > MAX_PAGES:
             raise RenderError(f"the report would have {len(doc.pages)} pages (limit {MAX_PAGES})")
-        doc.metadata.title = f"{result.partner_name or 'Partner'} — {pack.name}"
+        doc.metadata.title = f"{result.partner_name or i18n.t('Partner')} — {pack.name}"
         doc.metadata.authors = [options.brand.firm or "playbook"]
         doc.metadata.generator = f"playbook {__version__}"
-        doc.metadata.lang = "en"
+        doc.metadata.lang = result.language
         # the assessment date, not the clock, keeps the PDF reproducible from
         # the same input; without one the PDF carries no date at all
         if result.assessed_on:
