@@ -139,12 +139,18 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     # only the parts they are about are left out of the later checks.
     errors = schema_errors(doc, answers_schema(None))
     problems.extend(p for _, p in errors)
-    broken = {path[:n] for path, _ in errors for n in (1, 2)}
+    # An error inside a field leaves out that field only (a wrong focus entry
+    # must not hide a bad date beside it); an error about a section itself
+    # (answers: not a mapping) leaves out the section.
+    # An unknown key is reported at its parent but concerns only itself.
+    errors_at = [(path, p) for path, p in errors if p.code != "unknown-key"]
+    broken = {tuple(path[:2]) for path, _ in errors_at if path}
+    broken_sections = {tuple(path[:1]) for path, _ in errors_at if len(path) == 1}
     if any(not path for path, _ in errors):
         raise InvalidInput(problems)
 
     def ok(*path: Any) -> bool:
-        return path[:1] not in broken and path[:2] not in broken
+        return path[:1] not in broken_sections and (len(path) < 2 or path[:2] not in broken)
 
     # a blank or "" field in a template that was not filled in means "not given"
     partner = {k: v for k, v in ((data.get("partner") if ok("partner") else None) or {}).items()
@@ -173,6 +179,9 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         from playbook.i18n import decimal_separator
 
         decimal = decimal_separator(language)
+    from playbook.i18n import date_order
+
+    order = date_order(language) if language else None  # 01.11.2026 is a date in German
     raw_partner = (data.get("partner") if ok("partner") else None) or {}
     for field, hint in PARTNER_HINTS.items():
         if field in raw_partner and raw_partner[field] in (None, "", []):
@@ -193,7 +202,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     assessed_on = None
     if partner.get("assessed_on") is not None:
         try:
-            assessed_on = parse_date(partner["assessed_on"])
+            assessed_on = parse_date(partner["assessed_on"], order)
         except ValueError as exc:
             problems.append(doc.problem(("partner", "assessed_on"), f"assessed_on: {exc}", "value"))
     focus = tuple(sorted(set(partner.get("focus") or [])))
@@ -295,7 +304,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         renewal = None
         if c.get("renewal_date") is not None:
             try:
-                renewal = parse_date(c["renewal_date"])
+                renewal = parse_date(c["renewal_date"], order)
             except ValueError as exc:
                 problems.append(doc.problem(("customers", i, "renewal_date"), f"renewal_date: {exc}", "value"))
         customers.append(Customer(str(c.get("name", "")), stage, revenue, renewal))

@@ -56,15 +56,17 @@ class Assessor:
     def __init__(self, pack: str | Path | Pack | None = None, options: RenderOptions | None = None,
                  lang: str | None = None):
         """`lang`: the language of every result and report (`de`); None follows
-        each answers file's `partner.language`, else English. Numbers in a file
-        without `partner.language` are read the `lang` way."""
-        from playbook.i18n import decimal_separator, resolve_language
+        each answers file's `partner.language`, else English. It never changes
+        how a file's numbers are read: that is its own `partner.language`'s
+        convention (a consultant's German report of an English file must not
+        read $180,000 as 180)."""
+        from playbook.i18n import resolve_language
         from playbook.loader import load_pack
 
         self.pack: Pack = pack if isinstance(pack, Pack) else load_pack(pack)
         self.options: RenderOptions = options or RenderOptions()
         self.lang: str | None = resolve_language(lang) if lang else None
-        self._decimal = decimal_separator(self.lang) if self.lang else None
+        self._decimal: str | None = None
 
     # ---- assessing -------------------------------------------------------
     def assess_file(self, path: str | Path, *, baseline: str | Path | None = None,

@@ -190,8 +190,8 @@ def _lang_value(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 LANG_OPTION = click.option(
     "--lang", "lang", default=None, metavar="LANG", callback=_lang_value,
-    help="Language of the report and how numbers are read, e.g. de (default: the answers file's "
-         "partner.language, else English).")
+    help="Language of the report, e.g. de (default: the answers file's partner.language, else English). "
+         "Numbers in the answers file are read as its partner.language writes them, whatever the report's language.")
 
 STRICT_OPTION = click.option("--strict", is_flag=True,
                              help="Treat warnings as errors: exit 1 if there are any (for scripts and CI).")
@@ -253,9 +253,7 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
     from playbook.questionnaire import answer_counts, counts_line, nothing_answered
 
     pack = load_pack(pack_spec)
-    from playbook.i18n import decimal_separator
-
-    data = load_answers(answers, pack, _display(answers), decimal=decimal_separator(lang) if lang else None)
+    data = load_answers(answers, pack, _display(answers))
     from playbook import customers
     if customers_file or redact_customers:
         data = customers.load_customers_option(data, customers_file, pack) if customers_file else data
@@ -380,8 +378,11 @@ def _answer_dirs_expanded(files: tuple[Path, ...]) -> list[Path]:
               help="Years since you started selling cloud, filled into the template.")
 @click.option("--from", "from_old", type=click.Path(dir_okay=False, path_type=Path, exists=True), default=None,
               help="Last year's answers file: carry its answers forward, marking new and changed questions.")
+@click.option("--lang", "lang", default=None, metavar="LANG", callback=_lang_value,
+              help="Write the template in this language (e.g. de), with partner.language set: its numbers "
+                   "and dates are then read that language's way (1.200,50).")
 def init(pack_spec: str | None, output: str, force: bool, quick: bool, focus: tuple[str, ...],
-         years: float | None, from_old: Path | None = None) -> None:
+         years: float | None, from_old: Path | None = None, lang: str | None = None) -> None:
     """Write a commented answers template: every question (the quick ones first, the rest
     under "Deep dive"), or with --quick the short questionnaire only; with --from, last
     year's answers carried forward."""
@@ -389,9 +390,16 @@ def init(pack_spec: str | None, output: str, force: bool, quick: bool, focus: tu
     from playbook.loader import load_pack
     from playbook.questionnaire import entries, estimate_minutes
 
+    from playbook import i18n
+
     pack = load_pack(pack_spec)
+    if lang and lang != i18n.DEFAULT:
+        from playbook.packtrans import translated
+
+        pack = translated(pack, lang)
     profile = {"focus": list(focus), "years_in_cloud": years} if focus or years is not None else None
-    text = answers_template(pack, "answers.schema.json", quick=quick, profile=profile)
+    with i18n.using(lang):
+        text = answers_template(pack, "answers.schema.json", quick=quick, profile=profile)
     chosen = entries(pack, quick=quick, profile=profile)
     minutes = estimate_minutes(chosen)
     n_q = sum(e.kind == "question" for e in chosen)

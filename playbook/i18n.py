@@ -187,9 +187,51 @@ def month_label(d: Any) -> str:
     return str(format_date(d, format="MMM yyyy", locale=lang))
 
 
+def language_name(lang: str) -> str:
+    """The language's own name for itself ("Deutsch"), from CLDR."""
+    if lang == DEFAULT:
+        return "English"
+    from babel import Locale
+
+    try:
+        return str(Locale.parse(lang).get_display_name(lang) or lang)
+    except (ValueError, LookupError):
+        return lang
+
+
+def date_example() -> str:
+    """1 November 2026 written the short numeric way of the current language."""
+    import datetime as _dt
+
+    lang = _current.get()
+    if lang == DEFAULT:
+        return "2026-11-01"
+    from babel.dates import format_date
+
+    return str(format_date(_dt.date(2026, 11, 1), format="short", locale=lang)).replace("26", "2026", 1) \
+        if date_order(lang) else "2026-11-01"
+
+
 def date(iso: Any) -> str:
     """An ISO date as the current language writes it (English keeps ISO)."""
     return Formatter(_current.get()).date(None if iso is None else str(iso))
+
+
+def date_order(lang: str) -> str | None:
+    """"dmy" or "mdy": how `lang` orders a short numeric date (CLDR's short
+    pattern: dd.MM.yy in German), or None when it is neither."""
+    if not lang:
+        return None
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        pattern = Locale.parse(lang).date_formats["short"].pattern
+    except (UnknownLocaleError, ValueError, KeyError):
+        return None
+    d, m, y = pattern.find("d"), pattern.find("M"), pattern.find("y")
+    if min(d, m, y) < 0:
+        return None
+    return "dmy" if d < m < y else "mdy" if m < d < y else None
 
 
 def decimal_separator(lang: str) -> str | None:
@@ -231,7 +273,9 @@ class Formatter:
 
         if self.lang == DEFAULT or x is None or isinstance(x, bool) or not isinstance(x, (int, float)):
             if self.lang != DEFAULT and (x is None or isinstance(x, bool)):
-                return _t(self.lang, "not assessed" if x is None else "yes" if x else "no")
+                if x is None:
+                    return _t(self.lang, "not assessed")
+                return _t(self.lang, "yes") if x else _t(self.lang, "no")
             return format_value(x, unit, self.currency)
         money = unit in ("money", "money_month")
         whole = money and abs(x) >= 100  # as in English: USD 37,755 rather than USD 37,755.14

@@ -10,27 +10,28 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from playbook.catalog import words
+from playbook.i18n import N_, current, date_example, fixed, language_name, t, tn
 from playbook.model import Metric, Pack, Question
 from playbook.operators import FOCUS_VALUES
 from playbook.questionnaire import Entry, applies, entries, estimate_minutes
 
 _TYPE_HINT = {
-    "yesno": "yes or no",
-    "number": "a number",
-    "percent": "a percentage, e.g. 12% (12 means 12 %)",
-    "money": "an amount, e.g. $180,000",
-    "days": "a number of days",
-    "date": "a date, YYYY-MM-DD",
+    "yesno": N_("yes or no"),
+    "number": N_("a number"),
+    "percent": N_("a percentage, e.g. 12% (12 means 12 %)"),
+    "money": N_("an amount, e.g. $180,000"),
+    "days": N_("a number of days"),
+    "date": N_("a date, YYYY-MM-DD"),
 }
-_UNIT = {"percent": "%", "money": "money", "money_month": "money per month"}
+_UNIT = {"percent": "%", "money": N_("money"), "money_month": N_("money per month")}
 
 
 # The hints written after each partner field, kept here so the answers
 # check can tell an answer typed after one (`name: ""  # your company name Fabrikam`).
 PARTNER_HINTS = {
-    "name": "your company name",
-    "assessed_on": "today's date, YYYY-MM-DD",
-    "years_in_cloud": "years since you started selling cloud (selects the recurring-revenue target)",
+    "name": N_("your company name"),
+    "assessed_on": N_("today's date, YYYY-MM-DD"),
+    "years_in_cloud": N_("years since you started selling cloud (selects the recurring-revenue target)"),
     "focus": f"any of: {', '.join(FOCUS_VALUES)}",
 }
 
@@ -70,11 +71,16 @@ def _question_lines(pack: Pack, e: Entry) -> list[str]:
     out = _comment(q.text)
     if q.help:
         out += _comment(q.help)
-    hint = f"one of: {', '.join(q.choices)}" if q.type == "choice" else _TYPE_HINT[q.type]
+    if q.type == "choice":
+        # the ids are what to write; a translation's labels say what each means
+        shown = [c if q.choice_label(c) == c.replace("_", " ") else f"{c} ({q.choice_label(c)})" for c in q.choices]
+        hint = t("one of: %(choices)s", choices=", ".join(shown))
+    else:
+        hint = t(_TYPE_HINT[q.type])
     if q.unit:
         hint += f" ({q.unit})"
     # the hint sits on a line of its own: an answer typed after a `#` would be a comment, not read
-    out.append(f"  # ({hint}; or n/a)")
+    out.append("  # " + t("(%(hint)s; or n/a)", hint=hint))
     out.append(f"  {q.id}:")
     return out
 
@@ -82,9 +88,11 @@ def _question_lines(pack: Pack, e: Entry) -> list[str]:
 def _metric_lines(pack: Pack, e: Entry) -> list[str]:
     m = pack.metrics[e.id]
     derived = " (worked out for you when left blank)" if (m.compute or m.formula) else ""
-    out = _comment(f"{m.name}; {_UNIT.get(m.unit, m.unit)}{derived}")
+    if derived:
+        derived = " " + t("(worked out for you when left blank)")
+    out = _comment(f"{m.name}; {t(_UNIT[m.unit]) if m.unit in _UNIT else m.unit}{derived}")
     if m.description:
-        out += _comment(f"Definition: {m.description}")
+        out += _comment(t("Definition: %(text)s", text=m.description))
     out.append(f"  {m.id}:")
     return out
 
@@ -107,8 +115,8 @@ def _block(pack: Pack, items: Sequence[Entry], profile: Mapping[str, Any] | None
         cond = pack.questions[e.id].applies_when if e.kind == "question" else pack.metrics[e.id].applies_when
         conditions.setdefault(words(cond).replace("profile ", "your "), []).append(e)
     for cond_words, group in conditions.items():
-        out += _heading(f"Only if {cond_words}")
-        out += _comment("Otherwise leave these blank or write n/a.")
+        out += _heading(t("Only if %(condition)s", condition=cond_words))
+        out += _comment(t("Otherwise leave these blank or write n/a."))
         for e in group:
             out += lines_of(pack, e)
     return out
@@ -129,22 +137,31 @@ def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
     out = []
     if schema_ref:
         out.append(f"# yaml-language-server: $schema={schema_ref}")
-    kind = "quick questionnaire" if quick else "full questionnaire"
+    lang = current()
+    kind = t("quick questionnaire") if quick else t("full questionnaire")
+    out += ["# " + line for line in t(
+        "Answers for the '%(pack)s' assessment (pack %(id)s %(version)s), %(kind)s:\n"
+        "%(n)s entries, about %(minutes)s minutes for a partner with its figures at hand.\n"
+        "Write each answer after the colon (not after a #: that is a comment and is not read).\n"
+        "Leave what you do not know blank: a blank is reported as 'not assessed', never as 'no'.\n"
+        "Write n/a where a question does not apply to you. Then run:  playbook assess <this file>",
+        pack=pack.name, id=pack.id, version=pack.version, kind=kind, n=len(chosen), minutes=minutes).split("\n")]
+    if lang != "en":
+        out += ["# " + line for line in t(
+            "Numbers and dates are read as %(language)s writes them (partner.language), e.g. %(example)s; "
+            "answers to choose are written as the ids shown (yes, no, ...).",
+            language=language_name(lang), example=f"{fixed(1200.5, 2)} / {date_example()}").split("\n")]
     out += [
-        f"# Answers for the '{pack.name}' assessment (pack {pack.id} {pack.version}), {kind}:",
-        f"# {len(chosen)} entries, about {minutes} minutes for a partner with its figures at hand.",
-        "# Write each answer after the colon (not after a #: that is a comment and is not read).",
-        "# Leave what you do not know blank: a blank is reported as 'not assessed', never as 'no'.",
-        "# Write n/a where a question does not apply to you. Then run:  playbook assess <this file>",
         "",
         "partner:",
-        f"  name: \"\"                 # {PARTNER_HINTS['name']}",
-        f"  assessed_on: \"\"          # {PARTNER_HINTS['assessed_on']}",
-        "  # years since you started selling cloud (selects the recurring-revenue target)",
+        f"  name: \"\"                 # {t(PARTNER_HINTS['name'])}",
+        f"  assessed_on: \"\"          # {t(PARTNER_HINTS['assessed_on'])}",
+        "  # " + t(PARTNER_HINTS["years_in_cloud"]),
         f"  years_in_cloud:{f' {years:g}' if isinstance(years, (int, float)) else ''}",
-        f"  # any of: {', '.join(FOCUS_VALUES)}",
+        "  # " + t("any of: %(values)s", values=", ".join(FOCUS_VALUES)),
         f"  focus: [{', '.join(focus)}]",
-        "  currency: USD",
+        "  currency: USD" if lang == "en" else "  currency: EUR",
+        *([f"  language: {lang}"] if lang != "en" else []),
         "",
         "answers:",
     ]
@@ -154,22 +171,23 @@ def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
     dm = [e for e in deep if e.kind == "metric"]
     out += _block(pack, qs, profile or None)
     if dq and qs:
-        out += _heading(f"Deep dive: {len(dq)} more question{'s' if len(dq) != 1 else ''}", "=")
-        out += _comment("Optional. The questions above are the quick questionnaire; these refine the plan.")
+        out += _heading(tn("Deep dive: %(n)s more question", "Deep dive: %(n)s more questions", len(dq)), "=")
+        out += _comment(t("Optional. The questions above are the quick questionnaire; these refine the plan."))
     out += _block(pack, dq, profile or None)
     out += ["", "metrics:"]
     out += _block(pack, ms, profile or None)
     if dm and ms:
-        out += _heading(f"Deep dive: {len(dm)} more metric{'s' if len(dm) != 1 else ''} (optional)", "=")
+        out += _heading(tn("Deep dive: %(n)s more metric (optional)", "Deep dive: %(n)s more metrics (optional)",
+                           len(dm)), "=")
     out += _block(pack, dm, profile or None)
     out += [
         "",
-        "# Optional: raw NPS survey answers (0-10); NPS is computed from them when not given above.",
+        "# " + t("Optional: raw NPS survey answers (0-10); NPS is computed from them when not given above."),
         "nps_responses: []",
         "",
-        "# Optional: your customers and their cloud-maturity stage, to get the services that fit each.",
+        "# " + t("Optional: your customers and their cloud-maturity stage, to get the services that fit each."),
     ]
     if pack.maturity_stages:
-        out.append(f"# stage is one of: {', '.join(s.id for s in pack.maturity_stages)}")
+        out.append("# " + t("stage is one of: %(stages)s", stages=", ".join(s.id for s in pack.maturity_stages)))
     out += ["customers: []", "#  - {name: Contoso, stage: repeatable, revenue: 120000, renewal_date: 2027-03-31}", ""]
     return "\n".join(out)

@@ -226,12 +226,37 @@ def normalize_choice(v: Any) -> str:
     return re.sub(r"[\s\-/]+", "_", v.strip().lower())
 
 
-def parse_date(v: Any) -> str:
+_LOCAL_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")
+
+
+def parse_date(v: Any, order: str | None = None) -> str:
+    """An ISO date; with `order` ("dmy" or "mdy", from the partner's language)
+    also a date written that way (01.11.2026 in German). Without it, 01/11/2026
+    is refused: it is the 1st of November or the 11th of January."""
+    if isinstance(v, (_dt.date,)) and not isinstance(v, _dt.datetime):
+        return v.isoformat()
     if isinstance(v, str):
+        text = v.strip()
         try:
-            return _dt.date.fromisoformat(v.strip()).isoformat()
+            return _dt.date.fromisoformat(text).isoformat()
         except ValueError:
             pass
+        m = _LOCAL_DATE.fullmatch(text)
+        if m and order in ("dmy", "mdy"):
+            a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+            day, month = (a, b) if order == "dmy" else (b, a)
+            try:
+                return _dt.date(year, month, day).isoformat()
+            except ValueError:
+                raise ValueError(f"{describe(v)} is not a date: there is no day {day} in month {month} of "
+                                 f"{year}") from None
+        if m:
+            a, b = int(m.group(1)), int(m.group(3))
+            if a <= 12 and b <= 12 and a != b:
+                raise ValueError(f"{describe(v)} is not a date as written: it reads as "
+                                 f"{_dt.date(int(m.group(4)), b, a).isoformat()} (day first) or "
+                                 f"{_dt.date(int(m.group(4)), a, b).isoformat()} (month first); write it as "
+                                 "YYYY-MM-DD, or give partner.language")
     raise ValueError(f"{describe(v)} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)")
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+from playbook.i18n import t
 from playbook.customers.analysis import analyse
 from playbook.customers.figures import CustomerBase
 from playbook.customers.read import CustomerRow, parse_customers, read_customers_file
@@ -72,7 +73,7 @@ def pseudonym(name: str, salt: str = "") -> str:
     salts it, so pseudonyms do not match across partners; it hides names from a
     reader, it is not encryption (someone who can guess both names can check)."""
     digest = hashlib.sha256(f"{salt}\x00{name}".encode()).hexdigest()
-    return f"Customer {digest[:6].upper()}"
+    return t("Customer %(code)s", code=digest[:6].upper())
 
 
 def redact(answers: Answers) -> Answers:
@@ -125,8 +126,9 @@ def annotate(result: Result, base: CustomerBase | None) -> Result:
             if names:
                 more = int(e.observed) - len(names) if e.ref != "renewal_revenue_90_days" and isinstance(
                     e.observed, (int, float)) else 0
-                tail = f" and {more} more" if more > 0 else ""
-                e = dataclasses.replace(e, text=f"{e.text.rstrip('.')} (customers: {', '.join(names)}{tail}).")
+                tail = t(" and %(n)s more", n=more) if more > 0 else ""
+                e = dataclasses.replace(e, text=t("%(reason)s (customers: %(names)s%(more)s).",
+                                                  reason=e.text.rstrip("."), names=", ".join(names), more=tail))
             reasons.append(e)
         plan.append(dataclasses.replace(a, reasons=tuple(reasons)))
         changed = True
