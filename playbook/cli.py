@@ -588,14 +588,24 @@ def translate(pack_path: str, lang: str, output: str) -> None:
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path, exists=True), default=None,
               help="Prefill the form from an earlier answers file (e.g. last year's, for review).")
 @click.option("-o", "--output", default="questionnaire.html", show_default=True, metavar="PATH|-")
-def form(pack_spec: str | None, quick: bool, answers_file: Path | None, output: str) -> None:
+@click.option("--lang", "lang", default=None, metavar="LANG", callback=_lang_value,
+              help="The questionnaire's language (e.g. de); the saved answers say so in partner.language, "
+                   "and numbers are typed that language's way (1.200,50).")
+def form(pack_spec: str | None, quick: bool, answers_file: Path | None, output: str, lang: str | None) -> None:
     """Write the questionnaire as one self-contained HTML file to send to a partner."""
+    from playbook import i18n
     from playbook.form import form_html, prefill_state
     from playbook.loader import load_pack
 
     pack = load_pack(pack_spec)
     state = prefill_state(answers_file, pack, _display(answers_file)) if answers_file else None
-    _write_output(output, form_html(pack, quick=quick, state=state), (answers_file,) if answers_file else ())
+    if lang and lang != i18n.DEFAULT:
+        from playbook.packtrans import translated
+
+        pack = translated(pack, lang)
+    with i18n.using(lang):
+        page = form_html(pack, quick=quick, state=state)
+    _write_output(output, page, (answers_file,) if answers_file else ())
 
 
 @cli.command()
@@ -604,7 +614,9 @@ def form(pack_spec: str | None, quick: bool, answers_file: Path | None, output: 
               help="Interface to listen on. Anything but loopback exposes the app, which has no authentication.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--quick/--full", default=True, show_default=True, help="Which questionnaire the app serves.")
-def serve(pack_spec: str | None, host: str, port: int, quick: bool) -> None:
+@click.option("--lang", "lang", default=None, metavar="LANG", callback=_lang_value,
+              help="The questionnaire's and the reports' language (e.g. de).")
+def serve(pack_spec: str | None, host: str, port: int, quick: bool, lang: str | None) -> None:
     """Serve the questionnaire; a submitted form is answered with the report (nothing is stored)."""
     from playbook.loader import load_pack
 
@@ -619,7 +631,7 @@ def serve(pack_spec: str | None, host: str, port: int, quick: bool) -> None:
         click.echo(f"warning: listening on {host}: playbook serve has no authentication of its own; anyone who "
                    "can reach this address can use it. Put it behind a reverse proxy with authentication "
                    "(see the README, 'Self-assessment in the browser').", err=True)
-    run(pack, host=host, port=port, quick=quick)
+    run(pack, host=host, port=port, quick=quick, lang=lang)
 
 
 from playbook.cli_batch import portfolio_cmd  # noqa: E402 - the command lives with the batch code

@@ -24,12 +24,15 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from playbook import i18n
 from playbook.answers import parse_answers
 from playbook.engine import evaluate
 from playbook.errors import InvalidInput, PlaybookError, Problem
 from playbook.form import PROFILE_KEYS, csp_hash, effective_quick, fields, policy, render_form, state_from_raw
+from playbook.i18n import t
 from playbook.model import Pack
-from playbook.render import render
+from playbook.packtrans import translated
+from playbook.render import in_language, render
 from playbook.result import Result
 from playbook.yamlio import decode, loads
 
@@ -173,19 +176,20 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
     buttons = "".join(
         f'<form method="post" action="{action}"><input type="hidden" name="answers" value="{value}">'
         f'<button type="submit">{label}</button></form>'
-        for action, label in (("/report.pdf", "Download PDF"), ("/report.json", "Download JSON"),
-                              ("/answers.yaml", "Download answers.yaml")))
+        for action, label in (("/report.pdf", escape(t("Download PDF"))), ("/report.json", escape(t("Download JSON"))),
+                              ("/answers.yaml", escape(t("Download answers.yaml")))))
     settle = ""
     if result.stage_status == "provisional" and result.deciding_questions:
         low, high = (escape(s.name) for st_id in result.stage_range for s in pack.stages if s.id == st_id)
         # each links to its field on the questionnaire, which the browser has kept
         items = "".join(f'<li><a href="/#w-{"q" if d.kind == "question" else "m"}-{escape(d.id)}">'
                         f"{escape(d.text)}</a></li>" for d in result.deciding_questions[:5])
-        settle = (f'<div class="pb-settle" role="note"><p><strong>Your stage is provisional</strong> '
-                  f"(between {low} and {high}). Answer these to settle it:</p><ol>{items}</ol></div>")
+        settle = ('<div class="pb-settle" role="note"><p>' + t(
+            "<strong>Your stage is provisional</strong> (between %(low)s and %(high)s). Answer these to settle it:",
+            low=low, high=high) + f"</p><ol>{items}</ol></div>")
     return Markup(
-        '<div class="pb-bar" role="region" aria-label="Downloads">'
-        '<a href="/">Back to the questionnaire</a>'
+        f'<div class="pb-bar" role="region" aria-label="{escape(t("Downloads"))}">'
+        f'<a href="/">{escape(t("Back to the questionnaire"))}</a>'
         f'{buttons}</div>{settle}'
         '<style>.pb-bar{position:sticky;top:0;z-index:10;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;padding:.6rem 1rem;'
         'background:#f3f5f8;border-bottom:1px solid #c8ccd2;font:15px system-ui,sans-serif}'
@@ -198,15 +202,20 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
         '@media print{.pb-bar,.pb-settle{display:none}}</style>')
 
 
-def create_app(pack: Pack, *, quick: bool = True) -> ASGIApp:
+def create_app(pack: Pack, *, quick: bool = True, lang: str | None = None) -> ASGIApp:
+    """The app; `lang` is the questionnaire's language, and the report's unless
+    a submitted file says otherwise in partner.language (the form writes it)."""
+    lang = lang or i18n.DEFAULT
+    shown = translated(pack, lang) if lang != i18n.DEFAULT else pack
     pdf_slots = asyncio.Semaphore(1)  # WeasyPrint is CPU-bound and pauses the GC: one at a time
     waiting = 0
     known = {f["key"] for f in fields(pack, effective_quick(pack, quick))} | {f"p:{k}" for k in PROFILE_KEYS} | {"nps"}
 
     def form_page(state: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
                   summary: list[str] | None = None, status: int = 200) -> Response:
-        page = render_form(pack, quick=quick, state=state, errors=errors, action="/report",
-                           prefer_state=state is not None, summary=summary or [])
+        with i18n.using(lang):
+            page = render_form(shown, quick=quick, state=state, errors=errors, action="/report",
+                               prefer_state=state is not None, summary=summary or [])
         return _html(page, status)
 
     async def assess(request: Request) -> tuple[str, Result] | Response:
@@ -224,7 +233,7 @@ def create_app(pack: Pack, *, quick: bool = True) -> ASGIApp:
             except InvalidInput:
                 state = {}
             return form_page(state, errors, rest, 422)
-        return answers, evaluate(pack, data)
+        return answers, evaluate(pack, data, None if data.language else lang)
 
     async def index(request: Request) -> Response:
         return form_page()
@@ -235,7 +244,9 @@ def create_app(pack: Pack, *, quick: bool = True) -> ASGIApp:
             return got
         answers, result = got
         page = render(result, pack, "html").decode()
-        page = re.sub(r"<body([^>]*)>", lambda m: m.group(0) + str(_downloads(answers, result, pack)), page, count=1)
+        with in_language(result, pack) as local:
+            bar = str(_downloads(answers, result, local))
+        page = re.sub(r"<body([^>]*)>", lambda m: m.group(0) + bar, page, count=1)
         return _html(page)
 
     async def report_json(request: Request) -> Response:
@@ -283,7 +294,7 @@ def create_app(pack: Pack, *, quick: bool = True) -> ASGIApp:
     return Limits(app)
 
 
-def run(pack: Pack, *, host: str, port: int, quick: bool = True) -> None:
+def run(pack: Pack, *, host: str, port: int, quick: bool = True, lang: str | None = None) -> None:
     """Serve until Ctrl-C; uvicorn logs one line per request (method, path, status: never a body)."""
     import uvicorn
 
@@ -294,7 +305,7 @@ def run(pack: Pack, *, host: str, port: int, quick: bool = True) -> None:
     except (OSError, ImportError):
         pass  # PDFs will say what is missing; the rest of the app works
     try:
-        uvicorn.run(create_app(pack, quick=quick), host=host, port=port, server_header=False,
+        uvicorn.run(create_app(pack, quick=quick, lang=lang), host=host, port=port, server_header=False,
                     log_level="info", access_log=True)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once it has shut down: that is the normal way out
         pass
