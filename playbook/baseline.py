@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from playbook.i18n import t
 from playbook.errors import InvalidInput, Problem
 from playbook.model import Pack
 from playbook.result import Result, to_dict
@@ -153,13 +154,25 @@ def _stage_change(order: dict[str, int], then: str, now: str) -> str:
 
 
 def compare(result: Result, old: Snapshot, pack: Pack) -> Comparison:
-    """The comparison of `result` with the earlier snapshot, by the current pack's ids."""
+    """The comparison of `result` with the earlier snapshot, by the current pack's ids,
+    in the result's language."""
+    from playbook import i18n
+
+    if result.language != i18n.DEFAULT:
+        from playbook.packtrans import translated
+
+        pack = translated(pack, result.language)
+    with i18n.using(result.language):
+        return _compare(result, old, pack)
+
+
+def _compare(result: Result, old: Snapshot, pack: Pack) -> Comparison:
     d = old.data
     not_comparable = list(old.dropped)
     order = {s.id: i for i, s in enumerate(pack.stages)}
     stage_then = str(d.get("stage", ""))
     if stage_then not in order:
-        not_comparable.append(NotComparable("stage", stage_then, "the pack has no such stage"))
+        not_comparable.append(NotComparable("stage", stage_then, t("the pack has no such stage")))
 
     prev_metrics = {str(k): v for k, v in (d.get("metrics") or {}).items() if isinstance(v, (int, float))}
     prev_status = {str(f.get("metric")): f.get("status") for f in d.get("findings") or [] if isinstance(f, dict)}
@@ -168,7 +181,7 @@ def compare(result: Result, old: Snapshot, pack: Pack) -> Comparison:
     for mid in sorted(set(prev_metrics) | set(result.metrics)):
         m = pack.metrics.get(mid)
         if m is None:
-            not_comparable.append(NotComparable("metric", mid, f"the pack no longer has the metric {mid!r}"))
+            not_comparable.append(NotComparable("metric", mid, t("the pack no longer has the metric %(id)s", id=repr(mid))))
             continue
         prev, cur = prev_metrics.get(mid), result.metrics.get(mid)
         change = None if prev is None or cur is None else float(cur) - float(prev)
@@ -189,7 +202,7 @@ def compare(result: Result, old: Snapshot, pack: Pack) -> Comparison:
     prev_open = [str(a.get("id")) for a in d.get("actions") or [] if isinstance(a, dict)]
     for aid in prev_open:
         if aid not in known_actions:
-            not_comparable.append(NotComparable("action", aid, f"the pack no longer has the action {aid!r}"))
+            not_comparable.append(NotComparable("action", aid, t("the pack no longer has the action %(id)s", id=repr(aid))))
     prev_open = [a for a in prev_open if a in known_actions]
     now_open = [a.id for a in result.plan]
     closed = tuple(a for a in prev_open if a not in now_open)
@@ -200,7 +213,7 @@ def compare(result: Result, old: Snapshot, pack: Pack) -> Comparison:
     known_areas = {a.id for a in result.areas}
     for aid in prev_areas:
         if aid not in known_areas:
-            not_comparable.append(NotComparable("area", aid, f"the pack no longer has the area {aid!r}"))
+            not_comparable.append(NotComparable("area", aid, t("the pack no longer has the area %(id)s", id=repr(aid))))
     areas = tuple(AreaChange(a.id, a.name, prev_areas.get(a.id), a.score) for a in result.areas)
     partner: dict[str, Any] = d["partner"] if isinstance(d.get("partner"), dict) else {}
     pk: dict[str, Any] = d["pack"] if isinstance(d.get("pack"), dict) else {}

@@ -4,6 +4,8 @@
 (function () {
   "use strict";
   var S = JSON.parse(document.getElementById("form-data").textContent);
+  // the page's own sentences in the form's language (S.messages, from playbook/form.py), English when not given
+  function T(s, v) { var m = (S.messages && S.messages[s]) || s; if (v) { m = m.replace(/%\((\w+)\)s/g, function (_, k) { return String(v[k]); }); } return m; }
   var R = S.rules, N = R.number;
   // patterns arrive in Python's syntax translated for the `u` flag (playbook/form.py js_pattern)
   function rx(d, extra) { return new RegExp(d.source, (d.ignore_case ? "i" : "") + "u" + (extra || "")); }
@@ -74,15 +76,15 @@
      o.whole (a count), o.currency (the partner's, normalized), o.within ([lo, hi]). */
   function parseNumber(v, o) {
     var f = parseText(v, o);
-    if (!isFinite(f)) throw new Error("Write a finite number.");
-    if (Math.abs(f) > N.max_magnitude) throw new Error("That is too large: numbers here stay below " + fmt(N.max_magnitude) + ".");
-    if (o.whole && !Number.isInteger(f)) throw new Error("Write a whole number: this is a count.");
+    if (!isFinite(f)) throw new Error(T("Write a finite number."));
+    if (Math.abs(f) > N.max_magnitude) throw new Error(T("That is too large: numbers here stay below %(max)s.", { max: fmt(N.max_magnitude) }));
+    if (o.whole && !Number.isInteger(f)) throw new Error(T("Write a whole number: this is a count."));
     return f;
   }
   function parseText(v, o) {
     var s = strip(v), marker = null, i;
     var n = Array.from(s).length;
-    if (n > N.max_chars) throw new Error("That is too long to be a number (" + n + " characters; a number has at most " + N.max_chars + ").");
+    if (n > N.max_chars) throw new Error(T("That is too long to be a number (%(n)s characters; a number has at most %(max)s).", { n: n, max: N.max_chars }));
     if (o.percent && s.slice(-1) === "%") s = rstrip(s.slice(0, -1));
     if (o.money) {
       var sp = splitCurrency(s);
@@ -99,13 +101,14 @@
     var core = scale ? rstrip(s.slice(0, scale.index)) : s;
     var m = RE.core.exec(core);
     if (!m || (scale && !o.money)) {
-      if (N.unknown.indexOf(s.toLowerCase()) >= 0) throw new Error("Write a number, or leave this blank if you do not know it.");
-      throw new Error(o.percent ? "Write a number, like 12 or 12%." : o.money ? "Write an amount, like 180000 or $180,000." : "Write a number, like 12.");
+      if (N.unknown.indexOf(s.toLowerCase()) >= 0) throw new Error(T("Write a number, or leave this blank if you do not know it."));
+      throw new Error(o.percent ? T("Write a number, like 12 or 12%.") : o.money ? T("Write an amount, like 180000 or $180,000.") : T("Write a number, like 12."));
     }
     if (marker !== null && o.currency) {
       var mine = codes(o.currency);
       if (!codes(marker).some(function (c) { return mine.indexOf(c) >= 0; })) {
-        throw new Error("This amount is in " + marker + ", but your currency is " + o.currency + ": write the amount in " + o.currency + ", or change the currency.");
+        throw new Error(T("This amount is in %(marker)s, but your currency is %(currency)s: write the amount in %(currency)s, or change the currency.",
+                          { marker: marker, currency: o.currency }));
       }
     }
     var t = m[2].replace(/[_ ]/g, ""), mult = scale ? N.scale[scale[0].toLowerCase()] : 1;
@@ -116,19 +119,19 @@
       var ok = [asPoint, asGroup].filter(function (x) { return fits(x, lo, hi); });
       if (ok.length === 1 && !o.whole) return neg ? -(ok[0] * mult) : ok[0] * mult;
       var sep = t.slice(-4, -3);
-      throw new Error("This could be " + plain(asPoint) + " (with “" + sep + "” as the decimal point) or " + plain(asGroup) +
-                      " (with “" + sep + "” between thousands): write " + plain(asGroup) + " or " + plain(asPoint) + " to say which.");
+      throw new Error(T("This could be %(point)s (with “%(sep)s” as the decimal point) or %(group)s (with “%(sep)s” between thousands): write %(group)s or %(point)s to say which.",
+                        { point: plain(asPoint), group: plain(asGroup), sep: sep }));
     }
     var read = readAs(t, ".", ",");
-    if (read === null) throw new Error("Commas may only separate thousands (1,200); write decimals with a point (12.5).");
+    if (read === null) throw new Error(T("Commas may only separate thousands (1,200); write decimals with a point (12.5)."));
     return neg ? -(read * mult) : read * mult;
   }
   function range(x, lo, hi, unit) {
     var u = unit === "percent" ? " %" : "";
     if ((lo !== null && x < lo) || (hi !== null && x > hi)) {
-      if (lo !== null && hi !== null) throw new Error("Write a value from " + fmt(lo) + " to " + fmt(hi) + u + ".");
-      if (lo !== null) throw new Error("Write a value of at least " + fmt(lo) + u + ".");
-      throw new Error("Write a value of at most " + fmt(hi) + u + ".");
+      if (lo !== null && hi !== null) throw new Error(T("Write a value from %(lo)s to %(hi)s%(unit)s.", { lo: fmt(lo), hi: fmt(hi), unit: u }));
+      if (lo !== null) throw new Error(T("Write a value of at least %(lo)s%(unit)s.", { lo: fmt(lo), unit: u }));
+      throw new Error(T("Write a value of at most %(hi)s%(unit)s.", { hi: fmt(hi), unit: u }));
     }
   }
   function normChoice(v) { return v.trim().toLowerCase().replace(/[\s\-\/]+/g, "_"); }
@@ -150,13 +153,13 @@
     if (text.trim() === "") { res.blank = true; return res; }
     try {
       if (key === "p:name") {
-        if (Array.from(text).length > R.name_max) throw new Error("Keep the name to " + R.name_max + " characters at most.");
+        if (Array.from(text).length > R.name_max) throw new Error(T("Keep the name to %(max)s characters at most.", { max: R.name_max }));
         res.value = text;
       } else if (key === "p:currency") {
-        if (currencyOf(text) === null) throw new Error("Write a three-letter currency code (USD, EUR, GBP) or a symbol such as $ or €.");
+        if (currencyOf(text) === null) throw new Error(T("Write a three-letter currency code (USD, EUR, GBP) or a symbol such as $ or €."));
         res.value = text;  // kept as typed: the answers reader normalizes it
       } else if (key === "p:assessed_on") {
-        if (!validDate(text)) throw new Error("Write the date as YYYY-MM-DD, e.g. 2026-11-01.");
+        if (!validDate(text)) throw new Error(T("Write the date as YYYY-MM-DD, e.g. 2026-11-01."));
         res.value = text.trim();
       } else if (key === "p:years_in_cloud") {
         res.value = parseNumber(text, { within: R.years });
@@ -165,26 +168,26 @@
         var parts = text.split(/[\s,;]+/).filter(function (p) { return p !== ""; });
         res.value = parts.map(function (p) {
           if (!/^\d+$/.test(p) || +p < R.nps.min || +p > R.nps.max) {
-            throw new Error("“" + p + "” is not a whole number from " + R.nps.min + " to " + R.nps.max + ".");
+            throw new Error(T("“%(value)s” is not a whole number from %(min)s to %(max)s.", { value: p, min: R.nps.min, max: R.nps.max }));
           }
           return +p;
         });
       } else {
         var f = FIELDS[key];
-        if (!f) throw new Error("This form has no question " + key + ".");
+        if (!f) throw new Error(T("This form has no question %(key)s.", { key: key }));
         if (isNa(text)) { res.na = true; res.value = "n/a"; return res; }
         var t = f.type;
         if (t === "yesno") {
           var w = text.trim().toLowerCase();
           if (R.bool["true"].indexOf(w) >= 0) res.value = true;
           else if (R.bool["false"].indexOf(w) >= 0) res.value = false;
-          else throw new Error("Answer yes or no.");
+          else throw new Error(T("Answer yes or no."));
         } else if (t === "choice") {
           var c = normChoice(text), ok = f.choices.some(function (x) { return x.value === c; });
-          if (!ok) throw new Error("Choose one of: " + f.choices.map(function (x) { return x.label; }).join(", ") + ".");
+          if (!ok) throw new Error(T("Choose one of: %(choices)s.", { choices: f.choices.map(function (x) { return x.label; }).join(", ") }));
           res.value = c;
         } else if (t === "date") {
-          if (!validDate(text)) throw new Error("Write the date as YYYY-MM-DD, e.g. 2026-11-01.");
+          if (!validDate(text)) throw new Error(T("Write the date as YYYY-MM-DD, e.g. 2026-11-01."));
           res.value = text.trim();
         } else {
           var percent = t === "percent", money = R.money_units.indexOf(t) >= 0;
@@ -342,14 +345,14 @@
     if (c === "[") {
       this.i++; var a = [];
       for (;;) { this.ws(); if (this.s[this.i] === "]") { this.i++; return a; } a.push(this.value(false)); this.ws();
-        if (this.s[this.i] === ",") this.i++; else if (this.s[this.i] !== "]") throw new Error("expected , or ]"); }
+        if (this.s[this.i] === ",") this.i++; else if (this.s[this.i] !== "]") throw new Error(T("expected , or ]")); }
     }
     if (c === "{") {
       this.i++; var o = {};
       for (;;) { this.ws(); if (this.s[this.i] === "}") { this.i++; return o; }
-        var k = this.value(false); this.ws(); if (this.s[this.i] !== ":") throw new Error("expected :"); this.i++;
+        var k = this.value(false); this.ws(); if (this.s[this.i] !== ":") throw new Error(T("expected :")); this.i++;
         o[String(k)] = this.value(false); this.ws();
-        if (this.s[this.i] === ",") this.i++; else if (this.s[this.i] !== "}") throw new Error("expected , or }"); }
+        if (this.s[this.i] === ",") this.i++; else if (this.s[this.i] !== "}") throw new Error(T("expected , or }")); }
     }
     var start = this.i;
     if (top) this.i = this.s.length; else while (this.i < this.s.length && ",]}:".indexOf(this.s[this.i]) < 0) this.i++;
@@ -365,9 +368,9 @@
       var e = s[this.i++], len = { x: 2, u: 4, U: 8 }[e];
       if (len) { out += String.fromCodePoint(parseInt(s.substr(this.i, len), 16)); this.i += len; }
       else if (e in esc) out += esc[e];
-      else throw new Error("unknown escape \\" + e);
+      else throw new Error(T("unknown escape \\%(escape)s", { escape: e }));
     }
-    throw new Error("unterminated string");
+    throw new Error(T("unterminated string"));
   };
   function scalar(t) {
     if (t === "" || t === "~" || t === "null") return null;
@@ -394,24 +397,24 @@
       var item = /^ +- (.*)$/.exec(line);  // a block list under a top-level key (customers)
       if (item && curKey !== null) {
         if (!Array.isArray(doc[curKey])) {
-          if (Object.keys(doc[curKey] || {}).length) throw new Error("line " + (n + 1) + " mixes a list into a mapping");
+          if (Object.keys(doc[curKey] || {}).length) throw new Error(T("line %(n)s mixes a list into a mapping", { n: n + 1 }));
           doc[curKey] = [];
         }
         try { doc[curKey].push(new Flow(item[1]).value(true)); }
-        catch (e) { throw new Error("line " + (n + 1) + ": " + e.message); }
+        catch (e) { throw new Error(T("line %(n)s: %(error)s", { n: n + 1, error: e.message })); }
         return;
       }
       var m = /^( *)("(?:[^"\\]|\\.)*"|[A-Za-z_][\w-]*)\s*:(?:\s+(.*))?$/.exec(line);
-      if (!m) throw new Error("line " + (n + 1) + " is not in the form this page saves");
+      if (!m) throw new Error(T("line %(n)s is not in the form this page saves", { n: n + 1 }));
       var key = m[2][0] === "\"" ? new Flow(m[2]).str() : m[2], rest = m[3] === undefined ? "" : m[3];
       var val;
       try { val = rest === "" ? null : new Flow(rest).value(true); }
-      catch (e) { throw new Error("line " + (n + 1) + ": " + e.message); }
+      catch (e) { throw new Error(T("line %(n)s: %(error)s", { n: n + 1, error: e.message })); }
       if (m[1].length === 0) {
         curKey = rest === "" ? key : null;
         if (rest === "") { doc[key] = {}; cur = doc[key]; } else { doc[key] = val; cur = null; }
       } else {
-        if (!cur || Array.isArray(doc[curKey])) throw new Error("line " + (n + 1) + " is indented under nothing");
+        if (!cur || Array.isArray(doc[curKey])) throw new Error(T("line %(n)s is indented under nothing", { n: n + 1 }));
         cur[key] = val;
       }
     });
@@ -504,8 +507,10 @@
     var bar = document.getElementById("progress");
     bar.max = Math.max(total, 1); bar.value = done;
     var mins = Math.ceil(seconds / 60);
-    var t = done + " of " + total + " answered";
-    t += done === total ? " · all done" : " · about " + mins + " minute" + (mins === 1 ? "" : "s") + " left";
+    var counts = { done: done, total: total, mins: mins };
+    var t = done === total ? T("%(done)s of %(total)s answered · all done", counts)
+      : mins === 1 ? T("%(done)s of %(total)s answered · about %(mins)s minute left", counts)
+      : T("%(done)s of %(total)s answered · about %(mins)s minutes left", counts);
     var p = document.getElementById("progress-text");
     if (p.textContent !== t) p.textContent = t;
   }
@@ -513,7 +518,7 @@
   function persist() {
     try { localStorage.setItem(S.storage_key, JSON.stringify({ v: 1, state: st })); }
     catch (e) {
-      if (storageOk) say("This browser does not keep answers for this page: press “Save answers” before you close it.", true);
+      if (storageOk) say(T("This browser does not keep answers for this page: press “Save answers” before you close it."), true);
       storageOk = false;
     }
   }
@@ -550,7 +555,8 @@
       if (!r.ok) bad.push(k);
     });
     if (bad.length) {
-      say(bad.length + " answer" + (bad.length === 1 ? " needs" : "s need") + " fixing first; the first one has the focus.", true);
+      say(bad.length === 1 ? T("%(n)s answer needs fixing first; the first one has the focus.", { n: bad.length })
+        : T("%(n)s answers need fixing first; the first one has the focus.", { n: bad.length }), true);
       var el = inputs(bad[0])[0]; if (el) el.focus();
     }
     return bad;
@@ -562,7 +568,7 @@
     a.href = URL.createObjectURL(blob); a.download = "answers.yaml";
     document.body.appendChild(a); a.click();
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-    say("Saved answers.yaml to your downloads. Send that file to your consultant, or load it here later.");
+    say(T("Saved answers.yaml to your downloads. Send that file to your consultant, or load it here later."));
   }
   document.getElementById("save").addEventListener("click", save);
   document.getElementById("save-bottom").addEventListener("click", save);
@@ -578,17 +584,19 @@
       try {
         var got = stateFromDoc(parseSaved(String(reader.result)));
         load(got.state); persist();
-        say("Loaded " + file.name + "." + (got.unknown.length ? " Not asked in this form, kept as they were: " + got.unknown.join(", ") + "." : ""));
+        say(got.unknown.length ? T("Loaded %(file)s. Not asked in this form, kept as they were: %(ids)s.", { file: file.name, ids: got.unknown.join(", ") })
+          : T("Loaded %(file)s.", { file: file.name }));
       } catch (e) {
-        say("Could not read " + file.name + ": " + e.message + ". Load a file this form saved, or ask your consultant for a form prefilled with it.", true);
+        say(T("Could not read %(file)s: %(error)s. Load a file this form saved, or ask your consultant for a form prefilled with it.",
+              { file: file.name, error: e.message }), true);
       }
       ev.target.value = "";
     };
     reader.readAsText(file);
   });
   document.getElementById("clear").addEventListener("click", function () {
-    if (!window.confirm("Clear every answer on this page?")) return;
-    load({}); persist(); say("All answers cleared.");
+    if (!window.confirm(T("Clear every answer on this page?"))) return;
+    load({}); persist(); say(T("All answers cleared."));
   });
 
   var saved = null;
