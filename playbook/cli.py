@@ -594,16 +594,19 @@ def translate(pack_path: str, lang: str, output: str) -> None:
 def form(pack_spec: str | None, quick: bool, answers_file: Path | None, output: str, lang: str | None) -> None:
     """Write the questionnaire as one self-contained HTML file to send to a partner."""
     from playbook import i18n
-    from playbook.form import form_html, prefill_state
+    from playbook.form import form_html, prefill
     from playbook.loader import load_pack
 
     pack = load_pack(pack_spec)
-    state = prefill_state(answers_file, pack, _display(answers_file)) if answers_file else None
-    if lang and lang != i18n.DEFAULT:
-        from playbook.packtrans import translated
-
-        pack = translated(pack, lang)
+    if answers_file and lang is None:  # last year's file in German: this year's form too
+        file_lang = prefill(answers_file, pack, _display(answers_file))[1]
+        lang = file_lang if file_lang in i18n.languages() else None
     with i18n.using(lang):
+        state = prefill(answers_file, pack, _display(answers_file))[0] if answers_file else None
+        if lang and lang != i18n.DEFAULT:
+            from playbook.packtrans import translated
+
+            pack = translated(pack, lang)
         page = form_html(pack, quick=quick, state=state)
     _write_output(output, page, (answers_file,) if answers_file else ())
 

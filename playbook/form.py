@@ -174,6 +174,8 @@ def rules() -> dict[str, Any]:
 
 def _raw_number(v: float) -> str:
     text = str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
+    if _decimal(_lang()) == ",":  # the form's language writes 12,5; its saved file says so
+        return text.replace(".", ",")
     # 1.234 would be refused as ambiguous (1.234 or 1234) when read back; 1.2340 is not
     return text + "0" if values.AMBIGUOUS.fullmatch(text.lstrip("-")) else text
 
@@ -209,7 +211,7 @@ def state_from_answers(a: Answers, raw: Any, pack: Pack) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if isinstance(raw, dict):
         partner = raw.get("partner") if isinstance(raw.get("partner"), dict) else {}
-        known = {"name", "assessed_on", "years_in_cloud", "focus", "currency"}
+        known = {"name", "assessed_on", "years_in_cloud", "focus", "currency", "language"}
         kept = {k: v for k, v in (partner or {}).items() if k not in known and v is not None}
         if kept:
             extra["partner"] = kept
@@ -329,6 +331,9 @@ def render_form(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = No
         "fields": fs, "rules": rules(), "prefill": prefill, "errors": dict(errors or {}),
         "prefer_prefill": prefer_state, "served": action is not None,
         "lang": _lang(), "messages": script_messages(_lang()),
+        # how the form reads and writes numbers, and how files of each language write theirs
+        "decimal": _decimal(_lang()), "decimals": {lang: _decimal(lang) for lang in _languages()},
+        "date_orders": {lang: _date_order(lang) for lang in _languages()},
     }
     hashes = {"script": [csp_hash(js)], "style": [csp_hash(css)]}
     return _env().get_template("form.html.j2").render(
@@ -344,6 +349,25 @@ def _lang() -> str:
     return i18n.current()
 
 
+def _languages() -> tuple[str, ...]:
+    from playbook import i18n
+
+    return i18n.languages()
+
+
+def _decimal(lang: str) -> str | None:
+    """None for English: the form then refuses 1.200 as unclear, like values.py without a locale."""
+    from playbook import i18n
+
+    return None if lang == i18n.DEFAULT else i18n.decimal_separator(lang)
+
+
+def _date_order(lang: str) -> str | None:
+    from playbook import i18n
+
+    return None if lang == i18n.DEFAULT else i18n.date_order(lang)
+
+
 def form_html(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = None) -> bytes:
     page = render_form(pack, quick=quick, state=state).encode()
     if len(page) > MAX_BYTES:  # pragma: no cover - a pack would need thousands of questions
@@ -354,9 +378,16 @@ def form_html(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = None
 
 
 def prefill_state(path: Path, pack: Pack, display: str) -> dict[str, Any]:
-    """An answers file (checked like `playbook validate` does) as the form's state."""
+    """An answers file (checked like `playbook validate` does) as the form's
+    state, its numbers written as the current language writes them."""
+    return prefill(path, pack, display)[0]
+
+
+def prefill(path: Path, pack: Pack, display: str) -> tuple[dict[str, Any], str]:
+    """prefill_state, and the file's partner.language ("" when not given)."""
     from playbook.answers import load_answers
     from playbook.yamlio import decode, loads
 
     answers = load_answers(path, pack, display)
-    return state_from_answers(answers, loads(decode(path.read_bytes(), display), display).data, pack)
+    return state_from_answers(answers, loads(decode(path.read_bytes(), display), display).data, pack), \
+        answers.language

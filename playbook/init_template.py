@@ -150,7 +150,7 @@ def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
         out += ["# " + line for line in t(
             "Numbers and dates are read as %(language)s writes them (partner.language), e.g. %(example)s; "
             "answers to choose are written as the ids shown (yes, no, ...).",
-            language=language_name(lang), example=f"{fixed(1200.5, 2)} / {date_example()}").split("\n")]
+            language=language_name(lang), example=fixed(1200.5, 2) + " / " + date_example()).split("\n")]
     out += [
         "",
         "partner:",

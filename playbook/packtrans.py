@@ -44,6 +44,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "actions": ("title", "description"),
     "checklists": ("title",),
 }
+# The pack's own texts, one entry (`pack:` with `of:`) rather than items by id.
+PACK_FIELDS = ("name", "description", "stage_rule_note")
 NESTED = {"questions": "choices", "maturity_stages": "services", "checklists": "items", "benchmarks": "bands"}
 
 
@@ -65,6 +67,11 @@ def _english(kind: str, item: Any) -> dict[str, Any]:
     elif kind == "benchmarks" and item.bands:
         out["bands"] = {b.label: b.label for b in item.bands}
     return out
+
+
+def _pack_english(pack: Pack) -> dict[str, Any]:
+    values = {"name": pack.name, "description": pack.description, "stage_rule_note": pack.stage_rule.note}
+    return {k: v for k, v in values.items() if v}
 
 
 def digest(english: dict[str, Any]) -> str:
@@ -95,7 +102,7 @@ def _entries(doc: Document, problems: list[Problem]) -> Iterator[tuple[str, str,
                                     "to ids", "translation-shape"))
         return
     for kind, items in data.items():
-        if kind == "language":
+        if kind in ("language", "pack"):
             continue
         if kind not in FIELDS:
             problems.append(doc.problem((kind,), f"unknown kind {kind!r}{did_you_mean(str(kind), FIELDS)}",
@@ -117,7 +124,8 @@ def read(pack: Pack, lang: str) -> tuple[dict[str, dict[str, dict[str, Any]]], l
     """Every layer's translation entries, merged (top layer wins), and every
     problem found in them."""
     problems: list[Problem] = []
-    merged: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in FIELDS}
+    merged: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in (*FIELDS, "pack")}
+    pack_doc: Document | None = None
     found: dict[tuple[str, str], tuple[Document, dict[str, Any]]] = {}
     files: list[Document] = []
     for root in layer_roots(pack):
@@ -134,11 +142,25 @@ def read(pack: Pack, lang: str) -> tuple[dict[str, dict[str, dict[str, Any]]], l
         if declared is not None and str(declared) != lang:
             problems.append(doc.problem(("language",), f"this file is named {lang}.yaml but says language "
                                         f"{declared!r}", "translation-language", severity="warning"))
+        own = doc.data.get("pack") if isinstance(doc.data, dict) else None
+        if isinstance(own, dict):
+            merged["pack"].update({str(k): v for k, v in own.items()})
+            pack_doc = doc
+        elif own is not None:
+            problems.append(doc.problem(("pack",), "pack: expected a mapping of name, description, stage_rule_note",
+                                        "translation-shape"))
         for kind, iid, entry in _entries(doc, problems):
             merged[kind].setdefault(iid, {}).update(entry)
             found[(kind, iid)] = (doc, merged[kind][iid])
     if not files:
         return merged, problems
+    if pack_doc is not None:
+        problems += _check_pack(pack_doc, merged["pack"], _pack_english(pack))
+    elif _pack_english(pack):
+        top = files[-1]
+        problems.append(top.problem((), f"no {lang} translation of the pack's own texts (pack: name, description, "
+                                    "stage_rule_note); they are shown in English", "translation-missing",
+                                    key=True, severity="warning"))
     for kind in FIELDS:
         items = _items(pack, kind)
         for iid, entry in merged[kind].items():
@@ -159,6 +181,27 @@ def read(pack: Pack, lang: str) -> tuple[dict[str, dict[str, dict[str, Any]]], l
                                             f"(`playbook translate {pack.id} --lang {lang}` adds the missing "
                                             "entries)", "translation-missing", key=True, severity="warning"))
     return merged, problems
+
+
+def _check_pack(doc: Document, entry: dict[str, Any], english: dict[str, Any]) -> list[Problem]:
+    out: list[Problem] = []
+    for field, value in entry.items():
+        if field != "of" and field not in PACK_FIELDS:
+            out.append(doc.problem(("pack", field), f"pack: unknown field {field!r}"
+                                   f"{did_you_mean(str(field), PACK_FIELDS)}", "translation-unknown", key=True,
+                                   severity="warning"))
+        elif field != "of" and not isinstance(value, str):
+            out.append(doc.problem(("pack", field), f"pack.{field}: expected text", "translation-shape"))
+    missing = [f for f in english if f not in entry]
+    if missing:
+        out.append(doc.problem(("pack",), f"pack: no translation of {', '.join(missing)}; shown in English",
+                               "translation-missing", key=True, severity="warning"))
+    if str(entry.get("of", "")) != digest(english):
+        out.append(doc.problem(("pack", "of") if "of" in entry else ("pack",),
+                               "pack: the English text changed since this was translated; check the translation "
+                               f"against it and set `of: {digest(english)}`", "translation-stale",
+                               key="of" not in entry, severity="warning"))
+    return out
 
 
 def _check_entry(doc: Document, kind: str, iid: str, entry: dict[str, Any], english: dict[str, Any]) -> list[Problem]:
@@ -235,8 +278,16 @@ def translate(pack: Pack, lang: str) -> tuple[Pack, list[Problem]]:
             changes["choice_labels"] = tuple(str(labels.get(c) or c.replace("_", " ")) for c in item.choices)
         return dataclasses.replace(item, **changes)
 
+    own = merged["pack"]
+
+    def pack_text(field: str, default: str) -> str:
+        v = own.get(field)
+        return v if isinstance(v, str) and v.strip() else default
+
     return dataclasses.replace(
         pack,
+        name=pack_text("name", pack.name), description=pack_text("description", pack.description),
+        stage_rule=dataclasses.replace(pack.stage_rule, note=pack_text("stage_rule_note", pack.stage_rule.note)),
         stages=tuple(fields("stages", s) for s in pack.stages),
         areas=tuple(fields("areas", a) for a in pack.areas),
         maturity_stages=tuple(fields("maturity_stages", m) for m in pack.maturity_stages),
@@ -268,6 +319,8 @@ def skeleton(pack: Pack, lang: str) -> str:
     still missing: the English as the value to replace, and its digest."""
     merged, _ = read(pack, lang)
     out: dict[str, Any] = {"language": lang}
+    if not merged["pack"] and _pack_english(pack):
+        out["pack"] = {"of": digest(_pack_english(pack)), **_pack_english(pack)}
     for kind in FIELDS:
         todo: dict[str, Any] = {}
         for iid, item in _items(pack, kind).items():

@@ -7,6 +7,9 @@
   // the page's own sentences in the form's language (S.messages, from playbook/form.py), English when not given
   function T(s, v) { var m = (S.messages && S.messages[s]) || s; if (v) { m = m.replace(/%\((\w+)\)s/g, function (_, k) { return String(v[k]); }); } return m; }
   var R = S.rules, N = R.number;
+  // the decimal mark of the form's language ("," in German), or null: then, as
+  // in playbook/values.py without a locale, 1.200 is refused as unclear
+  var DEC = S.decimal || null;
   // patterns arrive in Python's syntax translated for the `u` flag (playbook/form.py js_pattern)
   function rx(d, extra) { return new RegExp(d.source, (d.ignore_case ? "i" : "") + "u" + (extra || "")); }
   function whole(d) { return rx({ source: "^(?:" + d.source + ")$", ignore_case: d.ignore_case }); }
@@ -113,7 +116,7 @@
     }
     var t = m[2].replace(/[_ ]/g, ""), mult = scale ? N.scale[scale[0].toLowerCase()] : 1;
     var neg = m[1] === "-";
-    if (RE.ambiguous.test(t) && (t.indexOf(".") >= 0 || !(o.money || o.whole))) {
+    if (DEC === null && RE.ambiguous.test(t) && (t.indexOf(".") >= 0 || !(o.money || o.whole))) {
       var asPoint = Number(ascii(t.replace(",", "."))), asGroup = Number(ascii(t.replace(/[.,]/g, "")));
       var lo = o.within ? o.within[0] : null, hi = o.within ? o.within[1] : null;
       var ok = [asPoint, asGroup].filter(function (x) { return fits(x, lo, hi); });
@@ -122,7 +125,8 @@
       throw new Error(T("This could be %(point)s (with “%(sep)s” as the decimal point) or %(group)s (with “%(sep)s” between thousands): write %(group)s or %(point)s to say which.",
                         { point: plain(asPoint), group: plain(asGroup), sep: sep }));
     }
-    var read = readAs(t, ".", ",");
+    var point = DEC || ".", read = readAs(t, point, point === "." ? "," : ".");
+    if (read === null && point === ",") throw new Error(T("Points may only separate thousands (1.200); write decimals with a comma (12,5)."));
     if (read === null) throw new Error(T("Commas may only separate thousands (1,200); write decimals with a point (12.5)."));
     return neg ? -(read * mult) : read * mult;
   }
@@ -270,6 +274,7 @@
   function num(x) {
     var s = String(x);
     if (/e/i.test(s)) s = Number.isInteger(x) ? BigInt(x).toString() : x.toFixed(20).replace(/0+$/, "");
+    if (DEC === ",") return s.replace(".", ",");  // read back with the same convention (partner.language)
     // 1.234 would read back as ambiguous (1.234 or 1234); 1.2340 cannot
     if (RE.ambiguous.test(s.replace(/^-/, ""))) s += "0";
     return s;
@@ -277,7 +282,7 @@
   function flow(v) {
     if (v === null || v === undefined) return "null";
     if (typeof v === "boolean") return v ? "true" : "false";
-    if (typeof v === "number") return num(v);
+    if (typeof v === "number") return DEC === "," ? quote(num(v)) : num(v);  // 1,5 would split a flow list
     if (typeof v === "string") return quote(v);
     if (Array.isArray(v)) return "[" + v.map(flow).join(", ") + "]";
     return "{" + Object.keys(v).map(function (k) { return quote(k) + ": " + flow(v[k]); }).join(", ") + "}";
@@ -299,6 +304,7 @@
     p("p:years_in_cloud", "years_in_cloud", num);
     p("p:focus", "focus", function (v) { return "[" + v.slice().sort().map(word).join(", ") + "]"; });
     p("p:currency", "currency", quote);
+    if (S.lang && S.lang !== "en") out.push("  language: " + word(S.lang));  // how this file's numbers are written
     Object.keys(extra.partner || {}).forEach(function (k) { out.push("  " + quote(k) + ": " + flow(extra.partner[k])); });
     if (out[out.length - 1] === "partner:") out[out.length - 1] = "partner: {}";
     ["question", "metric"].forEach(function (kind) {
@@ -429,14 +435,45 @@
       if (v === null) return;
       if (k === "focus") s["p:focus"] = Array.isArray(v) ? v.map(String) : [String(v)];
       else if (["name", "assessed_on", "years_in_cloud", "currency"].indexOf(k) >= 0) s["p:" + k] = text(v);
-      else { extra.partner = extra.partner || {}; extra.partner[k] = v; }
+      else if (k !== "language") { extra.partner = extra.partner || {}; extra.partner[k] = v; }
     });
+    // a file written in another convention (partner.language) is shown in the form's
+    var lang = typeof partner.language === "string" ? partner.language.toLowerCase().split(/[-_]/)[0] : "en";
+    var foreign = lang !== (S.lang || "en");
+    var own = foreign && S.decimals && Object.prototype.hasOwnProperty.call(S.decimals, lang) ? S.decimals[lang] : DEC;
+    var order = foreign && S.date_orders ? S.date_orders[lang] : null;
+    function isoDate(v) {
+      var dm = typeof v === "string" && /^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$/.exec(v.trim());
+      if (!dm || (order !== "dmy" && order !== "mdy")) return v;
+      var dd = order === "dmy" ? dm[1] : dm[3], mm = order === "dmy" ? dm[3] : dm[1];
+      return dm[4] + "-" + ("0" + mm).slice(-2) + "-" + ("0" + dd).slice(-2);
+    }
+    if (s["p:assessed_on"] !== undefined) s["p:assessed_on"] = isoDate(s["p:assessed_on"]);
+    // the customer rows the form carries through unchanged are rewritten the same way
+    (Array.isArray(doc.customers) ? doc.customers : []).forEach(function (c) {
+      if (!c || typeof c !== "object") return;
+      if (c.renewal_date !== undefined) c.renewal_date = isoDate(c.renewal_date);
+      if (typeof c.revenue === "string" && own !== DEC) {
+        var mine = DEC;
+        DEC = own;
+        try { c.revenue = parseNumber(c.revenue, { money: true, currency: currencyOf(s["p:currency"] || "") }); }
+        catch (e) { /* left as written: validate names it */ }
+        finally { DEC = mine; }
+      }
+    });
+    function shown(key, v) {
+      if (own === DEC || typeof v !== "string" || !FIELDS[key] || isNa(strip(v))) return text(v);
+      var mine = DEC;
+      DEC = own;
+      try { var r = check(key, v, s["p:currency"] || ""); } finally { DEC = mine; }
+      return r.ok && typeof r.value === "number" ? num(r.value) : text(v);
+    }
     [["answers", "q:"], ["metrics", "m:"]].forEach(function (pair) {
       var part = doc[pair[0]] || {};
       Object.keys(part).forEach(function (id) {
         if (part[id] === null) return;
         if (!FIELDS[pair[1] + id]) unknown.push(id);  // kept, written back as it was
-        s[pair[1] + id] = text(part[id]);
+        s[pair[1] + id] = shown(pair[1] + id, part[id]);
       });
     });
     if (Array.isArray(doc.nps_responses)) s.nps = doc.nps_responses.join(", ");

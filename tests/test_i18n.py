@@ -101,7 +101,7 @@ def test_every_mistake_in_the_partner_block_at_once(tmp_path: Path) -> None:
 def test_the_german_html_report_is_german_with_german_formats(german, default_pack) -> None:
     html = render(german[1], default_pack, "html").decode()
     assert '<html lang="de">' in html
-    for german_text in ("Zusammenfassung", "Maßnahmenplan", "1. November 2026", "165.000 €", "8.751 €",
+    for german_text in ("Zusammenfassung", "Maßnahmenplan", "1. November 2026", "165.000 €", "8.750 €",
                         "12,5 %", "Nordlicht Cloud Services GmbH"):
         assert german_text in html, german_text
     text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
@@ -206,3 +206,37 @@ def test_formatter_german_and_english() -> None:
     assert i18n.current() == "en"
     assert i18n.value(180000, "money_month", "USD") == "USD 180,000 / month"
     assert i18n.date("2026-11-01") == "2026-11-01"
+
+
+def _pdf_words(data: bytes) -> set[str]:
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    # words, not layout: fonts on another machine may break lines and pages elsewhere
+    return set(re.findall(r"[^\W\d_]{3,}", " ".join(p.extract_text() for p in reader.pages)))
+
+
+def test_the_shipped_german_pdf_says_what_the_code_produces(german, default_pack) -> None:
+    pytest.importorskip("pypdf")
+    shipped = _pdf_words((EXAMPLES / "german-partner-report.pdf").read_bytes())
+    got = _pdf_words(render(german[1], default_pack, "pdf"))
+    assert got == shipped, ("examples/german-partner-report.pdf is stale: run playbook assess "
+                            f"examples/german-partner.yaml -o examples/german-partner-report.pdf "
+                            f"(only in the new: {sorted(got - shipped)[:10]}, only in the old: "
+                            f"{sorted(shipped - got)[:10]})")
+
+
+def test_a_pack_translation_of_the_packs_own_texts_is_checked(tmp_path: Path, mini) -> None:
+    import shutil
+
+    from playbook.loader import load_pack
+    from playbook.packtrans import read
+
+    root = tmp_path / "mini"
+    shutil.copytree(ROOT / "tests" / "data" / "packs" / "mini", root)
+    f = root / "translations" / "de.yaml"
+    f.write_text(f.read_text().replace("  name: Mini-Testpaket\n", "  nmae: Mini-Testpaket\n"))
+    _, problems = read(load_pack(root), "de")
+    codes = {p.code for p in problems}
+    assert {"translation-unknown", "translation-missing"} <= codes
+    assert any("did you mean 'name'" in p.message and p.line == 5 for p in problems)

@@ -44,6 +44,9 @@ TIER_LABEL = {"good": N_("Good"), "better": N_("Better"), "best": N_("Best"), No
 STATUS_LABEL = {"met": N_("Met"), "not_met": N_("Not met"), "not_assessed": N_("Not assessed"),
                 "done": N_("Done"), "not_done": N_("Not done"), "recommended": N_("Open"),
                 "does_not_apply": N_("Does not apply")}
+# partner.focus values as the cover shows them (English: the id in words, as before)
+FOCUS_LABEL = {"resale": N_("resale"), "project_services": N_("project services"),
+               "managed_services": N_("managed services"), "ip": N_("ip")}
 ORIGIN_LABEL = {"given": N_("given"), "derived": N_("derived"), "not given": N_("not given"),
                 "does not apply": N_("does not apply")}
 
@@ -287,6 +290,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         "cust": customer_view(result, pack),  # the "Your customers" section (templates/customers.*.j2)
         "title": f"{result.partner_name or i18n.t('Partner')} — {pack.name}",
         "lang": result.language,
+        "focus_names": [i18n.t(FOCUS_LABEL[f]) if f in FOCUS_LABEL else f.replace("_", " ") for f in result.focus],
     }
 
 

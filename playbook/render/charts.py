@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from playbook.i18n import t
+
 
 def bullet(value: float | None, op: str, target: Any, better: str) -> dict[str, Any] | None:
     """Geometry of a bullet bar: the scale, the value bar and the target mark (0..100)."""
@@ -52,7 +54,8 @@ def radar(areas: list[dict[str, Any]], size: int = 300,
         anchor = "middle" if abs(math.cos(ang)) < 0.3 else ("start" if math.cos(ang) > 0 else "end")
         lines = _wrap_label(a["name"], 14)
         if "total" in a:  # how much of the area the score rests on
-            lines.append(f"{a['assessed']}/{a['total']} assessed" if a["total"] else "nothing applies")
+            lines.append(t("%(assessed)s/%(total)s assessed", assessed=a["assessed"], total=a["total"])
+                         if a["total"] else t("nothing applies"))
         if math.sin(ang) < -0.3:  # labels above the chart grow upwards
             ly -= RADAR_LINE * (len(lines) - 1)
         axes.append({"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1),
