@@ -34,7 +34,7 @@ def _python_files() -> list[Path]:
     return sorted(p for p in PACKAGE.rglob("*.py") if p.name != "catalogs.py")
 
 
-def messages() -> Iterator[tuple[str | tuple[str, str], str, int]]:
+def messages() -> Iterator[tuple[str | tuple[str, ...], str, int]]:
     """Every message: (msgid or (singular, plural), file, line)."""
     from babel.messages.extract import extract_from_file
 

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from playbook import operators as ops
 from playbook import questionnaire, values
+from playbook.i18n import N_
 from playbook.model import All, AnyOf, Answers, Condition, Leaf, Not, Pack
 from playbook.resources import data_dir
 from playbook.schema import answers_schema
@@ -94,7 +95,8 @@ def fields(pack: Pack, quick: bool) -> list[dict[str, Any]]:
             q = pack.questions[e["id"]]
             f = {"key": f"q:{q.id}", "kind": "question", "id": q.id, "section": e["section"],
                  "text": q.text, "help": q.help, "type": q.type,
-                 "choices": [{"value": c, "label": label(c)} for c in q.choices],
+                 "choices": [{"value": c, "label": label(c) if q.choice_label(c) == c.replace("_", " ")
+                              else q.choice_label(c)} for c in q.choices],
                  "unit": q.unit, "min": _num(q.min), "max": _num(q.max),
                  "applies_when": condition_json(q.applies_when)}
         else:
@@ -165,11 +167,18 @@ def rules() -> dict[str, Any]:
         # partner.currency as playbook/answers.py's _currency accepts it
         "currency": {"code": {"source": "^[A-Za-z]{3}$", "ignore_case": False}, "symbol_max": 3},
         "years": list(YEARS_RANGE),
-        "focus": [{"value": v, "label": "IP (intellectual property)" if v == "ip" else label(v)}
-                  for v in ops.FOCUS_VALUES],
+        "focus": [{"value": v, "label": _focus_label(v)} for v in ops.FOCUS_VALUES],
         "nps": {"min": nps["minimum"], "max": nps["maximum"]},
         "money_units": [u for u in values.UNITS if u.startswith("money")],
     }
+
+
+def _focus_label(v: str) -> str:
+    from playbook.i18n import t
+
+    words = {"resale": N_("Resale"), "project_services": N_("Project services"),
+             "managed_services": N_("Managed services"), "ip": N_("IP (intellectual property)")}
+    return t(words[v]) if v in words else label(v)
 
 
 def _raw_number(v: float) -> str:
@@ -339,7 +348,7 @@ def render_form(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = No
     return _env().get_template("form.html.j2").render(
         pack=pack, quick=quick, no_quick=asked_quick and not quick, sections=sections, rules=spec["rules"], data=safe_json(spec),
         js=Markup(js), css=Markup(css), action=action, errors=dict(errors or {}),
-        csp=policy(hashes["script"], hashes["style"]), summary=summary or [],
+        csp=policy(hashes["script"], hashes["style"]), summary=summary or [], lang=_lang(),
     )
 
 

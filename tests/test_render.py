@@ -285,18 +285,23 @@ def test_every_example_renders_to_html_and_pdf_with_all_sections(example, defaul
     html = render_html(result, default_pack)
     assert len(html.encode()) < 300_000
     assert not [u for u in re.findall(r'(?:src|href)="([^"]*)"', html) if not u.startswith(("#", "data:"))]
-    sections = ["Executive summary", "KPI scorecard", "Action plan", "Checklists",
-                *(["Your customers"] if result.customer_base else
-                  ["Customers by cloud maturity"] if result.customers else []),
-                "Not assessed", *(["Does not apply"] if result.not_applicable else []),
-                "Practices in place", "Method"]
+    from playbook import i18n
+
+    with i18n.using(result.language):  # the German example's sections have German names
+        sections = [i18n.t(s) for s in (
+            "Executive summary", "KPI scorecard", "Action plan", "Checklists",
+            *(["Your customers"] if result.customer_base else
+              ["Customers by cloud maturity"] if result.customers else []),
+            "Not assessed", *(["Does not apply"] if result.not_applicable else []),
+            "Practices in place", "Method")]
+        page_of = i18n.t("Page") + " %d " + i18n.t("of") + " %d"
     for s in sections:
         assert f"<h1>{s}</h1>" in html, s
 
     reader = pypdf.PdfReader(io.BytesIO(render(result, default_pack, "pdf")))
     n = len(reader.pages)
     pages = [p.extract_text() for p in reader.pages]
-    assert all(f"Page {i} of {n}" in t for i, t in enumerate(pages[1:], start=2))
+    assert all(page_of % (i, n) in t for i, t in enumerate(pages[1:], start=2))
     top = [o for o in reader.outline if not isinstance(o, list)]
     assert [o.title for o in top] == sections
     contents = pages[1]
@@ -305,12 +310,15 @@ def test_every_example_renders_to_html_and_pdf_with_all_sections(example, defaul
         assert re.search(rf"{re.escape(o.title)}\s*\.*\s*{page}\b", contents), (o.title, page)
         assert o.title in pages[page - 1]
     # the executive summary fits on one page (page 4 already carries the next section's header)
-    assert "Top five actions" in pages[2] and "KPI snapshot" in pages[2] and "Executive summary" not in pages[3]
+    with i18n.using(result.language):
+        top5, snapshot, summary, why = (i18n.t(s) for s in ("Top five actions", "KPI snapshot", "Executive summary",
+                                                               "Why:"))
+    assert top5 in pages[2] and snapshot in pages[2] and summary not in pages[3]
     assert result.partner_name in pages[0]
     # what folds away in the browser (reasons, practices in place) is printed in the PDF
     assert "<details>" in html and "<details open" not in html
     text = re.sub(r"\s+", " ", " ".join(pages))
-    assert "Why:" in text
+    assert why in text
     in_place = [a for a in result.actions if a.state == "done"]
     assert in_place and all(a.title in text for a in in_place)
 

@@ -282,7 +282,7 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
     factor = 100.0 / churn if churn else None
     if factor is not None:
         method = t("CLV = annual recurring revenue ÷ annual churn (%(churn)s %%, %(origin)s), i.e. %(years)s years "
-                   "of today's revenue; the same model as the pack's clv metric.", churn=plain(churn),
+                   "of today's revenue; the same model as the pack's clv metric.", churn=plain(churn or 0.0),
                    origin=t(churn_origin), years=fixed(factor, 1))
     else:
         method = t("CLV needs the annual churn: give churn_rate_annual, or an ended column with the dates "
@@ -330,7 +330,7 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
         for k in ("active_customers", "mrr", "churn_rate_annual"):
             found[k] = None
         notes.append(t("The customer rows list %(rows)s of the %(given)s active customers the answers give: the "
-                       "figures below describe those customers only.", rows=len(active), given=plain(given_active)))
+                       "figures below describe those customers only.", rows=len(active), given=plain(given_active or 0.0)))
     derived = {k: v for k, v in found.items() if v is not None and k in ids and k not in metrics}
     if not sample:
         _disagree(metrics, "churn_rate_annual", row_churn, N_("customers lost in the last 12 months"), 3.0, False,

@@ -328,17 +328,19 @@ def _blanks_context(result: Result, pack: Pack) -> dict[str, Any]:
 def render_html(result: Result, pack: Pack, options: RenderOptions | None = None, *, for_pdf: bool = False) -> str:
     options = options or RenderOptions()
     env = _env(options.template_dir)
-    ctx = context(result, pack, options)
-    ctx["for_pdf"] = for_pdf
-    # the stylesheet is ours, not partner text: inline it unescaped
-    ctx["css"] = Markup(env.get_template("report.css").render(brand=options.brand, for_pdf=for_pdf))
-    return env.get_template("report.html.j2").render(**ctx)
+    with in_language(result, pack) as pack:
+        ctx = context(result, pack, options)
+        ctx["for_pdf"] = for_pdf
+        # the stylesheet is ours, not partner text: inline it unescaped
+        ctx["css"] = Markup(env.get_template("report.css").render(brand=options.brand, for_pdf=for_pdf))
+        return env.get_template("report.html.j2").render(**ctx)
 
 
 def render_markdown(result: Result, pack: Pack, options: RenderOptions | None = None) -> str:
     options = options or RenderOptions()
     env = _env(options.template_dir, markdown=True)
-    return env.get_template("report.md.j2").render(**context(result, pack, options))
+    with in_language(result, pack) as pack:
+        return env.get_template("report.md.j2").render(**context(result, pack, options))
 
 
 @contextmanager
