@@ -109,8 +109,13 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
 
     html_cmd = [py, "-m", "playbook", "assess", answers[0], "--pack", args.pack, "-o", str(tmp / "r.html")]
+    # the same partner in German: Babel, the catalog and the pack translation on top of an English run
+    german = str(ROOT / "examples" / "german-partner.yaml")
+    de_cmd = [py, "-m", "playbook", "assess", german, "--pack", args.pack, "-o", str(tmp / "de.html")]
+    en_cmd = [py, "-m", "playbook", "assess", german, "--pack", args.pack, "--lang", "en", "-o", str(tmp / "en.html")]
     runs = interleaved({"floor": ([py, "-c", "import yaml, click, jinja2, jsonschema"], ENV),
-                        "warm": (html_cmd, ENV), "first": (html_cmd, NO_CACHE)}, args.runs)
+                        "warm": (html_cmd, ENV), "first": (html_cmd, NO_CACHE),
+                        "german": (de_cmd, ENV), "german_in_english": (en_cmd, ENV)}, args.runs)
     floor, html, html_nc = (runs[k]["wall"] for k in ("floor", "warm", "first"))
     out["import_floor_s"] = round(floor, 3)
     out["assess_html_cold_s"] = round(html, 3)
@@ -119,6 +124,9 @@ def main() -> None:
     out["assess_html_cold_no_pack_cache_s"] = round(html_nc, 3)
     out["html_no_pack_cache_over_floor"] = round(runs["first"]["wall_ratio"], 2)
     out["html_no_pack_cache_over_floor_cpu"] = round(runs["first"]["cpu_ratio"], 2)
+    out["html_german_over_floor"] = round(runs["german"]["wall_ratio"], 2)
+    out["html_german_in_english_over_floor"] = round(runs["german_in_english"]["wall_ratio"], 2)
+    out["german_over_english"] = round(runs["german"]["wall"] / runs["german_in_english"]["wall"], 2)
 
     pdfs = {}
     for a in [] if args.no_pdf else answers:
