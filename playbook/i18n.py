@@ -23,13 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from playbook.errors import UsageError
+from playbook.values import format_value as _format_value
 
 DEFAULT = "en"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
+@lru_cache(maxsize=1)
 def languages() -> tuple[str, ...]:
-    """English and every language a catalog ships for."""
+    """English and every language a catalog ships for (the package's own
+    folder, so it is read once)."""
     shipped = sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES" / "playbook.po").is_file()) \
         if LOCALE_DIR.is_dir() else []
     return (DEFAULT, *[lang for lang in shipped if lang != DEFAULT])
@@ -147,9 +150,7 @@ def value(x: Any, unit: str | None, currency: str = "") -> str:
     """values.format_value in the current language."""
     lang = _current.get()
     if lang == DEFAULT:
-        from playbook.values import format_value
-
-        return format_value(x, unit, currency)
+        return _format_value(x, unit, currency)
     return Formatter(lang, currency).value(x, unit)
 
 
