@@ -177,9 +177,10 @@ def _refs(node: Any, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...], s
             yield from _refs(v, path + (i,))
 
 
-def broken_references(b: _Builder) -> None:
-    """An item left out for a schema error is still searched for unknown ids:
-    one bad key must not hide the misspelt metric beside it."""
+def broken_references(b: _Builder, area_ids: Any = (), action_ids: Any = ()) -> None:
+    """An item left out for a schema error is still searched for unknown ids
+    (its conditions' subjects, an action's area and prerequisites): one bad key
+    or a wrong type in one field must not hide the misspelt id beside it."""
     from playbook.suggest import did_you_mean
 
     pools: dict[str, Any] = {"question": b.questions, "metric": b.metrics, "finding": b.benchmark_ids}
@@ -190,8 +191,19 @@ def broken_references(b: _Builder) -> None:
             if subject == "metric" and where[-2:-1] == ("derive",):
                 continue  # a formula's own shape is checked with the metric
             name = "benchmark" if subject == "finding" else subject
-            b.err(doc, where, f"unknown {name} {ref!r}{did_you_mean(ref, sorted(pools[subject]))}",
-                  f"unknown-{subject}")
+            known = sorted(set(pools[subject]) | {r for s, r in b.broken_refs if s == subject})
+            b.err(doc, where, f"unknown {name} {ref!r}{did_you_mean(ref, known)}", f"unknown-{subject}")
+        if path[:1] != ("actions",) or not isinstance(item, dict):
+            continue
+        area = item.get("area")
+        if area_ids and isinstance(area, str) and area not in area_ids:
+            b.err(doc, path + ("area",), f"unknown area {area!r}{did_you_mean(area, sorted(area_ids))}",
+                  "unknown-area")
+        requires = item.get("requires")
+        for j, r in enumerate(requires if isinstance(requires, list) else []):
+            if isinstance(r, str) and r not in action_ids and r not in b.broken_ids and r not in b.disabled:
+                b.err(doc, path + ("requires", j), f"unknown prerequisite {r!r}"
+                      f"{did_you_mean(r, sorted(set(action_ids) | b.broken_ids))}", "unknown-action")
 
 
 # ---- rules that can never hold, items nothing uses -------------------------------

@@ -757,7 +757,7 @@ def _load(spec: str | Path | None) -> tuple[
 
     lint_pack(b, action_raw, actions, benchmarks, checklists, metric_raw)
     consistency(b, actions, benchmarks)
-    broken_references(b)
+    broken_references(b, area_ids, action_ids)
     rule = _stage_rule(m.get("stage_rule") or {})
     errors = [p for p in b.problems if p.severity == "error"]
     if errors:

@@ -316,3 +316,24 @@ actions:
     got = sorted((p.line, p.code) for p in exc.value.problems if p.severity == "error")
     assert got == [(8, "unknown-key"), (9, "unknown-metric")]
     assert "did you mean 'churn'" in str(exc.value)
+
+
+def test_every_mistake_in_one_action_at_once(tmp_path: Path) -> None:
+    """A wrong type or value in one field never hides its siblings' mistakes."""
+    content = """metrics:
+  - {id: churn, name: C, unit: percnt, better: lower}
+actions:
+  - id: a
+    title: 5
+    phase: begin
+    area: y
+    impact: huge
+    when: {metric: chrun, gt: 10}
+    requires: [b]
+"""
+    with pytest.raises(InvalidInput) as exc:
+        load_pack(_pack(tmp_path, MANIFEST, content))
+    got = sorted((p.line, p.code) for p in exc.value.problems if p.severity == "error")
+    assert got == [(2, "enum"), (5, "type"), (6, "enum"), (7, "unknown-area"), (8, "enum"),
+                   (9, "unknown-metric"), (10, "unknown-action")]
+    assert "did you mean 'churn'" in str(exc.value)
