@@ -24,4 +24,10 @@ for i, im in enumerate(pages):
     sheet.paste(im, (10 + (i % 4) * (w + 10), 10 + (i // 4) * (h + 10)))
 sheet.save("docs/report-pdf.png", optimize=True)
 PY
-echo "docs/report-html.png docs/report-pdf.png"
+# the German example's first screen, for the README's "In another language"
+playbook assess examples/german-partner.yaml -o "$tmp/de.html" >/dev/null
+chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync \
+  --user-data-dir="$tmp/profile" --hide-scrollbars --window-size=1100,1000 \
+  --screenshot="docs/report-html-de.png" "file://$tmp/de.html" 2>/dev/null
+echo "docs/report-html.png docs/report-pdf.png docs/report-html-de.png"

@@ -26,6 +26,7 @@ from playbook.errors import UsageError
 from playbook.values import format_value as _format_value
 
 DEFAULT = "en"
+NBSP = "\u00a0"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
@@ -288,16 +289,19 @@ class Formatter:
                                        currency_digits=False))
         else:
             text = self.number(round(float(x)) if whole else float(x), 0 if whole else 2)
+        # a value never breaks between its number and its unit (NBSP; English keeps its house
+        # format, which the golden reports pin)
+        text = text.replace(" ", NBSP)
         if unit == "percent":
-            return f"{text} %"
+            return f"{text}{NBSP}%"
         if unit == "money_month":
             return text + " " + _t(self.lang, "/ month")
         if unit == "ratio":
             return f"{text}×"
         if unit == "days":
-            return f"{text} " + _t(self.lang, "days")
+            return f"{text}{NBSP}" + _t(self.lang, "days")
         if unit == "hours":
-            return f"{text} " + _t(self.lang, "hours")
+            return f"{text}{NBSP}" + _t(self.lang, "hours")
         return text
 
     def date(self, iso: str | None) -> str:

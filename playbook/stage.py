@@ -26,7 +26,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from playbook.i18n import number, t, tn
+from playbook.i18n import NBSP, current, number, t, tn
 from playbook.model import PHASES, Pack
 from playbook.result import ActionState, DecidingInput, PhaseProgress
 
@@ -139,7 +139,8 @@ def deciding_inputs(pack: Pack, deciding_states: Sequence[ActionState], counts: 
 
 
 def _share_words(share: float) -> str:
-    return f"{number(round(share * 100), 0)} %"
+    # the number and its % stay on one line in translations (NBSP); English keeps its space
+    return f"{number(round(share * 100), 0)}{' ' if current() == 'en' else NBSP}%"
 
 
 def _reason(pack: Pack, counts: Sequence[PhaseCount], point: Sequence[bool], stage: str,

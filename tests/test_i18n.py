@@ -101,8 +101,8 @@ def test_every_mistake_in_the_partner_block_at_once(tmp_path: Path) -> None:
 def test_the_german_html_report_is_german_with_german_formats(german, default_pack) -> None:
     html = render(german[1], default_pack, "html").decode()
     assert '<html lang="de">' in html
-    for german_text in ("Zusammenfassung", "Maßnahmenplan", "1. November 2026", "165.000 €", "8.750 €",
-                        "12,5 %", "Nordlicht Cloud Services GmbH"):
+    for german_text in ("Zusammenfassung", "Maßnahmenplan", "1. November 2026", "165.000\u00a0€", "8.750\u00a0€",
+                        "12,5\u00a0%", "Nordlicht Cloud Services GmbH"):
         assert german_text in html, german_text
     text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
     for english in ("Executive summary", "Action plan", "KPI scorecard", "Not assessed", "answered milestones",
@@ -112,7 +112,7 @@ def test_the_german_html_report_is_german_with_german_formats(german, default_pa
 
 def test_the_german_markdown_and_json(german, default_pack) -> None:
     md = render(german[1], default_pack, "md").decode()
-    assert "165.000 €" in md and "Maßnahmenplan" in md
+    assert "165.000\u00a0€" in md and "Maßnahmenplan" in md
     import json
 
     data = json.loads(render(german[1], default_pack, "json"))
@@ -146,7 +146,7 @@ def test_assess_lang_option_and_init_lang(tmp_path: Path) -> None:
     out = tmp_path / "r.md"
     r = CliRunner().invoke(cli, ["assess", str(EXAMPLES / "grow-stage.yaml"), "--lang", "de", "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert "Maßnahmenplan" in out.read_text() and "180.000 $" in out.read_text()
+    assert "Maßnahmenplan" in out.read_text() and "180.000\u00a0$" in out.read_text()
     r = CliRunner().invoke(cli, ["assess", str(EXAMPLES / "grow-stage.yaml"), "--lang", "klingon", "-o", str(out)])
     assert r.exit_code == 2 and "language tag" in r.output
     tpl = tmp_path / "answers.yaml"
@@ -199,8 +199,8 @@ def test_catalog_check_command_reports_what_is_missing(tmp_path: Path, monkeypat
 
 def test_formatter_german_and_english() -> None:
     with i18n.using("de"):
-        assert i18n.value(180000, "money_month", "EUR") == "180.000 € / Monat"
-        assert i18n.value(12.5, "percent") == "12,5 %"
+        assert i18n.value(180000, "money_month", "EUR") == "180.000\u00a0€ / Monat"
+        assert i18n.value(12.5, "percent") == "12,5\u00a0%"
         assert i18n.date("2026-11-01") == "1. November 2026"
         assert i18n.plain(1500.0) == "1500" and i18n.fixed(2.0, 1) == "2,0"
     assert i18n.current() == "en"
