@@ -240,3 +240,17 @@ def test_a_pack_translation_of_the_packs_own_texts_is_checked(tmp_path: Path, mi
     codes = {p.code for p in problems}
     assert {"translation-unknown", "translation-missing"} <= codes
     assert any("did you mean 'name'" in p.message and p.line == 5 for p in problems)
+
+
+def test_the_pack_format_documents_overlays_and_every_translation_kind_and_warning() -> None:
+    from playbook.packtrans import FIELDS, PACK_FIELDS
+
+    doc = (ROOT / "docs" / "pack-format.md").read_text()
+    assert "## Extending a pack (`extends`, `override`, `disable`)" in doc
+    section = doc.split("## Translations (`translations/<lang>.yaml`)", 1)[1].split("\n## ", 1)[0]
+    for kind in FIELDS:
+        assert f"`{kind}`" in section, kind
+    for code in ("translation-missing", "translation-extra", "translation-stale", "translation-unknown"):
+        assert code in section, code
+    assert "playbook translate" in section and "python -m playbook.catalogs" in section
+    assert "`pack`" in section and all(f"`{f}`" in section for f in PACK_FIELDS)
