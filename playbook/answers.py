@@ -279,7 +279,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     stage_ids = [s.id for s in pack.maturity_stages]
     given_customers = data.get("customers") if ok("customers") else None
     if isinstance(given_customers, str):  # a CSV export, relative to the answers file (playbook/customers)
-        rows, found = customers_from_path(given_customers, customers_dir, doc, stage_ids)
+        rows, found = customers_from_path(given_customers, customers_dir, doc, stage_ids, language)
         customers.extend(rows)
         problems.extend(p for p in found if p.severity == "error")
         warnings.extend(p for p in found if p.severity != "error")

@@ -254,3 +254,20 @@ def test_the_pack_format_documents_overlays_and_every_translation_kind_and_warni
         assert code in section, code
     assert "playbook translate" in section and "python -m playbook.catalogs" in section
     assert "`pack`" in section and all(f"`{f}`" in section for f in PACK_FIELDS)
+
+
+def test_a_german_customer_export_is_read_the_german_way(tmp_path: Path, default_pack) -> None:
+    """Spreadsheets set to German export with ';', 1.234,56 and 31.01.2027."""
+    (tmp_path / "kunden.csv").write_text("name;stage;revenue;renewal_date\n"
+                                         "Bergmann Logistik AG;repeatable;96.000,50;31.01.2027\n"
+                                         "Café Sonnenschein;opportunistic;1.250;15.03.2027\n", encoding="utf-8")
+    f = tmp_path / "a.yaml"
+    f.write_text("partner: {language: de, currency: EUR, assessed_on: 01.11.2026}\ncustomers: kunden.csv\n")
+    a = load_answers(f, default_pack)
+    assert [(c.name, c.revenue, c.renewal_date) for c in a.customers] == [
+        ("Bergmann Logistik AG", 96000.5, "2027-01-31"), ("Café Sonnenschein", 1250.0, "2027-03-15")]
+    # without the partner's language the same export is refused, saying how to fix it
+    f.write_text("partner: {currency: EUR}\ncustomers: kunden.csv\n")
+    with pytest.raises(InvalidInput) as exc:
+        load_answers(f, default_pack)
+    assert exc.value.problems[0].code == "delimiter" and "partner.language" in exc.value.problems[0].message

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from playbook.i18n import t
 from playbook.customers.analysis import analyse
 from playbook.customers.figures import CustomerBase
-from playbook.customers.read import CustomerRow, parse_customers, read_customers_file
+from playbook.customers.read import Convention, CustomerRow, parse_customers, read_customers_file
 from playbook.errors import InvalidInput, Problem
 from playbook.model import Answers, Customer, Pack
 
@@ -30,7 +30,7 @@ __all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "annotate", "base_t
 
 
 def customers_from_path(value: str, customers_dir: Path | None, doc: Any, stage_ids: Iterable[str],
-                        ) -> tuple[tuple[Customer, ...], list[Problem]]:
+                        language: str = "") -> tuple[tuple[Customer, ...], list[Problem]]:
     """``customers: file.csv`` in an answers file: the rows and every problem
     (errors and warnings). The path must stay inside the answers file's folder,
     so an answers file from elsewhere cannot make us read any file it names."""
@@ -49,7 +49,8 @@ def customers_from_path(value: str, customers_dir: Path | None, doc: Any, stage_
     path = customers_dir / rel
     try:
         rows, warnings = read_customers_file(path, stage_ids, str(Path(doc.file).parent / rel)
-                                             if doc.file and not doc.file.startswith("<") else str(rel))
+                                             if doc.file and not doc.file.startswith("<") else str(rel),
+                                             Convention.of(language))
     except InvalidInput as exc:
         return (), list(exc.problems)
     return rows, list(warnings)
@@ -57,7 +58,8 @@ def customers_from_path(value: str, customers_dir: Path | None, doc: Any, stage_
 
 def load_customers_option(answers: Answers, path: Path, pack: Pack) -> Answers:
     """``assess --customers FILE``: the file's rows replace the answers file's."""
-    rows, warnings = read_customers_file(path, [s.id for s in pack.maturity_stages], str(path))
+    rows, warnings = read_customers_file(path, [s.id for s in pack.maturity_stages], str(path),
+                                         Convention.of(answers.language))
     return dataclasses.replace(answers, customers=rows, warnings=(*answers.warnings, *warnings))
 
 

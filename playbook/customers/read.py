@@ -37,6 +37,27 @@ FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
+class Convention:
+    """How the partner writes numbers and dates (from partner.language): a
+    German export has `;` between cells, 1.234,56 and 31.01.2027. The default
+    is the neutral one, which refuses what reads two ways."""
+
+    decimal: str | None = None  # "," or "."; None: 1.200 is refused as unclear
+    date_order: str | None = None  # "dmy" or "mdy"; None: ISO dates only
+
+    @classmethod
+    def of(cls, language: str) -> Convention:
+        if not language:
+            return cls()
+        from playbook.i18n import date_order, decimal_separator
+
+        return cls(decimal_separator(language), date_order(language))
+
+
+NEUTRAL = Convention()
+
+
+@dataclass(frozen=True)
 class CustomerRow(Customer):
     """A customer with everything an export can say about it. ``revenue`` is
     annual recurring revenue (a monthly figure is multiplied by 12)."""
@@ -116,7 +137,7 @@ class _Sink:
 
 
 def read_customers_file(path: Path, stage_ids: Iterable[str], display: str | None = None,
-                        ) -> tuple[tuple[CustomerRow, ...], tuple[Problem, ...]]:
+                        convention: Convention = NEUTRAL) -> tuple[tuple[CustomerRow, ...], tuple[Problem, ...]]:
     """Rows and warnings; every error at once as InvalidInput."""
     name = display or str(path)
     try:
@@ -133,7 +154,7 @@ def read_customers_file(path: Path, stage_ids: Iterable[str], display: str | Non
     except OSError as exc:
         raise InvalidInput([Problem(name, 0, 0, f"cannot read the customer file: {exc.strerror}",
                                     "unreadable")]) from None
-    return parse_customers(raw, stage_ids, name)
+    return parse_customers(raw, stage_ids, name, convention)
 
 
 def _decode(raw: bytes, file: str) -> str:
@@ -187,14 +208,20 @@ def _header(cells: list[str], sink: _Sink) -> dict[int, str]:
     return out
 
 
-def _sniff(first_line: str, file: str) -> None:
+def _sniff(first_line: str, file: str, convention: Convention = NEUTRAL) -> str:
+    """The delimiter: a comma, or a semicolon where the partner's language writes
+    decimals with a comma (spreadsheets in such locales export that way)."""
     counts = {d: first_line.count(d) for d in (";", "\t", "|")}
     best = max(counts, key=lambda d: counts[d])
     if first_line.count(",") == 0 and counts[best] > 0:
+        if best == ";" and convention.decimal == ",":
+            return ";"
         shown = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}[best]
         raise InvalidInput([Problem(file, 1, 1, f"the header is separated by {shown}, not commas; save the "
                                     "export as 'CSV (comma delimited)' (spreadsheets set to a European locale "
-                                    "use ';')", "delimiter")])
+                                    "use ';'; with partner.language set to such a language, ';' is read)",
+                                    "delimiter")])
+    return ","
 
 
 @contextlib.contextmanager
@@ -211,24 +238,26 @@ def paused_gc() -> Iterator[None]:
 
 
 def parse_customers(raw: bytes, stage_ids: Iterable[str], file: str = "<customers>",
-                    ) -> tuple[tuple[CustomerRow, ...], tuple[Problem, ...]]:
+                    convention: Convention = NEUTRAL) -> tuple[tuple[CustomerRow, ...], tuple[Problem, ...]]:
     with paused_gc():
-        return _parse(raw, stage_ids, file)
+        return _parse(raw, stage_ids, file, convention)
 
 
-def _parse(raw: bytes, stage_ids: Iterable[str], file: str) -> tuple[tuple[CustomerRow, ...], tuple[Problem, ...]]:
+def _parse(raw: bytes, stage_ids: Iterable[str], file: str,
+           convention: Convention = NEUTRAL) -> tuple[tuple[CustomerRow, ...], tuple[Problem, ...]]:
     text = _decode(raw, file)
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise InvalidInput([Problem(file, 1, 1, "the file is empty or starts with a blank line; the first row "
                                     f"must name the columns ({', '.join(COLUMNS)})", "empty")])
-    _sniff(first, file)
+    delimiter = _sniff(first, file, convention)
     sink = _Sink(file)
     del text  # checked; the reader decodes the bytes again in chunks, rather than hold a second copy
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""), strict=True)
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""), strict=True,
+                        delimiter=delimiter)
     try:
         cols = _header(next(reader), sink)
-        rows = _rows(reader, cols, sink, tuple(stage_ids))
+        rows = _rows(reader, cols, sink, tuple(stage_ids), convention)
     except csv.Error as exc:
         sink.error(reader.line_num, 0, f"the file is not valid CSV: {exc}", "csv")
         rows = []
@@ -242,17 +271,21 @@ def _parse(raw: bytes, stage_ids: Iterable[str], file: str) -> tuple[tuple[Custo
 # plain number, an ISO date) costs one C call; a cell that fails it takes the
 # slower, friendlier path that explains what is wrong.
 
-def _money_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Sink) -> list[float | None]:
+def _money_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Sink,
+               convention: Convention = NEUTRAL) -> list[float | None]:
     out: list[float | None] = []
+    point_groups = convention.decimal == ","  # 1.234 is a thousand and more there, never float("1.234")
     for s, n in zip(vals, rows):
         if not s:
             out.append(None)
             continue
         try:
+            if point_groups and "." in s:
+                raise ValueError(s)
             x = float(s)
         except ValueError:
             try:
-                x = parse_number(s, money=column != "seats")
+                x = parse_number(s, money=column != "seats", decimal=convention.decimal)
             except ValueError as exc:
                 sink.error(n, col, f"{column}: {exc}")
                 out.append(None)
@@ -266,21 +299,25 @@ def _money_col(vals: list[str], rows: list[int], col: int, column: str, sink: _S
     return out
 
 
-def _date_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Sink) -> list[str | None]:
+def _date_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Sink,
+              convention: Convention = NEUTRAL) -> list[str | None]:
     out: list[str | None] = []
     iso = _dt.date.fromisoformat
     for s, n in zip(vals, rows):
         if not s:
             out.append(None)
             continue
-        try:
-            if len(s) == 10 and s[4] == "-":
+        if len(s) == 10 and s[4] == "-":
+            try:
                 iso(s)
                 out.append(s)  # already the canonical form: keep the string
-            else:
-                out.append(parse_date(s))
-        except ValueError:
-            sink.error(n, col, f"{column}: {s!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)")
+                continue
+            except ValueError:
+                pass
+        try:
+            out.append(parse_date(s, convention.date_order))
+        except ValueError as exc:  # says why, and both readings of 01/11/2026
+            sink.error(n, col, f"{column}: {exc}")
             out.append(None)
     return out
 
@@ -332,7 +369,8 @@ def _text_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Si
     return out
 
 
-def _rows(reader: Any, cols: Mapping[int, str], sink: _Sink, stage_ids: tuple[str, ...]) -> list[CustomerRow]:
+def _rows(reader: Any, cols: Mapping[int, str], sink: _Sink, stage_ids: tuple[str, ...],
+          convention: Convention = NEUTRAL) -> list[CustomerRow]:
     if sink.errors:
         return []
     width = max(cols) + 1 if cols else 0
@@ -360,12 +398,13 @@ def _rows(reader: Any, cols: Mapping[int, str], sink: _Sink, stage_ids: tuple[st
 
     names = _text_col(raw("name"), numbers, where("name"), "name", sink)
     stages = _stage_col(raw("stage"), numbers, where("stage"), stage_ids, sink)
-    revenue = _money_col(raw("revenue"), numbers, where("revenue"), "revenue", sink)
-    mrr = _money_col(raw("mrr"), numbers, where("mrr"), "mrr", sink) if "mrr" in col_of else None
-    seats = _money_col(raw("seats"), numbers, where("seats"), "seats", sink)
-    first = _date_col(raw("first_purchase"), numbers, where("first_purchase"), "first_purchase", sink)
-    renewal = _date_col(raw("renewal_date"), numbers, where("renewal_date"), "renewal_date", sink)
-    ended = _date_col(raw("ended"), numbers, where("ended"), "ended", sink)
+    cv = convention
+    revenue = _money_col(raw("revenue"), numbers, where("revenue"), "revenue", sink, cv)
+    mrr = _money_col(raw("mrr"), numbers, where("mrr"), "mrr", sink, cv) if "mrr" in col_of else None
+    seats = _money_col(raw("seats"), numbers, where("seats"), "seats", sink, cv)
+    first = _date_col(raw("first_purchase"), numbers, where("first_purchase"), "first_purchase", sink, cv)
+    renewal = _date_col(raw("renewal_date"), numbers, where("renewal_date"), "renewal_date", sink, cv)
+    ended = _date_col(raw("ended"), numbers, where("ended"), "ended", sink, cv)
     nps = _nps_col(raw("nps"), numbers, where("nps"), sink)
     industry = _text_col(raw("industry"), numbers, where("industry"), "industry", sink)
     size = _text_col(raw("size"), numbers, where("size"), "size", sink)
