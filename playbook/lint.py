@@ -23,7 +23,7 @@ from playbook.model import Action, All, AnyOf, Benchmark, Checklist, Condition, 
 from playbook.yamlio import Document, PathKey
 
 if TYPE_CHECKING:
-    from playbook.loader import _Builder
+    from playbook.pack_build import _Builder
 
 ORDERING = frozenset({"lt", "le", "gt", "ge", "between", "eq"})
 # Target texts are prose: "at least twice a month" states the number 2.

@@ -7,65 +7,54 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 from playbook import ENGINE_VERSION
 from playbook import cache as pack_cache
-from playbook import operators as ops
 from playbook.computations import COMPUTATIONS, formula_refs
 from playbook.lint import broken_references, consistency, lint_pack
-from playbook.errors import InvalidInput, Problem, UsageError
+from playbook.errors import InvalidInput
 from playbook.model import (
-    PHASES, Action, All, AnyOf, Area, Band, Benchmark, Checklist, ChecklistItem, Condition,
-    Formula, Leaf, Loc, MaturityStage, Metric, Not, Pack, Question, Service, Source, Stage, StageRule,
+    PHASES, Action, Area, Band, Benchmark, Checklist, ChecklistItem, MaturityStage, Metric, Pack, Question,
+    Service, Stage,
 )
-from playbook.resources import bundled_packs
-from playbook.schema import manifest_schema, pack_file_schema
 from playbook.suggest import did_you_mean, one_of
-from playbook.validation import schema_errors
-from playbook.values import (
-    QUESTION_TYPES, UNITS, describe, normalize_choice, parse_bool, parse_date, parse_number,
-)
-from playbook.yamlio import Document, PathKey, load_file
+from playbook.values import UNITS, normalize_choice
+from playbook.yamlio import Document, PathKey
 
-DEFAULT_PACK = "default"
-KINDS = ("stages", "maturity_stages", "questions", "metrics", "benchmarks", "actions", "checklists")
+# The stages live in sibling modules; their names are re-exported here so that
+# `from playbook.loader import ...` keeps working.
+from playbook.pack_read import DEFAULT_PACK as DEFAULT_PACK
+from playbook.pack_read import _Layer as _Layer
+from playbook.pack_read import _extends_target as _extends_target
+from playbook.pack_read import _read_layer as _read_layer
+from playbook.pack_read import _resolve_extends as _resolve_extends
+from playbook.pack_read import is_pack_path as is_pack_path
+from playbook.pack_read import resolve_pack_dir as resolve_pack_dir
+from playbook.pack_build import KINDS as KINDS
+from playbook.pack_build import _SUBJECT_OF as _SUBJECT_OF
+from playbook.pack_build import _Builder as _Builder
+from playbook.pack_build import _add_items as _add_items
+from playbook.pack_build import _applies_when as _applies_when
+from playbook.pack_build import _check_old_ids as _check_old_ids
+from playbook.pack_build import _formula as _formula
+from playbook.pack_build import _raw_subjects as _raw_subjects
+from playbook.pack_build import _stage_rule as _stage_rule
+from playbook.pack_build import _text as _text
+from playbook.pack_sources import _check_sections as _check_sections
+from playbook.pack_sources import _check_source as _check_source
+from playbook.pack_sources import _norm_section as _norm_section
+from playbook.pack_sources import _norm_sections as _norm_sections
+from playbook.pack_sources import _source as _source
+from playbook.pack_sources import _source_strings as _source_strings
+from playbook.pack_overlay import _apply_overlay as _apply_overlay
+
 DEFAULT_STAGES = {
     "start": "Put the basics of a cloud practice in place.",
     "grow": "Expand revenue and deepen customer relationships.",
     "optimize": "Refine, automate and scale what works.",
 }
-
-
-def resolve_pack_dir(spec: str | None) -> Path:
-    """A pack given by bundled id or by folder (or its pack.yaml) path."""
-    spec = spec or DEFAULT_PACK
-    p = Path(spec)
-    packs = bundled_packs()
-    # A bare bundled id means the bundled pack even if the working directory
-    # happens to hold a folder of that name; write ./NAME for the folder.
-    if spec in packs and "/" not in spec and "\\" not in spec:
-        return packs[spec]
-    try:
-        is_file, is_dir = p.is_file(), p.is_dir()
-    except (OSError, ValueError):  # a name too long for the file system, a NUL: no such pack
-        is_file = is_dir = False
-    if is_file and p.name == "pack.yaml":
-        return p.parent
-    if is_dir:
-        if not (p / "pack.yaml").is_file():
-            raise UsageError(f"{spec}: not a rule pack (no pack.yaml in this folder)")
-        return p
-    raise UsageError(f"unknown pack {describe(spec)}{did_you_mean(spec, packs)}; "
-                     f"bundled packs: {one_of(packs) or 'none'}; or give a folder holding pack.yaml")
-
-
-def is_pack_path(path: Path) -> bool:
-    return path.is_dir() or path.name == "pack.yaml"
 
 
 def _version_tuple(v: str) -> tuple[int, ...]:
@@ -89,196 +78,6 @@ def engine_compatible(spec: str, version: str = ENGINE_VERSION) -> bool | None:
     return True
 
 
-class _Builder:
-    """Holds the raw items of every file while the pack is checked and compiled."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.problems: list[Problem] = []
-        self.raw: dict[str, list[tuple[Document, PathKey, dict[str, Any]]]] = {k: [] for k in KINDS}
-        self.questions: dict[str, Question] = {}
-        self.metrics: dict[str, Metric] = {}
-        self.benchmark_ids: set[str] = set()
-        self.broken_ids: set[str] = set()  # actions left out for schema errors: not "unknown"
-        # and questions, metrics and benchmarks left out likewise, as (subject, id):
-        # a reference to one of them is not a second mistake
-        self.broken_refs: set[tuple[str, str]] = set()
-        self.broken_items: list[Any] = []  # and every item left out, whose references still count as uses
-        self.broken_where: list[tuple[Document, PathKey, Any]] = []  # the same items, located
-        self.cited: dict[str, set[str]] = {}  # guide file -> normalized sections cited
-        self.disabled: set[str] = set()
-        # (kind, id, field) -> where an overlay's `override:` set that field
-        self.overridden: dict[tuple[str, str, str], tuple[Document, PathKey]] = {}
-        self.top_docs: list[Document] = []  # the files of the extending pack, when it extends one
-
-    def at(self, kind: str, item: dict[str, Any], doc: Document, path: PathKey, field: str) -> tuple[Document, PathKey]:
-        """Where a field of an item was written: its overlay override if any."""
-        return self.overridden.get((kind, str(item.get("id")), field), (doc, path + (field,)))
-
-    def err(self, doc: Document, path: PathKey, msg: str, code: str, key: bool = False,
-            severity: str = "error") -> None:
-        self.problems.append(doc.problem(path, msg, code, key=key, severity=severity))
-
-    def loc(self, doc: Document, path: PathKey) -> Loc:
-        line, col = doc.where(path)
-        return Loc(doc.file, line, col)
-
-    # ---- conditions -------------------------------------------------------
-
-    def subject_kind(self, subject: str, ref: str) -> tuple[str | None, tuple[str, ...], bool]:
-        """(kind, choices, ordered) of a condition subject, kind None if unknown."""
-        if subject == "question":
-            q = self.questions.get(ref)
-            if q is None:
-                return None, (), False
-            kind = QUESTION_TYPES[q.type]
-            if q.type == "choice" and q.ordered:
-                kind = ops.ORDERED_CHOICE
-            return kind, q.choices, q.ordered
-        if subject == "metric":
-            return (ops.NUMBER if ref in self.metrics else None), (), False
-        if subject == "profile":
-            return ops.PROFILE_FIELDS.get(ref), (), False
-        return (ops.CHOICE if ref in self.benchmark_ids else None), ops.FINDING_STATUSES, False
-
-    def operand(self, doc: Document, path: PathKey, kind: str, choices: tuple[str, ...],
-                raw: Any, subject: str, ref: str) -> Any:
-        """Check and convert one operand to the subject's value type; None on error."""
-        try:
-            if kind == ops.NUMBER:
-                return parse_number(raw, percent=True, money=True)
-            if kind == ops.BOOL:
-                return parse_bool(raw)
-            if kind == ops.DATE:
-                return parse_date(raw)
-            if kind in (ops.CHOICE, ops.ORDERED_CHOICE) or (kind == ops.LIST and ref == "focus"):
-                allowed = choices or (ops.FOCUS_VALUES if ref == "focus" else ())
-                v = normalize_choice(raw)
-                if allowed and v not in allowed:
-                    self.err(doc, path, f"{raw!r} is not a value of {subject} {ref!r}"
-                             f"{did_you_mean(v, allowed)} (its values: {one_of(allowed)})", "unknown-value")
-                    return None
-                return v
-            return raw
-        except ValueError as exc:
-            self.err(doc, path, f"{exc}; {subject} {ref!r} holds {kind.replace('_', ' ')} values", "operand-type")
-            return None
-
-    def condition(self, doc: Document, path: PathKey, raw: Any) -> Condition | None:
-        loc = self.loc(doc, path)
-        if not isinstance(raw, dict):
-            return None  # the schema stage has reported it
-        combos = [k for k in ops.COMBINATORS if k in raw]
-        if combos:
-            if len(raw) != 1:
-                self.err(doc, path, f"{combos[0]!r} must stand alone in its mapping; put the other "
-                         f"keys ({one_of(k for k in raw if k != combos[0])}) inside it", "condition-shape")
-                return None
-            key = combos[0]
-            if key == "not":
-                inner = self.condition(doc, path + ("not",), raw["not"])
-                return Not(inner, loc) if inner is not None else None
-            items = raw[key] if isinstance(raw[key], list) else []
-            kids = [self.condition(doc, path + (key, i), c) for i, c in enumerate(items)]
-            if any(k is None for k in kids):
-                return None
-            return (All if key == "all" else AnyOf)(tuple(k for k in kids if k is not None), loc)
-        subjects = [k for k in ops.SUBJECTS if k in raw]
-        if len(subjects) != 1:
-            self.err(doc, path, "a condition leaf names exactly one subject (one of: question, metric, "
-                     "profile, finding) and one operator, e.g. {question: onboarding_process, eq: no}",
-                     "condition-shape")
-            return None
-        subject = subjects[0]
-        ref = raw[subject]
-        op_keys = [k for k in raw if k in ops.OPERATORS]
-        if subject == "finding":
-            if op_keys or "status" not in raw:
-                self.err(doc, path, "a finding leaf is written {finding: <benchmark id>, status: met|not_met|not_assessed}",
-                         "condition-shape")
-                return None
-            op_keys, raw = ["eq"], {**raw, "eq": raw["status"]}
-        elif "status" in raw:
-            self.err(doc, path + ("status",), "'status' belongs to finding leaves only", "condition-shape", key=True)
-            return None
-        if len(op_keys) != 1:
-            self.err(doc, path, f"use exactly one operator ({one_of(ops.OPERATORS, 20)}) "
-                     f"with {subject} {ref!r}", "condition-shape")
-            return None
-        op = ops.OPERATORS[op_keys[0]]
-        kind, choices, _ = self.subject_kind(subject, ref)
-        if kind is None and (subject, ref) in self.broken_refs:
-            return None  # its own error is reported where it is defined
-        if kind is None:
-            pool: list[str] = sorted({"question": set(self.questions), "metric": set(self.metrics),
-                                      "profile": set(ops.PROFILE_FIELDS), "finding": self.benchmark_ids}[subject])
-            if ref in self.disabled:
-                self.err(doc, path + (subject,), f"{subject} {ref!r} is disabled by the extending pack but used "
-                         "here; disable or override this item too", "uses-disabled")
-            else:
-                self.err(doc, path + (subject,), f"unknown {subject} {ref!r}{did_you_mean(str(ref), pool)}",
-                         f"unknown-{subject}")
-            return None
-        if kind not in op.kinds:
-            hint = " (mark the question `ordered: true` to compare choices by position)" \
-                if kind == ops.CHOICE and ops.ORDERED_CHOICE in op.kinds else ""
-            self.err(doc, path + (op.name,), f"operator {op.name!r} does not apply to {subject} {ref!r}, "
-                     f"which holds {kind.replace('_', ' ')} values{hint}", "operator-type", key=True)
-            return None
-        value_kind = ops.CHOICE if kind == ops.LIST else kind
-        raw_val = raw[op.name]
-        opath = path + (op.name,)
-        order: tuple[str, ...] = ()
-        value: Any
-        if op.operand == "flag":
-            value = True
-        elif op.operand in ("list", "pair"):
-            vals = [self.operand(doc, opath + (i,), value_kind, choices, v, subject, ref)
-                    for i, v in enumerate(raw_val)]
-            if any(v is None for v in vals):
-                return None
-            value = tuple(vals)
-            if op.operand == "pair" and not value[0] <= value[1]:
-                self.err(doc, opath, "between takes [low, high] with low <= high", "operand-type")
-                return None
-        else:
-            value = self.operand(doc, opath, value_kind, choices, raw_val, subject, ref)
-            if value is None:
-                return None
-        if kind == ops.ORDERED_CHOICE and op.name in ("lt", "le", "gt", "ge", "between"):
-            if any(v not in choices for v in (value if isinstance(value, tuple) else (value,))):
-                return None  # a question without choices: its own error is reported where it is defined
-            order = choices
-            value = tuple(choices.index(v) for v in value) if isinstance(value, tuple) else choices.index(value)
-        return Leaf(subject, str(ref), op.name, value, raw_val, loc, order)
-
-    def value_test(self, doc: Document, path: PathKey, raw: Any, metric: str) -> Leaf | None:
-        if not isinstance(raw, dict) or len(raw) != 1:
-            return None
-        (name, val), = raw.items()
-        leaf = self.condition(doc, path, {"metric": metric, name: val})
-        return leaf if isinstance(leaf, Leaf) else None
-
-    # ---- items ------------------------------------------------------------
-
-    def unique(self, kind: str) -> list[tuple[Document, PathKey, dict[str, Any]]]:
-        first: dict[str, tuple[Document, PathKey]] = {}
-        out = []
-        for doc, path, item in self.raw[kind]:
-            iid = item.get("id")
-            if not isinstance(iid, str):
-                continue
-            if iid in first:
-                fdoc, fpath = first[iid]
-                line, _ = fdoc.where(fpath)
-                self.err(doc, path + ("id",), f"duplicate {kind[:-1].replace('_', ' ')} id {iid!r} "
-                         f"(first defined at {fdoc.file}:{line})", "duplicate-id")
-                continue
-            first[iid] = (doc, path)
-            out.append((doc, path, item))
-        return out
-
-
 def _check_engine(b: _Builder, manifest_doc: Document) -> None:
     spec = str(manifest_doc.data["engine"])
     compat = engine_compatible(spec)
@@ -287,243 +86,6 @@ def _check_engine(b: _Builder, manifest_doc: Document) -> None:
     elif not compat:
         b.err(manifest_doc, ("engine",), f"this pack needs engine {spec}, but this is playbook "
               f"{ENGINE_VERSION}; upgrade playbook or use a pack made for this version", "engine")
-
-
-@lru_cache(maxsize=None)
-def _norm_section(section: str) -> str:
-    # Headings are cited as people retype them: case and punctuation may differ.
-    return re.sub(r"[^a-z0-9%]+", " ", section.lower()).strip()
-
-
-@lru_cache(maxsize=None)
-def _norm_sections(sections: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(_norm_section(s) for s in sections)
-
-
-def _source_strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
-    """Every `source:` in an item, its bands, checklist items and services included."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == "source" and isinstance(v, str):
-                yield path + (k,), v
-            elif isinstance(v, (dict, list)):
-                yield from _source_strings(v, path + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _source_strings(v, path + (i,))
-
-
-_SUBJECT_OF = {"questions": "question", "metrics": "metric", "benchmarks": "finding"}
-
-
-def _add_items(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]], sources: dict[str, Source]) -> None:
-    for kind in KINDS:
-        for i, item in enumerate(doc.data.get(kind) or []):
-            if (doc.file, (kind, i)) in broken:
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    if kind == "actions":
-                        b.broken_ids.add(item["id"])
-                    elif kind in _SUBJECT_OF:
-                        b.broken_refs.add((_SUBJECT_OF[kind], item["id"]))
-                b.broken_items.append(item)
-                b.broken_where.append((doc, (kind, i), item))
-                continue
-            b.raw[kind].append((doc, (kind, i), item))
-            if sources:
-                for path, src in _source_strings(item, (kind, i)):
-                    _check_source(b, doc, path, src, sources)
-
-
-def _check_source(b: _Builder, doc: Document, path: PathKey, src: str, sources: dict[str, Source]) -> None:
-    f, _, section = (part.strip() for part in src.partition(" § "))
-    if f not in sources:
-        b.err(doc, path, f"source file {f!r} is not listed in pack.yaml sources{did_you_mean(f, sources)}",
-              "unknown-source")
-        return
-    b.cited.setdefault(f, set()).add(_norm_section(section))
-    declared = sources[f].sections
-    if declared and _norm_section(section) not in _norm_sections(declared):
-        b.err(doc, path, f"section {section!r} is not one of the sections pack.yaml lists for {f}"
-              f"{did_you_mean(section, declared)}", "unknown-section")
-
-
-def _check_sections(b: _Builder, sources: dict[str, Source], where: dict[str, tuple[Document, int]]) -> None:
-    """Warnings that keep the coverage table honest: a listed section that
-    nothing cites needs a `not_encoded` reason, and one with a reason must
-    not be cited."""
-    for f, src in sources.items():
-        if f not in where:
-            continue
-        doc, i = where[f]
-        cited = b.cited.get(f, set())
-        skipped = {_norm_section(sec) for sec, _ in src.not_encoded}
-        raw_sections = doc.data["sources"][i].get("sections", [])
-        for j, raw in enumerate(raw_sections):
-            name = raw if isinstance(raw, str) else raw.get("section", "")
-            key = _norm_section(name)
-            if key not in cited and key not in skipped:
-                b.err(doc, ("sources", i, "sections", j), f"no pack item cites {f} § {name}; encode it, "
-                      "or say why not with {section: ..., not_encoded: ...}", "uncovered-section",
-                      severity="warning")
-            elif key in cited and key in skipped:
-                b.err(doc, ("sources", i, "sections", j), f"{f} § {name} is marked not_encoded but pack items "
-                      "cite it; drop not_encoded", "cited-not-encoded", severity="warning")
-
-
-def _source(raw: dict[str, Any]) -> Source:
-    sections = tuple(x if isinstance(x, str) else x["section"] for x in raw.get("sections", []))
-    skipped = tuple((x["section"], x["not_encoded"]) for x in raw.get("sections", []) if isinstance(x, dict))
-    return Source(raw["file"], raw.get("title", ""), raw.get("note", ""), sections, skipped)
-
-
-def _formula(raw: Any) -> Formula:
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return Formula("const", const=float(raw))
-    (op, val), = raw.items()
-    if op == "metric":
-        return Formula("metric", ref=val)
-    return Formula(op, tuple(_formula(a) for a in val))
-
-
-def _text(item: dict[str, Any], key: str) -> str:
-    v = item.get(key)
-    return "" if v is None else str(v).strip()
-
-
-@dataclass
-class _Layer:
-    root: Path
-    manifest: Document
-    content: list[Document]
-    broken: set[tuple[str, PathKey]]
-
-
-def _read_layer(root: Path, b: _Builder, hasher: Any) -> _Layer | None:
-    """Read one pack folder: YAML, then the JSON Schema stage."""
-    files = sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")
-    base = root.parent
-
-    def display(p: Path) -> str:
-        # Authors read `default/actions-lifecycle.yaml:31`; a bundled pack inside an
-        # installed package (site-packages, under a venv in the working folder) is
-        # named by its pack folder rather than by the path into the install.
-        installed = any(part in ("site-packages", "dist-packages") for part in p.parts)
-        if not installed:
-            try:
-                return str(p.relative_to(Path.cwd().resolve()))
-            except ValueError:
-                pass
-        return str(p.relative_to(base)) if p.is_relative_to(base) else str(p)
-
-    for stray in sorted(root.glob("*.yml")):
-        b.problems.append(Problem(display(stray), 0, 0, "this file is not read: pack files end in .yaml; "
-                                  "rename it", "ignored-file", severity="warning"))
-    docs: list[Document] = []
-    unreadable = False
-    for p in [root / "pack.yaml", *files]:
-        try:
-            doc = load_file(p, display(p))
-        except InvalidInput as exc:
-            b.problems.extend(exc.problems)
-            unreadable = True
-            continue
-        hasher.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-        docs.append(doc)
-    manifest_doc = next((d for d in docs if Path(d.file).name == "pack.yaml"), None)
-    if manifest_doc is None or unreadable:
-        # every id an unreadable file defines would be reported as unknown
-        # wherever it is used: fix the files that cannot be read first
-        return None
-    content_docs = [d for d in docs if d is not manifest_doc]
-    # Items that fail the schema are left out of the cross-reference stage
-    # (checking them would only add noise), but every other item is still
-    # checked, so one run reports every mistake.
-    broken: set[tuple[str, PathKey]] = set()
-    usable: list[Document] = []
-    for doc, schema in [(manifest_doc, manifest_schema()), *[(d, pack_file_schema()) for d in content_docs]]:
-        if doc.data is None:
-            b.err(doc, (), "the file is empty", "empty")
-            continue
-        if not isinstance(doc.data, dict):
-            b.err(doc, (), "the file must be a mapping of keys (e.g. `actions:`) to lists", "type")
-            continue
-        errs = schema_errors(doc, schema)
-        b.problems.extend(p for _, p in errs)
-        if any(len(path) < 2 for path, _ in errs) and doc is not manifest_doc:
-            continue  # the file's own shape is wrong: nothing in it can be trusted
-        broken |= {(doc.file, path[:2]) for path, _ in errs}
-        broken |= {(doc.file, path[:3]) for path, _ in errs if path[:1] in (("override",), ("disable",))}
-        if doc is not manifest_doc:
-            usable.append(doc)
-    if any(p.file == manifest_doc.file for p in b.problems) or not isinstance(manifest_doc.data, dict):
-        return None
-    return _Layer(root, manifest_doc, usable, broken)
-
-
-def _apply_overlay(b: _Builder, doc: Document, broken: set[tuple[str, PathKey]]) -> None:
-    """`disable:` and `override:` of an extending pack, applied to the items read so far."""
-    # parts the schema stage refused are left out here as everywhere: their
-    # shape (`disable: {actions: true}`, an override that is not a mapping) is unknown
-    disable = doc.data.get("disable")
-    for kind, ids in (disable.items() if isinstance(disable, dict) else ()):
-        if (doc.file, ("disable", kind)) in broken or kind not in b.raw or not isinstance(ids, list):
-            continue
-        for j, iid in enumerate(ids):
-            if (doc.file, ("disable", kind, j)) in broken or not isinstance(iid, str):
-                continue
-            known = [x[2].get("id") for x in b.raw[kind]]
-            if iid not in known:
-                b.err(doc, ("disable", kind, j), f"cannot disable unknown {kind[:-1].replace('_', ' ')} {iid!r}"
-                      f"{did_you_mean(iid, [k for k in known if isinstance(k, str)])}", "unknown-override")
-                continue
-            b.raw[kind] = [x for x in b.raw[kind] if x[2].get("id") != iid]
-            b.disabled.add(iid)
-    override = doc.data.get("override")
-    for kind, entries in (override.items() if isinstance(override, dict) else ()):
-        if (doc.file, ("override", kind)) in broken or kind not in b.raw or not isinstance(entries, list):
-            continue
-        for j, entry in enumerate(entries):
-            if ((doc.file, ("override", kind, j)) in broken or not isinstance(entry, dict)
-                    or not isinstance(entry.get("id"), str)):
-                continue
-            known = [x[2].get("id") for x in b.raw[kind]]
-            iid = entry["id"]
-            if iid not in known and iid in b.disabled:
-                b.err(doc, ("override", kind, j, "id"), f"cannot override {iid!r}: this pack also disables it",
-                      "unknown-override")
-                continue
-            if iid not in known:
-                b.err(doc, ("override", kind, j, "id"), f"cannot override unknown {kind[:-1].replace('_', ' ')} "
-                      f"{iid!r}{did_you_mean(iid, [k for k in known if isinstance(k, str)])}", "unknown-override")
-                continue
-            i = known.index(iid)
-            bdoc, bpath, item = b.raw[kind][i]
-            b.raw[kind][i] = (bdoc, bpath, {**item, **entry})
-            for field in entry:
-                if field != "id":
-                    b.overridden[(kind, iid, field)] = (doc, ("override", kind, j, field))
-
-
-def _extends_target(root: Path, spec: str) -> Path | None:
-    """A folder relative to the extending pack first, then a bundled pack id."""
-    p = root / spec
-    try:
-        if p.is_dir() and (p / "pack.yaml").is_file():
-            return p.resolve()
-    except (OSError, ValueError):  # a name too long for the file system, a NUL: no such folder
-        pass
-    packs = bundled_packs()
-    return packs[spec].resolve() if spec in packs else None
-
-
-def _resolve_extends(layer: _Layer, spec: str) -> Path:
-    target = _extends_target(layer.root, spec)
-    if target is not None:
-        return target
-    packs = bundled_packs()
-    raise InvalidInput([layer.manifest.problem(("extends",), f"cannot find the pack {describe(spec)} to extend"
-                        f"{did_you_mean(spec, packs)}; give a bundled pack id ({one_of(packs)}) or a folder "
-                        "path relative to this pack", "extends")])
 
 
 def load_pack(spec: str | Path | None = None) -> Pack:
@@ -775,70 +337,6 @@ def _load(spec: str | Path | None) -> tuple[
     return pack, m, b.raw, tuple(seen)
 
 
-def _stage_rule(raw: dict[str, Any]) -> StageRule:
-    # `complete_share` is the older name of `in_place_share`, still accepted
-    share = raw.get("in_place_share", raw.get("complete_share", 0.75))
-    return StageRule(float(share), _text(raw, "note"))
-
-
-def _raw_subjects(node: Any) -> Iterator[str]:
-    """The subject of every leaf of a raw condition, before it is compiled."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k in ops.SUBJECTS:
-                yield k
-            elif k in ops.COMBINATORS:
-                yield from _raw_subjects(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _raw_subjects(v)
-
-
-def _applies_when(b: _Builder, kind: str, item: dict[str, Any], doc: Document, path: PathKey) -> Condition | None:
-    """A question's or metric's `applies_when`: whether it is asked at all is
-    decided before any answer is read, so only the partner's profile may be tested."""
-    if "applies_when" not in item:
-        return None
-    where = b.at(kind, item, doc, path, "applies_when")
-    others = sorted(set(_raw_subjects(item["applies_when"])) - {"profile"})
-    if others:
-        b.err(*where, f"applies_when of {kind[:-1]} {item['id']!r} may test only the partner's profile "
-              f"({one_of(ops.PROFILE_FIELDS)}), not {' or '.join(others)}: it decides whether the "
-              f"{kind[:-1]} is asked before any answer is read; e.g. {{profile: focus, contains: managed_services}}",
-              "applies-when-subject")
-        return None
-    return b.condition(*where, item["applies_when"])
-
-
-def _check_old_ids(b: _Builder, question_raw: list[tuple[Document, PathKey, dict[str, Any]]],
-                   manifest_doc: Document, m: dict[str, Any]) -> dict[str, str]:
-    """`replaces:` of questions and pack-level `retired:`: an old id must not be
-    a current question or metric id, nor be taken over twice."""
-    current = set(b.questions) | set(b.metrics)
-    claimed: dict[str, str] = {}
-    for doc, path, q in question_raw:
-        for j, old in enumerate(q.get("replaces", ())):
-            if old in current:
-                b.err(doc, path + ("replaces", j), f"{q['id']!r} replaces {old!r}, which is still a question or "
-                      "metric of the pack; an id can be replaced only once it is gone", "replaces-current")
-            elif old in claimed and claimed[old] != q["id"]:
-                b.err(doc, path + ("replaces", j), f"{old!r} is replaced by both {claimed[old]!r} and {q['id']!r}; "
-                      "list it under `retired:` in pack.yaml with a message if it has no single successor",
-                      "replaces-twice")
-            else:
-                claimed[old] = q["id"]
-    retired: dict[str, str] = {}
-    for i, r in enumerate(m.get("retired") or []):
-        rid = r["id"]
-        if rid in current or rid in claimed:
-            what = "a current question or metric" if rid in current else f"replaced by {claimed[rid]!r}"
-            b.err(manifest_doc, ("retired", i, "id"), f"retired id {rid!r} is {what}; drop it from `retired:`",
-                  "retired-current")
-            continue
-        retired[rid] = _text(r, "message")
-    return retired
-
-
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """Each elementary cycle found by DFS, reported once, from its smallest id."""
     found: list[list[str]] = []
@@ -866,3 +364,4 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in state:
             visit(node)
     return found
+
