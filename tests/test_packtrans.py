@@ -96,8 +96,8 @@ def test_languages_and_locale_formats() -> None:
     with pytest.raises(UsageError, match="available: en, de"):
         resolve_language("fr")
     de = Formatter("de", "EUR")
-    assert de.value(180000, "money_month") == "180.000 € / Monat"
-    assert de.value(12.5, "percent") == "12,5 %"
+    assert de.value(180000, "money_month") == "180.000\u00a0€ / Monat"  # a number never breaks from its unit
+    assert de.value(12.5, "percent") == "12,5\u00a0%"
     assert de.value(None, "percent") == "nicht bewertet"
     assert de.date("2026-11-01") == "1. November 2026"
     assert Formatter("en", "USD").value(180000, "money_month") == "USD 180,000 / month"
