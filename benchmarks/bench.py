@@ -176,6 +176,8 @@ def main() -> None:
     print(f"  a first run, no cache of any kind:            {html_nc * 1000:.0f} ms  "
           f"({out['html_no_pack_cache_over_floor']:.2f}x floor, CPU {out['html_no_pack_cache_over_floor_cpu']:.2f}x; "
           "target <= 1.3x)")
+    print(f"the German example -> HTML (Babel, catalog, pack translation): {runs['german']['wall'] * 1000:.0f} ms"
+          f"  ({out['html_german_over_floor']}x floor; {out['german_over_english']}x the same file with --lang en)")
     for name, r in pdfs.items():
         print(f"playbook assess -> PDF, cold, {name}: {r['seconds']:.2f} s (best {r['best_seconds']:.2f} s), "
               f"{r['pages']} pages, peak {r['peak_mb']:.0f} MB")

@@ -293,10 +293,8 @@ def _env() -> jinja2.Environment:
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
                              autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        lambda msg: i18n.messages(i18n.current()).gettext(msg),
-        lambda s, p, n: i18n.messages(i18n.current()).ngettext(s, p, n), newstyle=True)
+                             trim_blocks=True, lstrip_blocks=True)
+    i18n.install(env)
     return env
 
 

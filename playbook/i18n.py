@@ -143,6 +143,47 @@ def script_msgids() -> tuple[Any, ...]:
     return tuple(m[1] for m in extract_from_file("javascript", str(path), keywords={"T": None}))
 
 
+def install(env: Any, wrap: Any = str, safe: Any = str) -> None:
+    """Jinja's i18n extension on `env`, with gettext in the current language.
+    The extension's own newstyle callables go through `Context.call` for every
+    string, which made the report's 700 messages cost as much as the rest of
+    the render; these do the same (look up, mark safe when autoescaping, fill
+    `%(name)s` with escaped values) directly. `wrap` makes a translated
+    sentence that escapes its values when formatted, `safe` one printed as it
+    is (the Markdown report's own types)."""
+    from jinja2 import pass_eval_context
+    from markupsafe import Markup
+
+    env.add_extension("jinja2.ext.i18n")
+    # sets newstyle_gettext, which decides how {% trans %} compiles; the callables are replaced below
+    env.install_gettext_callables(lambda m: m, lambda s, p, n: s if n == 1 else p, newstyle=True)
+
+    def finish(eval_ctx: Any, rv: str, variables: dict[str, Any]) -> Any:
+        if not variables:  # the common case: no formatting to do beyond %% (a percent sign)
+            rv = rv.replace("%%", "%") if "%" in rv else rv
+            return Markup(rv) if eval_ctx.autoescape else safe(rv)
+        rv = wrap(rv)
+        if eval_ctx.autoescape:
+            rv = Markup(rv)
+        # newstyle: always a format string (%% is a percent sign), as the extension does
+        return rv % variables
+
+    @pass_eval_context
+    def gettext_(eval_ctx: Any, __string: str, **variables: Any) -> Any:
+        lang = _current.get()
+        return finish(eval_ctx, __string if lang == DEFAULT else messages(lang).gettext(__string), variables)
+
+    @pass_eval_context
+    def ngettext_(eval_ctx: Any, __singular: str, __plural: str, __num: int, **variables: Any) -> Any:
+        variables.setdefault("num", __num)
+        lang = _current.get()
+        rv = (__singular if __num == 1 else __plural) if lang == DEFAULT else \
+            messages(lang).ngettext(__singular, __plural, __num)
+        return finish(eval_ctx, rv, variables)
+
+    env.globals.update(gettext=gettext_, _=gettext_, ngettext=ngettext_)
+
+
 def N_(msg: str) -> str:  # noqa: N802 - the gettext convention for "marked for translation, translated later"
     return msg
 

@@ -96,11 +96,7 @@ def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environm
     # Jinja's i18n extension: {% trans %} and _() in the templates look up the
     # language of the render (i18n.using) at run time, so one compiled template
     # serves every language.
-    env.add_extension("jinja2.ext.i18n")
-    wrap = _MdText if markdown else str
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        lambda msg: wrap(i18n.messages(i18n.current()).gettext(msg)),
-        lambda s, p, n: wrap(i18n.messages(i18n.current()).ngettext(s, p, n)), newstyle=True)
+    i18n.install(env, _MdText if markdown else str, _MdSafe if markdown else str)
     env.filters["value"] = format_value
     env.filters["date"] = i18n.date
     env.filters["num"] = i18n.number
