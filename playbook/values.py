@@ -37,8 +37,10 @@ UNITS: dict[str, tuple[str, float | None, float | None]] = {
     "number": ("", None, None),
 }
 
-_TRUE = {"yes", "y", "true", "on", "1"}
-_FALSE = {"no", "n", "false", "off", "0"}
+# ja/nein: the German template asks for them (partner.language: de), and they
+# cannot mean anything else in a file of any language
+_TRUE = {"yes", "y", "true", "on", "1", "ja"}
+_FALSE = {"no", "n", "false", "off", "0", "nein"}
 _UNKNOWN = {"n/a", "na", "unknown", "tbd", "?", "-", "none", "not known", "don't know", "dont know"}
 
 # A number is short: past this it is a paste accident or an attack, and

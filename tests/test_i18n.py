@@ -271,3 +271,10 @@ def test_a_german_customer_export_is_read_the_german_way(tmp_path: Path, default
     with pytest.raises(InvalidInput) as exc:
         load_answers(f, default_pack)
     assert exc.value.problems[0].code == "delimiter" and "partner.language" in exc.value.problems[0].message
+
+
+def test_ja_and_nein_answer_a_yes_no_question(mini) -> None:
+    """The German template asks for ja or nein."""
+    a = _parse(mini, "partner: {language: de}\nanswers: {onboarding_process: ja, renewal_outreach: ad_hoc}\n")
+    assert a.answers["onboarding_process"] is True
+    assert _parse(mini, "answers: {onboarding_process: Nein}\n").answers["onboarding_process"] is False
