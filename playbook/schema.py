@@ -12,6 +12,7 @@ from typing import Any
 
 from playbook import operators as ops
 from playbook.model import BETTER, LEVELS, PHASES, TIERS
+from playbook import values
 from playbook.values import QUESTION_TYPES, UNITS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -26,6 +27,9 @@ NUM = {"type": "number"}
 NOT_APPLICABLE_PATTERN = r"^\s*(?:[nN]\s*/?\s*[aA]|[nN][oO][tT][\s_-]+[aA][pP][pP][lL][iI][cC][aA][bB][lL][eE])\s*$"
 NOT_APPLICABLE = {"type": "string", "pattern": NOT_APPLICABLE_PATTERN, "description": "does not apply"}
 
+
+# the words values.parse_bool reads, so an editor accepts what the CLI accepts
+_YESNO_WORDS = tuple(sorted(values.TRUE_WORDS)) + tuple(sorted(values.FALSE_WORDS))
 
 def _operand(op: ops.Operator) -> dict[str, Any]:
     if op.operand == "flag":
@@ -213,8 +217,7 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
             # the enum still gives editors the canonical values to offer.
             if q.type == "yesno":
                 s = {"anyOf": [{"enum": [True, False, "yes", "no", None]},
-                               {"type": "string", "pattern": _words_pattern(("yes", "y", "true", "on", "1",
-                                                                             "no", "n", "false", "off", "0"))},
+                               {"type": "string", "pattern": _words_pattern(_YESNO_WORDS)},
                                NOT_APPLICABLE]}
             elif q.type == "choice":
                 s = {"anyOf": [{"enum": [*q.choices, None]},
