@@ -11,6 +11,7 @@ from typing import Any
 from playbook import operators as ops
 from playbook.customers import customers_from_path
 from playbook.errors import InvalidInput, Problem
+from playbook.i18n import Convention
 from playbook.init_template import PARTNER_HINTS, metric_hint, question_hint
 from playbook.model import Answers, Customer, Pack
 from playbook.schema import NOT_APPLICABLE_PATTERN, answers_schema
@@ -172,16 +173,12 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         language, found = _language(doc, partner["language"])
         problems.extend(p for p in found if p.severity == "error")
         warnings.extend(p for p in found if p.severity != "error")
+    # the partner's own convention settles 1.200 (a thousand in German) and
+    # 01.11.2026; a language whose decimal mark is neither . nor , refuses such values
+    convention = Convention.of(language)
     if language:
-        # the partner's own convention settles 1.200 (a thousand in German) and
-        # wins over the caller's default (`--lang`); a language whose decimal
-        # mark is neither . nor , refuses such values
-        from playbook.i18n import decimal_separator
-
-        decimal = decimal_separator(language)
-    from playbook.i18n import date_order
-
-    order = date_order(language) if language else None  # 01.11.2026 is a date in German
+        decimal = convention.decimal
+    order = convention.date_order
     raw_partner = (data.get("partner") if ok("partner") else None) or {}
     for field, hint in PARTNER_HINTS.items():
         if field in raw_partner and raw_partner[field] in (None, "", []):

@@ -82,18 +82,6 @@ def _batch_single_checks(batch: dict[str, Any]) -> None:
     single_checks(batch)
 
 
-def _with_baseline(result: Any, pack: Any, old: Path) -> Any:
-    from playbook.cli_batch import with_baseline
-
-    return with_baseline(result, pack, old)
-
-
-def _render_short(result: Any, pack: Any, fmt: str, options: Any) -> bytes:
-    from playbook.short import render_short
-
-    return render_short(result, pack, fmt, options)
-
-
 def _complete_packs(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """Shell completion: bundled pack ids, then folders (a pack may be any folder with pack.yaml)."""
     from click.shell_completion import CompletionItem
@@ -277,8 +265,15 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
         click.echo(f"{data.file}: warning: {text} [customer-metrics]", err=True)
     click.echo(f"{_display(answers)}: {counts_line(answer_counts(pack, data, result))}", err=True)
     if batch["baseline"] is not None:
-        result = _with_baseline(result, pack, batch["baseline"])
-    payload = _render_short(result, pack, fmt, options) if batch["short"] else render(result, pack, fmt, options)
+        from playbook.cli_batch import with_baseline
+
+        result = with_baseline(result, pack, batch["baseline"])
+    if batch["short"]:
+        from playbook.short import render_short
+
+        payload = render_short(result, pack, fmt, options)
+    else:
+        payload = render(result, pack, fmt, options)
     name = f"{answers.stem}-report{EXTENSIONS[fmt]}"
     _write_output(output or str(Path.cwd() / name), payload,
                   (answers, *([brand_file] if brand_file else []), *customers.input_files(data)), name)

@@ -277,6 +277,20 @@ def date_order(lang: str) -> str | None:
     return "dmy" if d < m < y else "mdy" if m < d < y else None
 
 
+@dataclass(frozen=True)
+class Convention:
+    """How a partner writes numbers and dates, from partner.language: a German
+    file has 1.234,56 and 31.01.2027 (and a German CSV export `;` between
+    cells). The default is the neutral one, which refuses what reads two ways."""
+
+    decimal: str | None = None  # "," or "."; None: 1.200 is refused as unclear
+    date_order: str | None = None  # "dmy" or "mdy"; None: ISO dates only
+
+    @classmethod
+    def of(cls, language: str) -> Convention:
+        return cls(decimal_separator(language), date_order(language)) if language else cls()
+
+
 def decimal_separator(lang: str) -> str | None:
     """"," or "." as `lang` writes the decimal point (CLDR, through Babel), or
     None when it is neither (the number reader then refuses ambiguous values)."""

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from playbook.i18n import t
 from playbook.customers.analysis import analyse
 from playbook.customers.figures import CustomerBase
-from playbook.customers.read import Convention, CustomerRow, parse_customers, read_customers_file
+from playbook.customers.read import CustomerRow, parse_customers, read_customers_file
+from playbook.i18n import Convention
 from playbook.errors import InvalidInput, Problem
 from playbook.model import Answers, Customer, Pack
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from playbook.errors import InvalidInput, Problem
+from playbook.i18n import Convention
 from playbook.model import Customer
 from playbook.suggest import did_you_mean, one_of
 from playbook.values import normalize_choice, parse_date, parse_number
@@ -36,25 +37,7 @@ MAX_WARNINGS_PER_KIND = 20  # past this a summary line, so real errors are not b
 FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True)
-class Convention:
-    """How the partner writes numbers and dates (from partner.language): a
-    German export has `;` between cells, 1.234,56 and 31.01.2027. The default
-    is the neutral one, which refuses what reads two ways."""
-
-    decimal: str | None = None  # "," or "."; None: 1.200 is refused as unclear
-    date_order: str | None = None  # "dmy" or "mdy"; None: ISO dates only
-
-    @classmethod
-    def of(cls, language: str) -> Convention:
-        if not language:
-            return cls()
-        from playbook.i18n import date_order, decimal_separator
-
-        return cls(decimal_separator(language), date_order(language))
-
-
-NEUTRAL = Convention()
+NEUTRAL = Convention()  # nothing known: what reads two ways is refused
 
 
 @dataclass(frozen=True)
