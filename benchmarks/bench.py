@@ -8,7 +8,7 @@ caches filled; a new process each time). Then cold PDF time and peak memory,
 pack load + validation (and from the cache), and evaluation time per rule.
 Targets: first run <= 1.3x the floor, warm run <= 1.0x; evaluation <= 10 us
 per rule, linear in the pack's size; PDF ~20 pages <= 2.5 s and <= 150 MB peak.
-The caches hold data only (no pickle): see playbook/cache.py.
+The caches hold data only (no pickle): see playbook/pack/cache.py.
 """
 
 from __future__ import annotations
@@ -139,9 +139,9 @@ def main() -> None:
     out["pdf_cold"] = pdfs
 
     sys.path.insert(0, str(ROOT))
-    from playbook.answers import load_answers
-    from playbook.engine import evaluate
-    from playbook.loader import load_pack
+    from playbook.answers.check import load_answers
+    from playbook.engine.evaluation import evaluate
+    from playbook.pack.load import load_pack
 
     os.environ.update(XDG_CACHE_HOME=ENV["XDG_CACHE_HOME"], PLAYBOOK_NO_CACHE="1")
     n = 20

@@ -45,7 +45,7 @@ def main() -> int:
     args = ap.parse_args()
     n_answers = args.cases if args.cases is not None else args.answers
     n_packs = args.cases if args.cases is not None and args.packs else args.packs
-    from playbook.loader import load_pack
+    from playbook.pack.load import load_pack
 
     failed = False
     if n_answers:

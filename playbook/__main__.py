@@ -1,3 +1,3 @@
-from playbook.cli import main
+from playbook.cli.main import main
 
 main()

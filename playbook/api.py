@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from playbook.errors import InvalidInput, Problem
-from playbook.model import Answers, Pack
-from playbook.render import EXTENSIONS, FORMATS, RenderOptions, render, write_atomic
-from playbook.result import Result, to_dict
+from playbook.base.model import Answers, Pack
+from playbook.report.render import EXTENSIONS, FORMATS, RenderOptions, render, write_atomic
+from playbook.engine.result import Result, to_dict
 
 __all__ = ["Assessment", "Assessor", "FORMATS", "EXTENSIONS"]
 
@@ -61,7 +61,7 @@ class Assessor:
         convention (a consultant's German report of an English file must not
         read $180,000 as 180)."""
         from playbook.i18n import resolve_language
-        from playbook.loader import load_pack
+        from playbook.pack.load import load_pack
 
         self.pack: Pack = pack if isinstance(pack, Pack) else load_pack(pack)
         self.options: RenderOptions = options or RenderOptions()
@@ -73,7 +73,7 @@ class Assessor:
                     display: str | None = None) -> Assessment:
         """Assess an answers file; with `baseline` (an older answers file or result
         JSON) the result carries the comparison with it."""
-        from playbook.answers import load_answers
+        from playbook.answers.check import load_answers
 
         p = Path(path)
         answers = load_answers(p, self.pack, display or str(p), decimal=self._decimal)
@@ -82,7 +82,7 @@ class Assessor:
     def assess_bytes(self, raw: bytes, name: str = "<answers>", *,
                      baseline: str | Path | None = None) -> Assessment:
         """Assess the text of an answers file (YAML), e.g. an upload."""
-        from playbook.answers import parse_answers
+        from playbook.answers.check import parse_answers
 
         return self._finish(name, parse_answers(raw, self.pack, name, decimal=self._decimal), baseline)
 
@@ -90,8 +90,8 @@ class Assessor:
                        baseline: str | Path | None = None) -> Assessment:
         """Assess answers held in memory, shaped like an answers file
         ({"partner": {...}, "answers": {...}, "metrics": {...}})."""
-        from playbook.answers import check_answers
-        from playbook.yamlio import Document
+        from playbook.answers.check import check_answers
+        from playbook.base.yamlio import Document
 
         plain = json.loads(json.dumps(dict(data), default=str))  # plain data only: no objects reach the engine
         digest = hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()
@@ -108,11 +108,11 @@ class Assessor:
                 yield exc
 
     def _finish(self, source: str, answers: Answers, baseline: str | Path | None) -> Assessment:
-        from playbook.engine import evaluate
+        from playbook.engine.evaluation import evaluate
 
         result = evaluate(self.pack, answers, self.lang)
         if baseline is not None:
-            from playbook.baseline import compare, load_baseline
+            from playbook.report.baseline import compare, load_baseline
 
             result = dataclasses.replace(result, baseline=compare(result, load_baseline(Path(baseline), self.pack),
                                                                   self.pack))

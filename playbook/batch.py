@@ -85,7 +85,7 @@ def collect_inputs(paths: Iterable[Path]) -> list[Path]:
 def output_names(files: Sequence[Path], fmt: str) -> dict[Path, str]:
     """<stem>-report.<ext> for each input; two inputs with one stem are a usage error
     (one report must never overwrite another)."""
-    from playbook.render import EXTENSIONS
+    from playbook.report.render import EXTENSIONS
 
     names: dict[Path, str] = {}
     clash: dict[str, list[str]] = {}
@@ -120,7 +120,7 @@ _ASSESSORS: dict[tuple[Any, ...], Any] = {}
 
 def _assessor(config: BatchConfig) -> Any:
     from playbook.api import Assessor
-    from playbook.render import Brand, RenderOptions, load_brand
+    from playbook.report.render import Brand, RenderOptions, load_brand
 
     key = (config.pack_spec, config.brand_file, config.template_dir, config.pdf_variant, config.lang)
     if key not in _ASSESSORS:
@@ -132,7 +132,7 @@ def _assessor(config: BatchConfig) -> Any:
 
 def render_for(assessor: Any, assessment: Any, fmt: str, short: bool) -> bytes:
     if short and fmt in ("html", "pdf"):
-        from playbook.short import render_short
+        from playbook.report.short import render_short
 
         return render_short(assessment.result, assessor.pack, fmt, assessor.options)
     data: bytes = assessor.render(assessment, fmt)
@@ -142,7 +142,7 @@ def render_for(assessor: Any, assessment: Any, fmt: str, short: bool) -> bytes:
 def assess_one(path: str, out_name: str, config: BatchConfig, baseline: str | None = None) -> Row:
     """Assess and render one partner, writing its report atomically into config.out_dir.
     Never raises for bad input: the problem is in the returned Row."""
-    from playbook.render import write_atomic
+    from playbook.report.render import write_atomic
 
     try:
         assessor = _assessor(config)

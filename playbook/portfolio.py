@@ -134,7 +134,7 @@ def build(inputs: Sequence[Path], pack_spec: str | None = None, *, link_from: Pa
     for f in files:
         try:
             if f.suffix.lower() == ".json":
-                from playbook.baseline import load_baseline
+                from playbook.report.baseline import load_baseline
 
                 data = load_baseline(f, assessor.pack).data
             else:
@@ -161,13 +161,13 @@ def render_portfolio(pf: Portfolio, fmt: str) -> bytes:
         return _csv(pf).encode()
     import jinja2
 
-    from playbook.resources import data_dir
+    from playbook.base.resources import data_dir
 
     md = fmt == "md"
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("templates"))), autoescape=not md,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     if md:
-        from playbook.render import _md_escape
+        from playbook.report.render import _md_escape
 
         env.finalize = _md_escape
     name = "portfolio.md.j2" if md else "portfolio.html.j2"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from playbook.cli import cli
+from playbook.cli.main import cli
 
 
 def main() -> None:

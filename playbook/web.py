@@ -25,16 +25,16 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from playbook import i18n
-from playbook.answers import parse_answers
-from playbook.engine import evaluate
+from playbook.answers.check import parse_answers
+from playbook.engine.evaluation import evaluate
 from playbook.errors import InvalidInput, PlaybookError, Problem
-from playbook.form import PROFILE_KEYS, csp_hash, effective_quick, fields, policy, render_form, state_from_raw
+from playbook.report.form import PROFILE_KEYS, csp_hash, effective_quick, fields, policy, render_form, state_from_raw
 from playbook.i18n import t
-from playbook.model import Pack
-from playbook.packtrans import translated
-from playbook.render import in_language, render
-from playbook.result import Result
-from playbook.yamlio import decode, loads
+from playbook.base.model import Pack
+from playbook.pack.translations import translated
+from playbook.report.render import in_language, render
+from playbook.engine.result import Result
+from playbook.base.yamlio import decode, loads
 
 MAX_REQUEST_BYTES = 256_000  # a full questionnaire's answers are some 10 KB
 PDF_SECONDS = 60  # the renderer's own limit; its alarm works on the main thread only
@@ -299,7 +299,7 @@ def run(pack: Pack, *, host: str, port: int, quick: bool = True, lang: str | Non
     import uvicorn
 
     try:  # on the main thread, WeasyPrint imports fast; the first PDF request then need not
-        from playbook.render.pdf import import_weasyprint
+        from playbook.report.pdf import import_weasyprint
 
         import_weasyprint()
     except (OSError, ImportError):

@@ -4,13 +4,13 @@
 (function () {
   "use strict";
   var S = JSON.parse(document.getElementById("form-data").textContent);
-  // the page's own sentences in the form's language (S.messages, from playbook/form.py), English when not given
+  // the page's own sentences in the form's language (S.messages, from playbook/report/form.py), English when not given
   function T(s, v) { var m = (S.messages && S.messages[s]) || s; if (v) { m = m.replace(/%\((\w+)\)s/g, function (_, k) { return String(v[k]); }); } return m; }
   var R = S.rules, N = R.number;
   // the decimal mark of the form's language ("," in German), or null: then, as
-  // in playbook/values.py without a locale, 1.200 is refused as unclear
+  // in playbook/base/values.py without a locale, 1.200 is refused as unclear
   var DEC = S.decimal || null;
-  // patterns arrive in Python's syntax translated for the `u` flag (playbook/form.py js_pattern)
+  // patterns arrive in Python's syntax translated for the `u` flag (playbook/report/form.py js_pattern)
   function rx(d, extra) { return new RegExp(d.source, (d.ignore_case ? "i" : "") + "u" + (extra || "")); }
   function whole(d) { return rx({ source: "^(?:" + d.source + ")$", ignore_case: d.ignore_case }); }
   var RE = { core: whole(N.core), exponent: whole(N.exponent), ambiguous: whole(N.ambiguous),
@@ -21,7 +21,7 @@
   S.fields.forEach(function (f) { FIELDS[f.key] = f; });
   var st = {};
 
-  // ---- reading values the way playbook/values.py does ----------------------
+  // ---- reading values the way playbook/base/values.py does ----------------------
   var NA = R.na ? rx(R.na) : null;
   function isNa(s) { return NA !== null && NA.test(s); }
   function fmt(x) { return Number.isInteger(x) ? x.toLocaleString("en-US") : String(x); }

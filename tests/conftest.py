@@ -10,8 +10,8 @@ import pytest
 # a stale cache from the developer's home nor leave files in it.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="playbook-test-cache-")
 
-from playbook.loader import load_pack
-from playbook.model import Pack
+from playbook.pack.load import load_pack
+from playbook.base.model import Pack
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

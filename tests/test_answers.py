@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from playbook.answers import parse_answers
+from playbook.answers.check import parse_answers
 from playbook.errors import InvalidInput
 
 GOOD = b"""partner:
@@ -200,7 +200,7 @@ def test_careless_and_hostile_values(default_pack, raw: str, line: int, col: int
 
 
 def test_the_hint_check_reads_exactly_what_init_writes(default_pack) -> None:
-    from playbook.init_template import answers_template
+    from playbook.answers.template import answers_template
 
     template = answers_template(default_pack)
     assert parse_answers(template.encode(), default_pack, "a.yaml").answers == {}  # the blank template: no noise
@@ -244,7 +244,7 @@ def test_a_locale_settles_the_convention(default_pack) -> None:
 def test_a_device_is_refused_as_answers_file(default_pack) -> None:
     from pathlib import Path
 
-    from playbook.answers import load_answers
+    from playbook.answers.check import load_answers
 
     with pytest.raises(InvalidInput) as exc:
         load_answers(Path("/dev/zero"), default_pack)

@@ -17,7 +17,7 @@ def assessor() -> Assessor:
 
 
 def test_file_and_mapping_give_the_same_result(assessor: Assessor) -> None:
-    from playbook.yamlio import load_file
+    from playbook.base.yamlio import load_file
 
     a = assessor.assess_file(EXAMPLES / "grow-stage.yaml")
     data = load_file(EXAMPLES / "grow-stage.yaml").data

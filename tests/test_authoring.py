@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from playbook.cli import cli
+from playbook.cli.main import cli
 from playbook.errors import InvalidInput
-from playbook.loader import load_pack
+from playbook.pack.load import load_pack
 from tests.conftest import DATA, MINI
 
 OVERLAY = DATA / "packs" / "mini-overlay"
@@ -109,7 +109,7 @@ def test_explain_points_at_the_overlay_for_an_overridden_condition(tmp_path, mon
 
 
 def test_answers_for_what_an_overlay_disables_are_ignored(tmp_path) -> None:
-    from playbook.answers import parse_answers
+    from playbook.answers.check import parse_answers
 
     (tmp_path / "pack.yaml").write_text("id: o\nname: O\nversion: 1.0.0\nengine: '>=0.1,<1'\nextends: default\n")
     (tmp_path / "o.yaml").write_text("disable:\n  actions: [account_based_marketing]\n"

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from conftest import EXAMPLES
 from playbook.api import Assessor
-from playbook.cli import cli
-from playbook.schema import result_schema
+from playbook.cli.main import cli
+from playbook.pack.schema import result_schema
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import EXAMPLES
 from playbook.batch import BatchConfig, collect_inputs, run_local
-from playbook.cli import cli
+from playbook.cli.main import cli
 
 
 @pytest.fixture()

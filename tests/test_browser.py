@@ -22,10 +22,10 @@ from urllib.request import urlopen
 
 import pytest
 
-from playbook.answers import load_answers, parse_answers
-from playbook.engine import evaluate
-from playbook.form import fields, form_html
-from playbook.loader import load_pack
+from playbook.answers.check import load_answers, parse_answers
+from playbook.engine.evaluation import evaluate
+from playbook.report.form import fields, form_html
+from playbook.pack.load import load_pack
 from tests import chrome
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from playbook import cache
+from playbook.pack import cache
 from playbook.errors import InvalidInput
-from playbook.loader import load_pack
-from playbook.model import Leaf, Pack
+from playbook.pack.load import load_pack
+from playbook.base.model import Leaf, Pack
 from tests.conftest import MINI
 
 pytestmark = pytest.mark.skipif(not cache._SUPPORTED, reason="the cache needs POSIX dir_fd and O_NOFOLLOW")
@@ -245,7 +245,7 @@ def test_a_read_only_cache_folder_does_not_stop_loading(tmp_path: Path, monkeypa
 
 
 def test_the_cache_key_changes_with_the_package_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import playbook.loader as loader
+    import playbook.pack.load as loader
 
     monkeypatch.delenv("PLAYBOOK_NO_CACHE", raising=False)
     before = cache.cache_file(MINI)
@@ -291,9 +291,9 @@ def test_compiled_templates_are_read_only_from_the_checked_cache_folder(cache_on
     # a compiled template is marshalled code: it gets the same folder and checks as the pack cache
     import jinja2
 
-    from playbook.answers import load_answers
-    from playbook.engine import evaluate
-    from playbook.render import render
+    from playbook.answers.check import load_answers
+    from playbook.engine.evaluation import evaluate
+    from playbook.report.render import render
     from tests.conftest import EXAMPLES
 
     result = evaluate(default_pack, load_answers(EXAMPLES / "grow-stage.yaml", default_pack))

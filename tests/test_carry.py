@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from conftest import EXAMPLES
-from playbook.cli import cli
+from playbook.cli.main import cli
 
 
 def test_round_trip_gives_the_same_assessment(tmp_path: Path) -> None:

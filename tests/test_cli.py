@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from playbook import __version__
-from playbook.cli import cli
-from playbook.schema import result_schema
+from playbook.cli.main import cli
+from playbook.pack.schema import result_schema
 from tests.conftest import MINI, ROOT
 
 ANSWERS = """partner:
@@ -404,7 +404,7 @@ def test_o_a_folder_writes_the_usual_name_inside_it(work: Path) -> None:
 
 
 def test_file_system_failures_are_usage_errors(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import playbook.render
+    import playbook.report.render
 
     (work / "a-file").write_text("")
     r = invoke("schema", "--pack", str(MINI), "--out", "a-file/schemas")
@@ -413,7 +413,7 @@ def test_file_system_failures_are_usage_errors(work: Path, monkeypatch: pytest.M
     def read_only(path: Path, data: bytes) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(playbook.render, "write_atomic", read_only)
+    monkeypatch.setattr(playbook.report.render, "write_atomic", read_only)
     for cmd in (["init", "--pack", str(MINI), "-o", "answers.yaml"], ["schema", "--pack", str(MINI), "--out", "s"],
                 ["assess", "acme.yaml", "--pack", str(MINI)]):
         r = invoke(*cmd)

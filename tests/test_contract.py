@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from playbook.loader import load_pack
+from playbook.pack.load import load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")

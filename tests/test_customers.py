@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from playbook.answers import parse_answers
-from playbook.cli import cli
+from playbook.answers.check import parse_answers
+from playbook.cli.main import cli
 from playbook.customers import parse_customers, pseudonym
-from playbook.engine import evaluate
+from playbook.engine.evaluation import evaluate
 from playbook.errors import InvalidInput
-from playbook.render import render
+from playbook.report.render import render
 from tests.conftest import DATA, ROOT
 
 sys.path.insert(0, str(ROOT / "examples"))
@@ -253,7 +253,7 @@ def test_html_stays_under_300_kb_with_100000_rows(work: Path, default_pack) -> N
 def test_result_with_customers_matches_the_schema(work: Path) -> None:
     import jsonschema
 
-    from playbook.schema import result_schema
+    from playbook.pack.schema import result_schema
 
     d = json.loads(assess(work, CSV / "small.csv").stdout)
     jsonschema.validate(d, result_schema())

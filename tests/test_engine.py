@@ -5,11 +5,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playbook.answers import parse_answers
-from playbook.engine import evaluate
-from playbook.loader import load_pack
-from playbook.model import Pack
-from playbook.result import Result, to_json
+from playbook.answers.check import parse_answers
+from playbook.engine.evaluation import evaluate
+from playbook.pack.load import load_pack
+from playbook.base.model import Pack
+from playbook.engine.result import Result, to_json
 
 BASE = {
     "partner": {"name": "P", "years_in_cloud": 2, "focus": ["managed_services"]},

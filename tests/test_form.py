@@ -2,7 +2,7 @@
 what it saves assesses like its input, and hostile text stays text.
 
 The page's checker runs where partners run it, in Chromium (tests/chrome.py),
-and is driven over the same good and bad values as playbook.answers."""
+and is driven over the same good and bad values as playbook.answers.check."""
 
 from __future__ import annotations
 
@@ -19,15 +19,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from playbook import form as form_mod
-from playbook.answers import _currency as answers_currency
-from playbook.answers import parse_answers
-from playbook.cli import cli
-from playbook.engine import Facts, evaluate, holds
+from playbook.report import form as form_mod
+from playbook.answers.check import _currency as answers_currency
+from playbook.answers.check import parse_answers
+from playbook.cli.main import cli
+from playbook.engine.evaluation import Facts, evaluate, holds
 from playbook.errors import InvalidInput
-from playbook.loader import load_pack
-from playbook.model import Leaf
-from playbook.result import to_dict
+from playbook.pack.load import load_pack
+from playbook.base.model import Leaf
+from playbook.engine.result import to_dict
 from tests import chrome
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -236,11 +236,11 @@ def check_problems(problems: Any, files: dict[str, bytes]) -> list[str]:
 
 
 def run_answers_case(pack: Any, raw: bytes, rng: random.Random, name: str = "fuzz.yaml") -> Outcome:
-    from playbook.answers import parse_answers
-    from playbook.engine import evaluate
+    from playbook.answers.check import parse_answers
+    from playbook.engine.evaluation import evaluate
     from playbook.errors import InvalidInput
-    from playbook.render import RenderOptions, render
-    from playbook.result import to_json
+    from playbook.report.render import RenderOptions, render
+    from playbook.engine.result import to_json
 
     def case() -> list[str]:
         try:
@@ -347,7 +347,7 @@ def make_pack_fixture(tmp: Path) -> PackFixture:
 
 def run_pack_case(fx: PackFixture, rng: random.Random) -> Outcome:
     from playbook.errors import InvalidInput
-    from playbook.loader import load_pack
+    from playbook.pack.load import load_pack
 
     # the overlay (disable/override/extends) is a small part of the files but where packs broke: half the cases
     files = sorted(fx.originals)
@@ -439,7 +439,7 @@ def test_fuzz_through_the_cli(tmp_path: Path) -> None:
     """A few cases end to end: the exit code the user sees, JSON on stdout."""
     from click.testing import CliRunner
 
-    from playbook.cli import cli
+    from playbook.cli.main import cli
 
     runner = CliRunner()
     seen = set()

@@ -11,12 +11,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from playbook import catalogs, i18n
-from playbook.answers import load_answers, parse_answers
-from playbook.cli import cli
-from playbook.engine import evaluate
+from playbook import i18n
+
+from playbook.i18n import catalogs
+from playbook.answers.check import load_answers, parse_answers
+from playbook.cli.main import cli
+from playbook.engine.evaluation import evaluate
 from playbook.errors import InvalidInput, UsageError
-from playbook.render import render
+from playbook.report.render import render
 from tests.conftest import EXAMPLES, ROOT
 
 GERMAN = EXAMPLES / "german-partner.yaml"
@@ -163,7 +165,7 @@ def test_assess_lang_option_and_init_lang(tmp_path: Path) -> None:
 
 def test_every_report_and_form_string_has_a_german_translation() -> None:
     missing = catalogs.untranslated("de")
-    assert not missing, "run python -m playbook.catalogs update de, then translate:\n" + "\n".join(missing[:40])
+    assert not missing, "run python -m playbook.i18n.catalogs update de, then translate:\n" + "\n".join(missing[:40])
 
 
 def test_german_translations_keep_their_placeholders() -> None:
@@ -185,7 +187,7 @@ def test_german_translations_keep_their_placeholders() -> None:
 
 
 def test_every_pack_text_has_a_german_translation(default_pack) -> None:
-    from playbook.packtrans import read
+    from playbook.pack.translations import read
 
     _, problems = read(default_pack, "de")
     assert not problems, [p.format() for p in problems[:10]]
@@ -229,8 +231,8 @@ def test_the_shipped_german_pdf_says_what_the_code_produces(german, default_pack
 def test_a_pack_translation_of_the_packs_own_texts_is_checked(tmp_path: Path, mini) -> None:
     import shutil
 
-    from playbook.loader import load_pack
-    from playbook.packtrans import read
+    from playbook.pack.load import load_pack
+    from playbook.pack.translations import read
 
     root = tmp_path / "mini"
     shutil.copytree(ROOT / "tests" / "data" / "packs" / "mini", root)
@@ -243,7 +245,7 @@ def test_a_pack_translation_of_the_packs_own_texts_is_checked(tmp_path: Path, mi
 
 
 def test_the_pack_format_documents_overlays_and_every_translation_kind_and_warning() -> None:
-    from playbook.packtrans import FIELDS, PACK_FIELDS
+    from playbook.pack.translations import FIELDS, PACK_FIELDS
 
     doc = (ROOT / "docs" / "pack-format.md").read_text()
     assert "## Extending a pack (`extends`, `override`, `disable`)" in doc
@@ -252,7 +254,7 @@ def test_the_pack_format_documents_overlays_and_every_translation_kind_and_warni
         assert f"`{kind}`" in section, kind
     for code in ("translation-missing", "translation-extra", "translation-stale", "translation-unknown"):
         assert code in section, code
-    assert "playbook translate" in section and "python -m playbook.catalogs" in section
+    assert "playbook translate" in section and "python -m playbook.i18n.catalogs" in section
     assert "`pack`" in section and all(f"`{f}`" in section for f in PACK_FIELDS)
 
 

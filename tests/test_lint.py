@@ -1,4 +1,4 @@
-"""One threshold, one place: the consistency warnings of playbook/lint.py."""
+"""One threshold, one place: the consistency warnings of playbook/pack/lint.py."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from playbook.answers import parse_answers
-from playbook.cli import cli
-from playbook.engine import evaluate
-from playbook.lint import text_numbers
-from playbook.loader import load_pack
+from playbook.answers.check import parse_answers
+from playbook.cli.main import cli
+from playbook.engine.evaluation import evaluate
+from playbook.pack.lint import text_numbers
+from playbook.pack.load import load_pack
 
 MANIFEST = "id: churn_overlay\nname: Stricter churn\nversion: 0.1.0\nengine: '>=0.1,<1'\nextends: default\n"
 

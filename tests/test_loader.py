@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from playbook.errors import InvalidInput, UsageError
-from playbook.loader import engine_compatible, load_pack, resolve_pack_dir
+from playbook.pack.load import engine_compatible, load_pack, resolve_pack_dir
 from tests.conftest import DATA, MINI
 
 BROKEN = DATA / "packs" / "broken"
@@ -204,7 +204,7 @@ def test_sections_nothing_cites_need_a_reason(tmp_path: Path) -> None:
 
 
 def test_a_folder_named_like_a_bundled_pack_does_not_hide_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from playbook.resources import bundled_packs
+    from playbook.base.resources import bundled_packs
 
     (tmp_path / "default").mkdir()
     monkeypatch.chdir(tmp_path)

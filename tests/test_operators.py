@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from playbook import operators as ops
-from playbook.schema import condition_schema, value_test_schema
+from playbook.base import operators as ops
+from playbook.pack.schema import condition_schema, value_test_schema
 
 
 def test_every_operator_is_in_the_condition_schema() -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from playbook.cli import cli
+from playbook.cli.main import cli
 from playbook.i18n import Formatter, parse_decimal, resolve_language
 from playbook.errors import UsageError
-from playbook.loader import load_pack
-from playbook.packtrans import problems_for, translate
+from playbook.pack.load import load_pack
+from playbook.pack.translations import problems_for, translate
 from tests.conftest import DATA, MINI
 
 

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import EXAMPLES
-from playbook.cli import cli
+from playbook.cli.main import cli
 from playbook.errors import InvalidInput
-from playbook.render import contrast, load_brand, readable_shade
+from playbook.report.render import contrast, load_brand, readable_shade
 
 
 def test_a_light_accent_is_refused_with_a_readable_shade(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from conftest import EXAMPLES
-from playbook.cli import cli
-from playbook.yamlio import dump, load_file
+from playbook.cli.main import cli
+from playbook.base.yamlio import dump, load_file
 
 
 def _ten_partners(d: Path) -> None:

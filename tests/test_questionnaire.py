@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from playbook import questionnaire as qn
-from playbook.answers import parse_answers
+from playbook.engine import questionnaire as qn
+from playbook.answers.check import parse_answers
 from playbook.errors import InvalidInput
-from playbook.loader import load_pack
-from playbook.model import Pack
+from playbook.pack.load import load_pack
+from playbook.base.model import Pack
 
 MANIFEST = ("id: t\nname: T\nversion: 1.0.0\nengine: '>=0.1,<1'\nareas: [{id: x, name: X}]\n"
             "stage_rule: {in_place_share: 0.5, note: Half of a phase's milestones is enough.}\n"
@@ -181,7 +181,7 @@ CONTRACT_QUESTIONS = {"value_proposition_defined", "partner_of_record", "onboard
 
 
 def test_the_quick_questionnaire_of_the_default_pack(default_pack: Pack) -> None:
-    from playbook.engine import leaves
+    from playbook.engine.evaluation import leaves
 
     quick = qn.entries(default_pack, quick=True)
     assert len(quick) <= 35
@@ -198,7 +198,7 @@ def test_the_quick_questionnaire_of_the_default_pack(default_pack: Pack) -> None
 def test_the_editor_schema_knows_old_ids_and_n_a(pack: Pack) -> None:
     import jsonschema
 
-    from playbook.schema import answers_schema
+    from playbook.pack.schema import answers_schema
 
     schema = answers_schema(pack)
     doc = {"answers": {"onboarding_old": "yes", "old_cluster": "no", "q_pick": "N/A"}, "metrics": {"old_cluster": 3}}

@@ -12,10 +12,10 @@ import textwrap
 import pytest
 import yaml
 
-from playbook.answers import parse_answers
-from playbook.engine import evaluate
-from playbook.render import Brand, RenderOptions, bullet, render, render_html, render_markdown
-from playbook.render.pdf import BlockedFetch, check_url, make_fetcher
+from playbook.answers.check import parse_answers
+from playbook.engine.evaluation import evaluate
+from playbook.report.render import Brand, RenderOptions, bullet, render, render_html, render_markdown
+from playbook.report.pdf import BlockedFetch, check_url, make_fetcher
 from tests.conftest import ROOT
 
 HOSTILE = ("<script>alert(1)</script> Fabrikam <img src='file:///etc/passwd'> "
@@ -59,7 +59,7 @@ def test_fetcher_allows_only_data_urls() -> None:
 
 def test_pdf_renders_fetches_nothing_and_has_outline(mini, hostile_result, monkeypatch) -> None:
     import pypdf
-    import playbook.render.pdf as pdfmod
+    import playbook.report.pdf as pdfmod
 
     calls: list[str] = []
     real = pdfmod.check_url
@@ -94,7 +94,7 @@ def test_bullet_geometry() -> None:
 
 def test_pdf_refuses_file_and_http_fetches_in_raw_html(mini, hostile_result, monkeypatch, tmp_path) -> None:
     import pypdf
-    import playbook.render.pdf as pdfmod
+    import playbook.report.pdf as pdfmod
 
     secret = tmp_path / "secret.css"
     secret.write_text("body { background: red }")
@@ -127,7 +127,7 @@ def test_pdfa_variant(mini, hostile_result) -> None:
 
 
 def test_render_deadline(mini, hostile_result, monkeypatch) -> None:
-    import playbook.render.pdf as pdfmod
+    import playbook.report.pdf as pdfmod
     from playbook.errors import RenderError
 
     monkeypatch.setattr(pdfmod, "MAX_PAGES", 1)
@@ -140,7 +140,7 @@ def test_garbage_collection_is_paused_only_while_rendering(mini, hostile_result,
 
     import weasyprint
 
-    import playbook.render.pdf as pdfmod
+    import playbook.report.pdf as pdfmod
     from playbook.errors import RenderError
 
     seen = []
@@ -172,7 +172,7 @@ def test_weasyprint_is_imported_with_ctypes_left_alone(tmp_path) -> None:
         LOADED = "via the search"
     """))
     script = ("import ctypes.util; search = ctypes.util.find_library\n"
-              "from playbook.render.pdf import import_weasyprint\n"
+              "from playbook.report.pdf import import_weasyprint\n"
               "print(import_weasyprint().LOADED, ctypes.util.find_library is search)\n")
     env = {**os.environ, "PYTHONPATH": f"{tmp_path}:{ROOT}"}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env)
@@ -197,7 +197,7 @@ def _harfbuzz_subset() -> bool:
 @pytest.mark.skipif(not _harfbuzz_subset(), reason="libharfbuzz-subset is not installed (see the README's "
                     "system requirements); WeasyPrint then subsets fonts with fontTools, more slowly")
 def test_weasyprint_subsets_fonts_with_harfbuzz_when_it_is_installed() -> None:
-    from playbook.render.pdf import import_weasyprint
+    from playbook.report.pdf import import_weasyprint
 
     import_weasyprint()
     from weasyprint.text import ffi
@@ -227,7 +227,7 @@ PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000
 
 
 def test_brand_is_embedded_as_data_uri(tmp_path, mini, hostile_result) -> None:
-    from playbook.render import load_brand
+    from playbook.report.render import load_brand
 
     (tmp_path / "logo.png").write_bytes(PNG_1PX)
     (tmp_path / "brand.yaml").write_text("firm: Contoso <Advisory>\nlogo: logo.png\naccent: '#8a2be2'\n"
@@ -240,7 +240,7 @@ def test_brand_is_embedded_as_data_uri(tmp_path, mini, hostile_result) -> None:
 
 
 def test_short_accent_colour_is_accepted(tmp_path) -> None:
-    from playbook.render import load_brand
+    from playbook.report.render import load_brand
 
     (tmp_path / "brand.yaml").write_text("firm: X\naccent: '#a2e'\n")
     assert load_brand(tmp_path / "brand.yaml").accent == "#aa22ee"
@@ -255,7 +255,7 @@ def test_short_accent_colour_is_accepted(tmp_path) -> None:
 ])
 def test_bad_brand_files(tmp_path, text: str, words: str) -> None:
     from playbook.errors import InvalidInput
-    from playbook.render import load_brand
+    from playbook.report.render import load_brand
 
     (tmp_path / "brand.yaml").write_text(text)
     with pytest.raises(InvalidInput, match=words):
@@ -418,7 +418,7 @@ def test_ids_wrap_at_underscores_and_sources_show_titles(default_pack) -> None:
 
 
 def test_optional_sources_and_titles_leave_no_dangling_text(tmp_path) -> None:
-    from playbook.loader import load_pack
+    from playbook.pack.load import load_pack
 
     (tmp_path / "pack.yaml").write_text(
         "id: edge\nname: Edge\nversion: 0.1.0\nengine: '>=0.1,<1'\nareas: [{id: ops, name: Ops}]\n"
@@ -455,7 +455,7 @@ def test_revenue_totals_past_the_float_maximum_render_and_stay_strict_json(defau
     import dataclasses
     import json
 
-    from playbook.model import Customer
+    from playbook.base.model import Customer
 
     # the answers file caps each amount, so build the overflow the way a library caller could
     a = parse_answers(b"partner: {name: X}\n", default_pack, "h.yaml")

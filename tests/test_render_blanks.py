@@ -7,9 +7,9 @@ import re
 
 import yaml
 
-from playbook.answers import parse_answers
-from playbook.engine import evaluate
-from playbook.render import render_html, render_markdown
+from playbook.answers.check import parse_answers
+from playbook.engine.evaluation import evaluate
+from playbook.report.render import render_html, render_markdown
 
 
 def _result(pack, doc):

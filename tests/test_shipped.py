@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from playbook.answers import load_answers
-from playbook.engine import evaluate
-from playbook.loader import load_pack
-from playbook.packtest import load_cases, run_case, trace
-from playbook.render import render
-from playbook.schema import all_schemas, dumps
+from playbook.answers.check import load_answers
+from playbook.engine.evaluation import evaluate
+from playbook.pack.load import load_pack
+from playbook.answers.cases import load_cases, run_case, trace
+from playbook.report.render import render
+from playbook.pack.schema import all_schemas, dumps
 from tests.conftest import EXAMPLES, ROOT
 
 PACKS = sorted(p.parent for p in (ROOT / "assessments").glob("*/pack.yaml"))
@@ -135,7 +135,7 @@ def test_every_guide_file_is_listed_section_by_section(default_pack) -> None:
 
 
 def test_coverage_table_is_current(default_pack) -> None:
-    from playbook.catalog import coverage_markdown
+    from playbook.report.catalog import coverage_markdown
 
     path = ROOT / "docs" / "coverage.md"
     if UPDATE:
@@ -160,7 +160,7 @@ def test_the_wording_fixes_of_the_guide_review_hold(default_pack) -> None:
     assert any("less than 1 or 2 %" in t for t in texts)
     assert not any(_re.search(r"\b1-2 %", t) for t in texts)
     # no 14-day onboarding deadline, and no invented "8 % target" for churn
-    from playbook.conditions import leaves
+    from playbook.engine.conditions import leaves
 
     conds = [b.target for b in default_pack.benchmarks] + [it.done_when for c in default_pack.checklists
                                                            for it in c.items]
@@ -179,7 +179,7 @@ def test_the_wording_fixes_of_the_guide_review_hold(default_pack) -> None:
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_shipped_examples_use_the_current_question_ids(default_pack, example) -> None:
-    from playbook.answers import load_answers
+    from playbook.answers.check import load_answers
 
     old = [w.format() for w in load_answers(example, default_pack).warnings if w.code in ("retired-id", "renamed-id")]
     assert old == []

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from playbook.suggest import did_you_mean, one_of
+from playbook.base.suggest import did_you_mean, one_of
 
 
 def test_suggestions_for_names_people_mistype() -> None:

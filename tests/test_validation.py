@@ -10,8 +10,8 @@ import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playbook.schema import answers_schema
-from playbook.validation import _surely_valid
+from playbook.pack.schema import answers_schema
+from playbook.pack.validation import _surely_valid
 from tests.conftest import EXAMPLES, ROOT
 
 SCHEMA = answers_schema(None)
@@ -32,7 +32,7 @@ def test_it_never_calls_an_invalid_answers_file_valid(data: dict[str, Any]) -> N
 
 
 def test_it_passes_the_examples_and_gives_up_on_keywords_it_does_not_know() -> None:
-    from playbook.yamlio import load_file
+    from playbook.base.yamlio import load_file
 
     for f in EXAMPLES.glob("*.yaml"):
         assert _surely_valid(load_file(f).data, SCHEMA), f
@@ -47,7 +47,7 @@ def test_assessing_a_valid_file_with_a_valid_pack_does_not_import_jsonschema(tmp
 
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
     env.pop("PLAYBOOK_NO_CACHE", None)
-    script = ("import sys; from playbook.cli import main; sys.argv = ['playbook', 'assess', sys.argv[1], '-o', "
+    script = ("import sys; from playbook.cli.main import main; sys.argv = ['playbook', 'assess', sys.argv[1], '-o', "
               "sys.argv[2]]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
               "print('jsonschema' in sys.modules, file=sys.stderr)")
     runs = [subprocess.run([sys.executable, "-c", script, str(EXAMPLES / "grow-stage.yaml"), str(tmp_path / "r.md")],
@@ -90,9 +90,9 @@ def _mutations(data: Any, rnd: Any, n: int) -> list[Any]:
 def test_pack_files_are_checked_quickly_and_never_passed_when_invalid() -> None:
     import random
 
-    from playbook.resources import bundled_packs
-    from playbook.schema import manifest_schema, pack_file_schema
-    from playbook.yamlio import load_file
+    from playbook.base.resources import bundled_packs
+    from playbook.pack.schema import manifest_schema, pack_file_schema
+    from playbook.base.yamlio import load_file
 
     rnd = random.Random(11)
     for f in sorted(bundled_packs()["default"].glob("*.yaml")):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from playbook.values import check_range, format_value, normalize_choice, parse_bool, parse_date, parse_number
+from playbook.base.values import check_range, format_value, normalize_choice, parse_bool, parse_date, parse_number
 
 
 @pytest.mark.parametrize("raw,kw,want", [

@@ -20,8 +20,8 @@ with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx
     from starlette.testclient import TestClient  # noqa: E402
 
 from playbook import web  # noqa: E402
-from playbook.cli import cli  # noqa: E402
-from playbook.loader import load_pack  # noqa: E402
+from playbook.cli.main import cli  # noqa: E402
+from playbook.pack.load import load_pack  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GROW = (ROOT / "examples" / "grow-stage.yaml").read_text(encoding="utf-8")

@@ -45,7 +45,7 @@ def test_installed_wheel_runs_assess(wheel: Path, tmp_path: Path) -> None:
 
     work = tmp_path / "work"
     work.mkdir()
-    where = subprocess.check_output([str(py), "-c", "import playbook, playbook.resources as r; "
+    where = subprocess.check_output([str(py), "-c", "import playbook, playbook.base.resources as r; "
                                      "print(playbook.__file__); print(r.data_dir('assessments'))"],
                                     text=True, cwd=work).split()
     assert where[0].startswith(str(target)) and where[1].startswith(str(target)), where

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from playbook.errors import InvalidInput
-from playbook.yamlio import decode, loads
+from playbook.base.yamlio import decode, loads
 
 BAD = [
     ("a: 1\na: 2\n", "duplicate-key", 2, 1),
@@ -149,7 +149,7 @@ def test_bad_bytes_after_a_lone_cr_are_located_on_the_right_line() -> None:
 def test_a_device_or_fifo_is_refused_before_it_is_read(tmp_path) -> None:
     import os
 
-    from playbook.yamlio import read_file
+    from playbook.base.yamlio import read_file
 
     with pytest.raises(InvalidInput) as exc:
         read_file(Path("/dev/zero"))  # would be read forever
@@ -165,7 +165,7 @@ def test_a_device_or_fifo_is_refused_before_it_is_read(tmp_path) -> None:
 
 
 def test_reading_stops_past_the_limit(tmp_path) -> None:
-    from playbook.yamlio import read_file
+    from playbook.base.yamlio import read_file
 
     big = tmp_path / "big.yaml"
     big.write_bytes(b"x" * 5000)

@@ -21,10 +21,10 @@ from playbook.customers.figures import CustomerBase
 from playbook.customers.read import CustomerRow, parse_customers, read_customers_file
 from playbook.i18n import Convention
 from playbook.errors import InvalidInput, Problem
-from playbook.model import Answers, Customer, Pack
+from playbook.base.model import Answers, Customer, Pack
 
 if TYPE_CHECKING:  # result.py imports this package for CustomerBase
-    from playbook.result import Result
+    from playbook.engine.result import Result
 
 __all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "annotate", "base_to_dict", "customers_from_path", "input_files",
            "load_customers_option", "parse_customers", "pseudonym", "redact", "with_row_metrics"]

@@ -22,8 +22,8 @@ from playbook.customers.figures import (
 )
 from playbook.customers.read import CustomerRow, paused_gc
 from playbook.i18n import N_, fixed, month_label, plain, t
-from playbook.model import Customer, MaturityStage
-from playbook.values import MAX_MAGNITUDE
+from playbook.base.model import Customer, MaturityStage
+from playbook.base.values import MAX_MAGNITUDE
 
 CLV_SEGMENTS = "000_ef716df2dd0cf0de.txt § Measure Your Success"
 CLV_USES = "002_d85274969c44507d.txt § Understanding customer lifetime value"

@@ -25,9 +25,9 @@ from typing import Any
 
 from playbook.errors import InvalidInput, Problem
 from playbook.i18n import Convention
-from playbook.model import Customer
-from playbook.suggest import did_you_mean, one_of
-from playbook.values import normalize_choice, parse_date, parse_number
+from playbook.base.model import Customer
+from playbook.base.suggest import did_you_mean, one_of
+from playbook.base.values import normalize_choice, parse_date, parse_number
 
 # 20 MB holds some 200,000 rows of a typical export, twice the largest base we
 # plan for; anything bigger is more likely the wrong file than a customer list.

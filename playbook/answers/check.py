@@ -1,0 +1,392 @@
+"""Reading a partner's answers file and checking it against a pack."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from playbook.base import operators as ops
+from playbook.customers import customers_from_path
+from playbook.errors import InvalidInput, Problem
+from playbook.i18n import Convention
+from playbook.answers.template import PARTNER_HINTS, metric_hint, question_hint
+from playbook.base.model import Answers, Customer, Pack
+from playbook.pack.schema import NOT_APPLICABLE_PATTERN, answers_schema
+from playbook.base.suggest import did_you_mean, one_of
+from playbook.pack.validation import schema_errors
+from playbook.base.values import (
+    Bounds, check_range, describe, normalize_choice, parse_bool, parse_date, parse_number,
+)
+from playbook.base.yamlio import Document, decode, loads, read_file
+
+TOP_KEYS = ("partner", "answers", "metrics", "nps_responses", "customers")
+# Free text is printed in every report: a bound keeps a pasted document (or
+# an attack) from making a 15 MB HTML file and a PDF past its deadline.
+TEXT_LIMITS = {"name": 200, "contact": 200, "industry": 200, "region": 200, "notes": 2000}
+
+
+def load_answers(path: Path, pack: Pack, display: str | None = None, *, decimal: str | None = None) -> Answers:
+    name = display or str(path)
+    return parse_answers(read_file(path, name), pack, name, decimal=decimal, customers_dir=path.parent)
+
+
+def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>", *, decimal: str | None = None,
+                  customers_dir: Path | None = None) -> Answers:
+    doc = loads(decode(raw, name), name)
+    return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest(), decimal=decimal,
+                         customers_dir=customers_dir)
+
+
+def _value(question_type: str, v: Any, choices: tuple[str, ...], currency: str | None = None,
+           decimal: str | None = None, within: Bounds = (None, None)) -> Any:
+    if question_type == "yesno":
+        return parse_bool(v)
+    if question_type == "choice":
+        c = normalize_choice(v)
+        if c not in choices:
+            shown = c if isinstance(v, bool) else describe(v)  # YAML reads a bare yes as True
+            raise ValueError(f"{shown} is not one of the allowed answers{did_you_mean(c, choices)} "
+                             f"(allowed: {', '.join(choices)})")
+        return c
+    if question_type == "date":
+        return parse_date(v)
+    return parse_number(v, percent=question_type == "percent", money=question_type == "money",
+                        currency=currency, decimal=decimal, within=within)
+
+
+def _currency(v: Any) -> str | None:
+    """partner.currency as written, normalized, or None when it is neither an
+    ISO 4217 code (three letters) nor a short symbol ($, €, R$, kr)."""
+    s = str(v).strip()
+    if re.fullmatch(r"[A-Za-z]{3}", s):
+        return s.upper()
+    if 0 < len(s) <= 3 and all(not c.isdigit() and not c.isspace() and unicodedata.category(c)[0] != "C"
+                               for c in s):
+        return s
+    return None
+
+
+def _typed_after_hint(doc: Document, path: tuple[str, str], hint: str, check: Any) -> list[Problem]:
+    """An answer written after the template's hint comment (`onboarding_process:
+    # yes or no  yes`) is a comment to YAML, so the answer reads as blank.
+    Text that is a valid answer there is an error; other text, a warning."""
+    if not doc.text or not hint:
+        return []
+    line_no, _ = doc.where(path, key=True)
+    line = doc.line(line_no)
+    # plain string steps, no pattern: the line may be 2 MB long
+    key, colon, rest = line.partition(":")
+    if not colon or key.strip().strip("'\"") != path[-1]:
+        return []
+    rest = rest.lstrip()
+    for blank in ('""', "''", "[]"):  # the template writes name: "" and focus: []
+        if rest.startswith(blank):
+            rest = rest[len(blank):].lstrip()
+            break
+    if not rest.startswith("#"):
+        return []
+    comment = rest[1:].lstrip()
+    if not comment.startswith(hint):
+        return []
+    tail = comment[len(hint):].strip()
+    if not tail:
+        return []
+    col = len(line) - len(comment) + comment.index(tail, len(hint)) + 1
+    try:
+        check(tail)
+        valid = True
+    except ValueError:
+        valid = False
+    shown = tail if len(tail) <= 60 else describe(tail)
+    what = "is read as blank" if valid else "is not read"
+    fix = (f"move `{shown}` before the `#` ({path[-1]}: {shown}  # {hint})" if valid
+           else f"if `{shown}` is your answer, move it before the `#`")
+    return [Problem(doc.file, line_no, col, f"{path[-1]}: the text after the hint comment is part of the "
+                    f"comment, so {path[-1]} {what}; {fix}", "answer-in-comment",
+                    "error" if valid else "warning")]
+
+
+def _fraction_warning(doc: Document, path: tuple[str, str], key: str, raw: Any, val: float) -> list[Problem]:
+    """A percentage between 0 and 1 written without a % sign is most likely a
+    fraction (0.12 for 12 %). It stays as written, since small percentages are
+    real, but the reader is told; writing the % sign says it is meant."""
+    if not 0 < val < 1 or (isinstance(raw, str) and "%" in raw):
+        return []
+    return [doc.problem(path, f"{key} is {val:g}, which reads as {val:g} %; percentages are written as "
+                        f"whole numbers, so write {val * 100:g} if you meant {val * 100:g} %, "
+                        f"or '{val:g}%' to keep it", "percent-fraction", severity="warning")]
+
+
+def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: str | None = None,
+                  customers_dir: Path | None = None) -> Answers:
+    """The checked answers. `decimal` is the decimal separator when a locale
+    settles it ("." or ","); None refuses numbers that read differently under
+    the two conventions (1.200). `customers_dir` is where a `customers:` CSV
+    path is looked up; answers from bytes (a web form) have none, so they
+    cannot make us read a file."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    data = doc.data
+    if data is None:
+        raise InvalidInput([doc.problem((), "the file is empty; run `playbook init` for a template to fill in",
+                                        "empty")])
+    if not isinstance(data, dict):
+        raise InvalidInput([doc.problem((), "an answers file must be a mapping with the keys "
+                                        f"{', '.join(TOP_KEYS)}; run `playbook init` for a template", "type")])
+    # Structural problems are reported together with every other mistake;
+    # only the parts they are about are left out of the later checks.
+    errors = schema_errors(doc, answers_schema(None))
+    problems.extend(p for _, p in errors)
+    # An error inside a field leaves out that field only (a wrong focus entry
+    # must not hide a bad date beside it); an error about a section itself
+    # (answers: not a mapping) leaves out the section.
+    # An unknown key is reported at its parent but concerns only itself.
+    errors_at = [(path, p) for path, p in errors if p.code != "unknown-key"]
+    broken = {tuple(path[:2]) for path, _ in errors_at if path}
+    broken_sections = {tuple(path[:1]) for path, _ in errors_at if len(path) == 1}
+    if any(not path for path, _ in errors):
+        raise InvalidInput(problems)
+
+    def ok(*path: Any) -> bool:
+        return path[:1] not in broken_sections and (len(path) < 2 or path[:2] not in broken)
+
+    # a blank or "" field in a template that was not filled in means "not given"
+    partner = {k: v for k, v in ((data.get("partner") if ok("partner") else None) or {}).items()
+               if v not in (None, "") and ok("partner", k)}
+    for field, limit in TEXT_LIMITS.items():
+        if isinstance(partner.get(field), str) and len(partner[field]) > limit:
+            problems.append(doc.problem(("partner", field), f"partner.{field} is {len(partner[field]):,} characters "
+                                        f"long; keep it under {limit:,}", "too-long"))
+            del partner[field]
+    currency: str | None = None
+    if partner.get("currency") is not None:
+        currency = _currency(partner["currency"])
+        if currency is None:
+            problems.append(doc.problem(("partner", "currency"), f"currency: {describe(partner['currency'])} is "
+                                        "not a currency; write a three-letter ISO 4217 code (USD, EUR, GBP) or a "
+                                        "symbol such as $ or €", "value"))
+    language = ""
+    if partner.get("language") is not None:
+        language, found = _language(doc, partner["language"])
+        problems.extend(p for p in found if p.severity == "error")
+        warnings.extend(p for p in found if p.severity != "error")
+    # the partner's own convention settles 1.200 (a thousand in German) and
+    # 01.11.2026; a language whose decimal mark is neither . nor , refuses such values
+    convention = Convention.of(language)
+    if language:
+        decimal = convention.decimal
+    order = convention.date_order
+    raw_partner = (data.get("partner") if ok("partner") else None) or {}
+    for field, hint in PARTNER_HINTS.items():
+        if field in raw_partner and raw_partner[field] in (None, "", []):
+            checker = {"assessed_on": parse_date, "years_in_cloud": parse_number,
+                       "focus": lambda t: [_focus_word(w) for w in re.split(r"[\s,]+", t.strip("[]")) if w]
+                       }.get(field, lambda t: t)
+            found = _typed_after_hint(doc, ("partner", field), hint, checker)
+            (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
+    name = partner.get("name")
+    years = None
+    if partner.get("years_in_cloud") is not None:
+        try:
+            years = parse_number(doc.written.get(("partner", "years_in_cloud"), partner["years_in_cloud"]),
+                                 decimal=decimal, within=(0, 100))
+            check_range(years, 0, 100)
+        except ValueError as exc:
+            problems.append(doc.problem(("partner", "years_in_cloud"), f"years_in_cloud: {exc}", "value"))
+    assessed_on = None
+    if partner.get("assessed_on") is not None:
+        try:
+            assessed_on = parse_date(partner["assessed_on"], order)
+        except ValueError as exc:
+            problems.append(doc.problem(("partner", "assessed_on"), f"assessed_on: {exc}", "value"))
+    focus = tuple(sorted(set(partner.get("focus") or [])))
+
+    answers: dict[str, Any] = {}
+    not_applicable: set[str] = set()
+    listed: set[str] = set()  # every question and metric id the file names, answered or blank
+    given_q = (data.get("answers") if ok("answers") else None) or {}
+    for qid, v in _renamed(doc, pack, given_q, warnings):
+        q = pack.questions.get(qid)
+        if q is None and qid in pack.disabled:
+            continue  # the same answers file serves a pack that leaves this question out
+        if q is None:
+            problems.append(doc.problem(("answers", qid), f"unknown question {qid!r}"
+                                        f"{did_you_mean(qid, pack.questions)}", "unknown-question", key=True))
+            continue
+        listed.add(qid)
+        if v is None:  # left blank: not assessed, unless the answer went into the comment
+            found = _typed_after_hint(doc, ("answers", qid), question_hint(q),
+                                      lambda t, q=q: _value(q.type, t, q.choices, currency, decimal, (q.min, q.max)))
+            (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
+            continue
+        if _is_not_applicable(v):
+            not_applicable.add(qid)
+            continue
+        v = doc.written.get(("answers", qid), v)  # `1.200` as typed, not the float YAML made of it
+        try:
+            val = _value(q.type, v, q.choices, currency, decimal, (q.min, q.max))
+            if isinstance(val, float):
+                check_range(val, q.min, q.max, q.type)
+            answers[qid] = val
+            if q.type == "percent":
+                warnings.extend(_fraction_warning(doc, ("answers", qid), qid, v, val))
+        except ValueError as exc:
+            problems.append(doc.problem(("answers", qid), f"{qid}: {exc}", "value"))
+
+    metrics: dict[str, float] = {}
+    given_m = (data.get("metrics") if ok("metrics") else None) or {}
+    for mid, v in _retired(doc, pack, "metrics", given_m, warnings):
+        m = pack.metrics.get(mid)
+        if m is None and mid in pack.disabled:
+            continue
+        if m is None:
+            problems.append(doc.problem(("metrics", mid), f"unknown metric {mid!r}"
+                                        f"{did_you_mean(mid, pack.metrics)}", "unknown-metric", key=True))
+            continue
+        listed.add(mid)
+        if v is None:
+            found = _typed_after_hint(doc, ("metrics", mid), metric_hint(m), lambda t, m=m: parse_number(
+                t, percent=m.unit == "percent", money=m.unit.startswith("money"), whole=m.unit == "count",
+                currency=currency, decimal=decimal, within=(m.min, m.max)))
+            (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
+            continue
+        if _is_not_applicable(v):
+            not_applicable.add(mid)
+            continue
+        v = doc.written.get(("metrics", mid), v)
+        try:
+            val = parse_number(v, percent=m.unit == "percent", money=m.unit.startswith("money"),
+                               whole=m.unit == "count", currency=currency, decimal=decimal, within=(m.min, m.max))
+            check_range(val, m.min, m.max, m.unit)
+            metrics[mid] = val
+            if m.unit == "percent":
+                warnings.extend(_fraction_warning(doc, ("metrics", mid), mid, v, val))
+        except ValueError as exc:
+            problems.append(doc.problem(("metrics", mid), f"{mid}: {exc}", "value"))
+
+    responses = data.get("nps_responses") if not any(p[:1] == ("nps_responses",) for p in broken) else None
+    nps: tuple[int, ...] | None = None
+    if responses is not None:
+        nps = tuple(int(r) for r in responses)  # the schema stage checked 0..10 integers
+
+    customers: list[Customer] = []
+    stage_ids = [s.id for s in pack.maturity_stages]
+    given_customers = data.get("customers") if ok("customers") else None
+    if isinstance(given_customers, str):  # a CSV export, relative to the answers file (playbook/customers)
+        rows, found = customers_from_path(given_customers, customers_dir, doc, stage_ids, language)
+        customers.extend(rows)
+        problems.extend(p for p in found if p.severity == "error")
+        warnings.extend(p for p in found if p.severity != "error")
+        given_customers = None
+    for i, c in enumerate(given_customers or []):
+        if not ok("customers", i):
+            continue
+        stage = normalize_choice(c.get("stage", ""))
+        if stage_ids and stage not in stage_ids:
+            problems.append(doc.problem(("customers", i, "stage"), f"unknown customer stage {describe(c.get('stage'))}"
+                                        f"{did_you_mean(stage, stage_ids)} (stages: {one_of(stage_ids)})",
+                                        "unknown-stage"))
+            continue
+        revenue = None
+        if c.get("revenue") is not None:
+            try:
+                revenue = parse_number(doc.written.get(("customers", i, "revenue"), c["revenue"]), money=True,
+                                       currency=currency, decimal=decimal)
+                check_range(revenue, 0, None, "money")
+            except ValueError as exc:
+                problems.append(doc.problem(("customers", i, "revenue"), f"revenue: {exc}", "value"))
+        renewal = None
+        if c.get("renewal_date") is not None:
+            try:
+                renewal = parse_date(c["renewal_date"], order)
+            except ValueError as exc:
+                problems.append(doc.problem(("customers", i, "renewal_date"), f"renewal_date: {exc}", "value"))
+        customers.append(Customer(str(c.get("name", "")), stage, revenue, renewal))
+
+    if problems:
+        raise InvalidInput(problems + warnings)
+    return Answers(
+        file=doc.file, partner_name=str(name) if name is not None else "",
+        assessed_on=assessed_on, years_in_cloud=years, focus=focus,
+        currency=currency or "", answers=answers, metrics=metrics,
+        nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
+        warnings=tuple(warnings), not_applicable=frozenset(not_applicable), listed=frozenset(listed),
+        language=language,
+    )
+
+
+def _language(doc: Document, v: Any) -> tuple[str, list[Problem]]:
+    """partner.language as a base tag ("de-AT" -> "de"), and its problems: not a
+    tag is an error; a language without a shipped translation is a warning
+    (the report is in English, numbers are still read the language's way)."""
+    from playbook.errors import UsageError
+    from playbook.i18n import language_tag, languages
+
+    try:
+        lang = language_tag(str(v))
+    except UsageError:
+        return "", [doc.problem(("partner", "language"), f"language: {describe(v)} is not a language tag; write it "
+                                f"like de or de-DE (languages with a translation: {', '.join(languages())})",
+                                "value")]
+    if lang not in languages():
+        return lang, [doc.problem(("partner", "language"), f"language: no translation for {lang!r}"
+                                  f"{did_you_mean(lang, languages())}, so the report is in English; numbers are "
+                                  f"read as {lang!r} writes them (translations: {', '.join(languages())})",
+                                  "language", severity="warning")]
+    return lang, []
+
+
+def _is_not_applicable(v: Any) -> bool:
+    """`n/a`, `N/A`, `na`, `not applicable`: the answer says it does not apply (not a blank)."""
+    return isinstance(v, str) and re.fullmatch(NOT_APPLICABLE_PATTERN, v) is not None
+
+
+def _retired(doc: Document, pack: Pack, section: str, given: dict[str, Any],
+             warnings: list[Problem]) -> list[tuple[str, Any]]:
+    """The answers of a section without those under ids the pack has retired,
+    each of which is a warning carrying the pack's message (not "unknown id")."""
+    out = []
+    for key, v in given.items():
+        if key in pack.retired and key not in pack.questions and key not in pack.metrics:
+            if v is not None:
+                warnings.append(doc.problem((section, key), f"{key} is no longer asked by this pack: "
+                                            f"{pack.retired[key]}", "retired-id", key=True, severity="warning"))
+            continue
+        out.append((key, v))
+    return out
+
+
+def _renamed(doc: Document, pack: Pack, given: dict[str, Any], warnings: list[Problem]) -> list[tuple[str, Any]]:
+    """Question answers with old ids read as the question that `replaces` them,
+    with a warning naming the new id; an answer under the new id wins."""
+    successor = {old: q.id for q in pack.questions.values() for old in q.replaces}
+    out = []
+    for key, v in _retired(doc, pack, "answers", given, warnings):
+        new = successor.get(key) if key not in pack.questions else None
+        if new is None:
+            out.append((key, v))
+            continue
+        if v is None:
+            continue
+        if given.get(new) is not None:
+            warnings.append(doc.problem(("answers", key), f"{key} is now asked as {new}, which is answered "
+                                        f"too; the answer under {key} is ignored", "renamed-id", key=True,
+                                        severity="warning"))
+            continue
+        warnings.append(doc.problem(("answers", key), f"{key} is now asked as {new}: the answer is read as "
+                                    f"{new}; rename it in the file", "renamed-id", key=True, severity="warning"))
+        out.append((new, v))
+    return out
+
+
+def _focus_word(w: str) -> str:
+    if w not in ops.FOCUS_VALUES:
+        raise ValueError(f"{w!r} is not a focus")
+    return w
+
+
+def known_focus() -> tuple[str, ...]:
+    return ops.FOCUS_VALUES

@@ -1,0 +1,317 @@
+"""Value types: how people write answers and metrics, and how we read them.
+
+`12%`, `12`, `$180,000`, `180k`, `yes`, `2026-11-01` are all accepted; a
+parse failure raises ValueError with a message meant for the user.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from typing import Any, Union
+
+from playbook.base import operators as ops
+
+# question type -> the operator kind of its values
+QUESTION_TYPES: dict[str, str] = {
+    "yesno": ops.BOOL,
+    "choice": ops.CHOICE,
+    "number": ops.NUMBER,
+    "percent": ops.NUMBER,
+    "money": ops.NUMBER,
+    "days": ops.NUMBER,
+    "date": ops.DATE,
+}
+
+# metric unit -> (label for display, default min, default max)
+UNITS: dict[str, tuple[str, float | None, float | None]] = {
+    "percent": ("%", 0.0, 100.0),
+    "money": ("", 0.0, None),
+    "money_month": ("/ month", 0.0, None),
+    "ratio": ("×", 0.0, None),
+    "count": ("", 0.0, None),
+    "days": ("days", 0.0, None),
+    "hours": ("hours", 0.0, None),
+    "score": ("", None, None),
+    "number": ("", None, None),
+}
+
+# ja/nein: the German template asks for them (partner.language: de), and they
+# cannot mean anything else in a file of any language
+_TRUE = {"yes", "y", "true", "on", "1", "ja"}
+_FALSE = {"no", "n", "false", "off", "0", "nein"}
+_UNKNOWN = {"n/a", "na", "unknown", "tbd", "?", "-", "none", "not known", "don't know", "dont know"}
+
+# A number is short: past this it is a paste accident or an attack, and
+# refusing it up front keeps every later step cheap.
+MAX_NUMBER_CHARS = 40
+# Larger than any real amount, count or rate; a bound keeps sums and
+# products of answers finite (revenue totals, derived metrics).
+MAX_MAGNITUDE = 1e15
+
+# Currency markers a money value may carry, and the ISO 4217 codes each can
+# stand for (a $ is the dollar of several countries).
+SYMBOLS: dict[str, frozenset[str]] = {
+    "$": frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD"}),
+    "€": frozenset({"EUR"}), "£": frozenset({"GBP"}), "¥": frozenset({"JPY", "CNY"}), "₹": frozenset({"INR"}),
+}
+_CUR_PREFIX = re.compile(r"([A-Z]{3}|[$€£¥₹])\s*")
+_SCALE = {"k": 1e3, "m": 1e6, "mm": 1e6, "bn": 1e9, "b": 1e9}
+_SCALE_SUFFIX = re.compile(r"(?:k|mm|m|bn|b)\Z", re.IGNORECASE)
+_UNIT_WORDS = ("days", "day", "x", "×")
+# One character class, one pass: no pattern here can backtrack, so a long
+# value costs linear time (the old pattern's overlapping `[\d ]*\s*` was
+# quadratic in the length of a failing value).
+_CORE = re.compile(r"([+-]?)(\d[\d,._ ]*|[.,]\d[\d_ ]*)")
+_EXPONENT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d{1,3}")
+_GROUPED = {",": re.compile(r"\d{1,3}(?:,\d{3})+"), ".": re.compile(r"\d{1,3}(?:\.\d{3})+")}
+# `1.200`: one separator, a leading group that could open a thousands
+# grouping (1-3 digits, not 0), then exactly three digits. Read with a decimal
+# point it is 1.2, with a thousands point 1200, and both conventions are in
+# daily use, so without a locale it cannot be read safely.
+_AMBIGUOUS = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
+
+
+def describe(v: Any) -> str:
+    """A value quoted in a message, cut short: a 2 MB value helps nobody."""
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, int) and abs(v) > 10 ** 40:  # str() of a huge int is slow, then refused
+        return f"a number of about {int(v.bit_length() * 0.30103) + 1:,} digits"
+    r = repr(v) if isinstance(v, str) else str(v)
+    return r if len(r) <= 60 else r[:55] + "…" + r[-4:]
+
+
+def currency_codes(marker: str) -> frozenset[str]:
+    """The ISO codes a currency marker (code or symbol) may mean."""
+    m = marker.strip()
+    return SYMBOLS.get(m, frozenset({m.upper()}))
+
+
+def _split_currency(s: str) -> tuple[str | None, str]:
+    m = _CUR_PREFIX.match(s)
+    if m:
+        return m.group(1), s[m.end():]
+    tail = s[-3:]
+    if len(s) > 3 and tail.isascii() and tail.isalpha() and tail.isupper():
+        return tail, s[:-3].rstrip()
+    if s and s[-1] in SYMBOLS:  # 1.200 € is how much of Europe writes it
+        return s[-1], s[:-1].rstrip()
+    return None, s
+
+
+def _read(t: str, point: str, group: str) -> float | None:
+    """`t` (digits and separators only) read with `point` as the decimal
+    separator and `group` between thousands; None when it is not written
+    that way."""
+    whole, has_point, frac = t.partition(point)
+    if group in frac or point in frac or (has_point and not frac) or (group in whole
+                                                                      and not _GROUPED[group].fullmatch(whole)):
+        return None
+    return float((whole.replace(group, "") or "0") + "." + (frac or "0"))
+
+
+Bounds = tuple[Union[float, None], Union[float, None]]
+
+
+def parse_number(v: Any, *, percent: bool = False, money: bool = False, whole: bool = False,
+                 currency: str | None = None, decimal: str | None = None,
+                 within: Bounds = (None, None)) -> float:
+    """A number as people write it. `whole`: a count, so no fraction.
+    `currency`: the partner's currency; a money value naming another is an
+    error. `decimal`: the decimal separator when a locale settles it ("." or
+    ","); None reads a point as decimal and a comma between thousands, and
+    refuses what reads differently the other way (1.200) unless only one
+    reading lies `within` the allowed range (1.005 years: not 1005)."""
+    if isinstance(v, bool) or v is None:
+        raise ValueError(f"{describe(v)} is not a number")
+    if isinstance(v, int):
+        if abs(v) > MAX_MAGNITUDE:  # before float(): a long int overflows it
+            raise ValueError(f"{describe(v)} is too large; numbers here stay below {MAX_MAGNITUDE:,.0f}")
+        f = float(v)
+    elif isinstance(v, float):
+        f = v
+    elif isinstance(v, str):
+        f = _parse_text(v, percent=percent, money=money, whole=whole, currency=currency, decimal=decimal,
+                        within=within)
+    else:
+        raise ValueError(f"expected a number, found a {type(v).__name__}")
+    if not math.isfinite(f):
+        raise ValueError(f"{describe(v)} is not a finite number")
+    if abs(f) > MAX_MAGNITUDE:
+        raise ValueError(f"{describe(v)} is too large; numbers here stay below {MAX_MAGNITUDE:,.0f}")
+    if whole and not f.is_integer():
+        raise ValueError(f"{describe(v)} is not a whole number; this is a count")
+    return f
+
+
+def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: str | None,
+                decimal: str | None, within: Bounds) -> float:
+    s = v.strip()
+    if len(s) > MAX_NUMBER_CHARS:
+        raise ValueError(f"{describe(v)} is too long to be a number ({len(s):,} characters; "
+                         f"a number has at most {MAX_NUMBER_CHARS})")
+    if decimal not in (None, ".", ","):
+        raise ValueError(f"unknown decimal separator {decimal!r}")
+    if percent and s.endswith("%"):
+        s = s[:-1].rstrip()
+    marker = None
+    if money:
+        marker, s = _split_currency(s)
+        s = s.strip()
+    else:
+        low = s.lower()
+        for w in _UNIT_WORDS:  # "48 days", "2.1x"
+            if low.endswith(w):
+                s = s[:-len(w)].rstrip()
+                break
+    if _EXPONENT.fullmatch(s):  # 1.5e+14, as tools write numbers (YAML reads it so too)
+        return float(s)
+    scale = _SCALE_SUFFIX.search(s)
+    core = s[:scale.start()].rstrip() if scale else s
+    m = _CORE.fullmatch(core)
+    if not m or (scale and not money):
+        if s.lower() in _UNKNOWN:
+            raise ValueError(f"{describe(v)} is not a number; leave the answer blank if you do not know it")
+        hint = " (write it like 12% or 12)" if percent else " (write it like $180,000 or 180000)" if money else ""
+        raise ValueError(f"{describe(v)} is not a number{hint}")
+    if marker is not None and currency and not currency_codes(marker) & currency_codes(currency):
+        raise ValueError(f"{describe(v)} is in {marker}, but the partner's currency is {currency}; "
+                         f"write the amount in {currency}, or change partner.currency")
+    t = m.group(2).replace("_", "").replace(" ", "")
+    point = decimal or "."
+    group = "," if point == "." else "."
+    if decimal is None and _AMBIGUOUS.fullmatch(t) and ("." in t or not (money or whole)):
+        # a comma before three digits stays a thousands separator in money ($180,000) and
+        # counts, where three decimals are never written; elsewhere (a ratio of 2,500) it is as unclear
+        as_point = float(t.replace(",", "."))
+        as_group = float(t.replace(",", "").replace(".", ""))
+        lo, hi = within
+        fits = [x for x in (as_point, as_group) if (lo is None or x >= lo) and (hi is None or x <= hi)]
+        if len(fits) == 1 and not whole:  # the range settles it; a count is told to be whole below
+            f = fits[0] * (_SCALE[scale.group(0).lower()] if scale else 1.0)
+            return -f if m.group(1) == "-" else f
+        raise ValueError(f"{describe(v)} reads as {_plain(as_point)} with {t[-4]!r} as the decimal "
+                         f"separator, or as {_plain(as_group)} with {t[-4]!r} between thousands; write "
+                         f"{_plain(as_group)} or {_plain(as_point)} to say which")
+    read = _read(t, point, group)
+    if read is None:
+        if point == ".":
+            raise ValueError(f"{describe(v)}: commas may only separate thousands (1,200); "
+                             "write decimals with a point (12.5)")
+        raise ValueError(f"{describe(v)}: points may only separate thousands (1.200); "
+                         "write decimals with a comma (12,5)")
+    f = read * (_SCALE[scale.group(0).lower()] if scale else 1.0)
+    return -f if m.group(1) == "-" else f
+
+
+def _plain(x: float) -> str:
+    return f"{x:.10g}" if not float(x).is_integer() else str(int(x))
+
+
+def parse_bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip().lower() in _TRUE | _FALSE:
+        return v.strip().lower() in _TRUE
+    raise ValueError(f"{describe(v)} is not yes or no")
+
+
+def normalize_choice(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, (int, float)):
+        return str(v)
+    if not isinstance(v, str):
+        raise ValueError(f"expected one word, found a {type(v).__name__}")
+    return re.sub(r"[\s\-/]+", "_", v.strip().lower())
+
+
+_LOCAL_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")
+
+
+def parse_date(v: Any, order: str | None = None) -> str:
+    """An ISO date; with `order` ("dmy" or "mdy", from the partner's language)
+    also a date written that way (01.11.2026 in German). Without it, 01/11/2026
+    is refused: it is the 1st of November or the 11th of January."""
+    if isinstance(v, (_dt.date,)) and not isinstance(v, _dt.datetime):
+        return v.isoformat()
+    if isinstance(v, str):
+        text = v.strip()
+        try:
+            return _dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+        m = _LOCAL_DATE.fullmatch(text)
+        if m and order in ("dmy", "mdy"):
+            a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+            day, month = (a, b) if order == "dmy" else (b, a)
+            try:
+                return _dt.date(year, month, day).isoformat()
+            except ValueError:
+                raise ValueError(f"{describe(v)} is not a date: there is no day {day} in month {month} of "
+                                 f"{year}") from None
+        if m:
+            a, b = int(m.group(1)), int(m.group(3))
+            if a <= 12 and b <= 12 and a != b:
+                raise ValueError(f"{describe(v)} is not a date as written: it reads as "
+                                 f"{_dt.date(int(m.group(4)), b, a).isoformat()} (day first) or "
+                                 f"{_dt.date(int(m.group(4)), a, b).isoformat()} (month first); write it as "
+                                 "YYYY-MM-DD, or give partner.language")
+    raise ValueError(f"{describe(v)} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)")
+
+
+def check_range(value: float, lo: float | None, hi: float | None, unit: str = "") -> None:
+    u = "%" if unit == "percent" else ""
+    if lo is not None and value < lo:
+        raise ValueError(f"{fmt_number(value)}{u} is below the allowed minimum {fmt_number(lo)}{u}")
+    if hi is not None and value > hi:
+        raise ValueError(f"{fmt_number(value)}{u} is above the allowed maximum {fmt_number(hi)}{u}")
+
+
+def fmt_number(x: float) -> str:
+    if not math.isfinite(x):  # a derived value that overflowed: never print inf or nan
+        return "—"
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_value(x: Any, unit: str | None, currency: str = "") -> str:
+    """Human form of a value for reports: 12 %, USD 180,000 / month, 2.1×."""
+    if x is None:
+        return "not assessed"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if not isinstance(x, (int, float)):
+        return str(x).replace("_", " ")
+    if not math.isfinite(x):
+        return "not assessed"
+    # Money above 100 reads better whole (USD 37,755 rather than USD 37,755.14).
+    n = fmt_number(round(float(x)) if unit in ("money", "money_month") and abs(x) >= 100 else round(float(x), 2))
+    if unit == "percent":
+        return f"{n} %"
+    if unit in ("money", "money_month"):
+        s = f"{currency} {n}".strip()
+        return s + (" / month" if unit == "money_month" else "")
+    if unit == "ratio":
+        return f"{n}×"
+    if unit in ("days", "hours"):
+        return f"{n} {unit}"
+    return n
+
+
+# The number grammar under public names, for the questionnaire page, which
+# checks answers with these same patterns (playbook/report/form.py sends them as data).
+CORE = _CORE
+EXPONENT = _EXPONENT
+GROUPED = _GROUPED
+AMBIGUOUS = _AMBIGUOUS
+CURRENCY_PREFIX = _CUR_PREFIX
+SCALE = _SCALE
+SCALE_SUFFIX = _SCALE_SUFFIX
+UNIT_WORDS = _UNIT_WORDS
+UNKNOWN_WORDS = frozenset(_UNKNOWN)
+TRUE_WORDS = frozenset(_TRUE)
+FALSE_WORDS = frozenset(_FALSE)

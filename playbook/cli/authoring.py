@@ -1,0 +1,161 @@
+"""The CLI side of pack authoring: `schema`, `test`, `explain`, `docs`, `coverage`,
+`show`, `translate`. It parses and prints; the work is in schema.py, packtest.py,
+explain.py, catalog.py, loader.py and packtrans.py. Kept apart from cli.py so that
+module stays small; importing it registers the commands on the `cli` group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from playbook.cli.main import PACK_OPTION, _complete_actions, _display, _write_file, _write_output, _write_stdout, cli
+from playbook.errors import UsageError
+
+
+@cli.command()
+@PACK_OPTION
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write the schemas into (default: print the answers schema).")
+def schema(pack_spec: str | None, out_dir: Path | None) -> None:
+    """Write the JSON Schemas for pack files, answers files and results."""
+    from playbook.pack.load import load_pack
+    from playbook.pack.schema import all_schemas, dumps
+
+    schemas = all_schemas(load_pack(pack_spec))
+    if out_dir is None:
+        _write_stdout(dumps(schemas["answers.schema.json"]).encode())
+        return
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the folder {out_dir}: {exc.strerror or exc}") from None
+    for name, s in schemas.items():
+        _write_file(out_dir / name, dumps(s).encode())
+        click.echo(str(out_dir / name))
+
+
+@cli.command("test")
+@click.argument("pack_path", metavar="PACK", default="default")
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="List actions never seen both firing and not firing.")
+@click.option("-v", "--verbose", is_flag=True, help="Name every case, not only failures.")
+def test_cmd(pack_path: str, show_coverage: bool, verbose: bool) -> None:
+    """Run the test cases kept in PACK/tests/*.yaml."""
+    from playbook.pack.load import load_pack
+    from playbook.answers.cases import coverage, load_cases, run_case, trace
+
+    pack = load_pack(pack_path)
+    cases = load_cases(pack)
+    if not cases:
+        raise UsageError(f"{pack.root}: no test cases in tests/*.yaml; zero cases is not a pass")
+    results = [run_case(pack, c) for c in cases]
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if r.ok and verbose:
+            click.echo(f"PASS {r.case.file}:{r.case.line}: {r.case.name}")
+        if not r.ok:
+            click.echo(f"FAIL {r.case.file}:{r.case.line}: {r.case.name}")
+            for f in r.failures:
+                click.echo(f"  - {f}")
+            if r.result is not None:
+                click.echo("  trace:")
+                for line in trace(pack, r.result, r.failures):
+                    click.echo("  " + line)
+    if show_coverage:
+        missing = coverage(pack, results)
+        click.echo(f"coverage: {len(pack.actions) - len(missing)} of {len(pack.actions)} actions seen both "
+                   "firing and not firing")
+        for aid in missing:
+            click.echo(f"  not covered: {aid}")
+    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path, exists=True))
+@PACK_OPTION
+@click.option("--action", "action_id", default=None, metavar="ID", shell_complete=_complete_actions,
+              help="Trace this action condition by condition (default: a summary of every action).")
+def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None:
+    """Show, for each action, why it fired or did not: every condition, the value seen, the result."""
+    from playbook.answers.check import load_answers
+    from playbook.engine.evaluation import evaluate
+    from playbook.engine.explain import explain as trace, summary
+    from playbook.pack.load import load_pack
+    from playbook.base.suggest import did_you_mean
+
+    pack = load_pack(pack_spec)
+    data = load_answers(answers, pack, _display(answers))
+    ids = [a.id for a in pack.actions]
+    if action_id and action_id not in ids:
+        raise UsageError(f"unknown action {action_id!r}{did_you_mean(action_id, ids)}")
+    result = evaluate(pack, data)
+    if action_id is None:
+        for line in summary(pack, result):
+            click.echo(line)
+        return
+    states = {s.id: s.state for s in result.actions}
+    for line in trace(pack, data, states, action_id):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("pack_path", metavar="PACK", default="default")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md")
+@click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
+def docs(pack_path: str, fmt: str, output: str) -> None:
+    """Render a catalog of PACK: stages, questions, metrics, benchmarks, actions in plain words."""
+    from playbook.report.catalog import render_catalog
+    from playbook.pack.load import load_pack
+
+    _write_output(output, render_catalog(load_pack(pack_path), fmt).encode())
+
+
+@cli.command()
+@click.argument("pack_path", metavar="PACK", default="default")
+@click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
+def coverage(pack_path: str, output: str) -> None:
+    """Write the guide-coverage table of PACK: each cited guide section and the items encoding it."""
+    from playbook.report.catalog import coverage_markdown
+    from playbook.pack.load import load_pack
+
+    _write_output(output, coverage_markdown(load_pack(pack_path)).encode())
+
+
+@cli.command()
+@click.argument("pack_path", metavar="PACK", default="default")
+@click.option("--resolved", is_flag=True, help="Print the pack as it will be evaluated (after extends).")
+def show(pack_path: str, resolved: bool) -> None:
+    """Print PACK: its files as written, or with --resolved as one YAML document
+    with every layer merged, overrides applied and disabled items left out."""
+    from playbook.pack.load import load_pack, resolve_pack_dir, resolved_yaml
+
+    if resolved:
+        click.echo(resolved_yaml(pack_path), nl=False)
+        return
+    load_pack(pack_path)  # the same validation as everywhere: a broken pack is reported, not printed
+    root = resolve_pack_dir(pack_path)
+    for f in [root / "pack.yaml", *sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")]:
+        click.echo(f"# ---- {f.name} ----")
+        click.echo(f.read_text(encoding="utf-8"), nl=False)
+
+
+@cli.command()
+@click.argument("pack_path", metavar="PACK", default="default")
+@click.option("--lang", "lang", required=True, metavar="LANG", help="Language to translate into, e.g. de.")
+@click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
+def translate(pack_path: str, lang: str, output: str) -> None:
+    """Write the translation entries PACK still lacks for LANG (English text
+    to replace, with the digest that lets validate notice later edits)."""
+    from playbook.i18n import language_tag
+    from playbook.pack.load import load_pack
+    from playbook.pack.translations import skeleton
+
+    text = skeleton(load_pack(pack_path), language_tag(lang))
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    _write_output(output, text.encode())

@@ -1,0 +1,159 @@
+"""The CLI side of many-partner runs: `assess FILE|DIR ...`, `--baseline`,
+`portfolio`. It parses and prints; the work is in batch.py, baseline.py,
+portfolio.py and distributed.py. Kept apart from cli.py so that module stays small.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from playbook.errors import UsageError
+
+
+def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    opts = [
+        click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Write one report per answers file into this folder (<stem>-report.<ext>)."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="Worker processes for a batch (default: the CPU count)."),
+        click.option("--summary", "summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Also write the batch summary to summary.csv or summary.json."),
+        click.option("--baseline", type=click.Path(path_type=Path, exists=True), default=None,
+                     help="The earlier assessment (answers file or result JSON) to compare with; "
+                          "for a batch, a folder holding them under the same file names."),
+        click.option("--scheduler", default=None, metavar="ADDRESS",
+                     help="Run the batch on a Dask cluster (tcp://host:8786); needs playbook[dask]."),
+        click.option("--short", is_flag=True, help="An executive report (at most 6 PDF pages)."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def single_checks(batch: dict[str, Any]) -> None:
+    for opt in ("jobs", "summary", "scheduler"):
+        if batch.get(opt) is not None:
+            raise UsageError(f"--{opt} is for a batch: give several files, a folder, or --out-dir")
+
+
+def with_baseline(result: Any, pack: Any, old: Path) -> Any:
+    import dataclasses
+
+    from playbook.report.baseline import compare, load_baseline
+
+    if old.is_dir():
+        raise UsageError(f"--baseline {old} is a folder; for one file give the earlier answers file or result JSON")
+    return dataclasses.replace(result, baseline=compare(result, load_baseline(old, pack), pack))
+
+
+def assess_batch(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, output: str | None,
+                 brand_file: Path | None, template_dir: str | None, pdfa: bool, *, out_dir: Path | None,
+                 jobs: int | None, summary: Path | None, baseline: Path | None, scheduler: str | None,
+                 short: bool, batch_strict: bool = False, lang: str | None = None, **_: Any) -> None:
+    from playbook.batch import BatchConfig, Row, collect_inputs, run_local, summary_bytes
+    from playbook.report.render import write_atomic
+
+    if output is not None:
+        raise UsageError("-o names one report; for several files give --out-dir DIR")
+    if summary is not None and summary.suffix.lower() not in (".csv", ".json"):
+        raise UsageError(f"--summary {summary}: name it .csv or .json")
+    files = collect_inputs(inputs)
+    if not files:
+        raise UsageError(f"no answers files (*.yaml) in {', '.join(map(str, inputs))}")
+    target = out_dir or Path.cwd()
+    target.mkdir(parents=True, exist_ok=True)
+    config = BatchConfig(out_dir=str(target), fmt=fmt or "html", pack_spec=pack_spec,
+                         brand_file=str(brand_file) if brand_file else None, template_dir=template_dir,
+                         pdf_variant="pdf/a-3u" if pdfa else None, short=short,
+                         baseline=str(baseline) if baseline else None, strict=batch_strict, lang=lang)
+    bar = _progress(len(files))
+    with bar as advance:
+        if scheduler:
+            from playbook.distributed import run_distributed
+
+            rows = run_distributed(files, config, address=scheduler, progress=advance)
+        else:
+            rows = run_local(files, config, jobs=jobs, progress=advance)
+    for r in rows:
+        for m in r.messages:
+            click.echo(m, err=True)
+    _table(rows)
+    if summary is not None:
+        write_atomic(summary, summary_bytes(rows, summary.suffix.lower().lstrip(".")))
+        click.echo(f"summary: {summary}")
+    bad = [r for r in rows if not r.ok]
+    n_ok = len(rows) - len(bad)
+    click.echo(f"{n_ok} of {len(rows)} report{'s' if len(rows) != 1 else ''} written to {target}"
+               + (f"; {len(bad)} skipped (see above)" if bad else ""), err=True)
+    if bad:
+        raise click.exceptions.Exit(1)
+    del Row
+
+
+class _Progress:
+    """click's progress bar on a terminal; silent otherwise (logs and pipes get the summary only)."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[Any], None]:
+        if sys.stderr.isatty() and self.total > 1:
+            self.bar = click.progressbar(length=self.total, label="Assessing", file=sys.stderr,
+                                         show_pos=True, show_eta=True)
+            self.bar.__enter__()
+        return self.advance
+
+    def advance(self, _row: Any) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def _progress(total: int) -> _Progress:
+    return _Progress(total)
+
+
+def _table(rows: Sequence[Any]) -> None:
+    head = ("file", "partner", "stage", "status", "errors", "warnings")
+    cells = [(str(Path(r.file).name), r.partner or "—",
+              r.stage + (f" ({r.stage_status})" if r.stage_status == "provisional" else "") or "—",
+              r.status, str(r.errors), str(r.warnings)) for r in rows]
+    widths = [min(40, max(len(h), *(len(c[i]) for c in cells))) for i, h in enumerate(head)]
+    for line in (head, tuple("-" * w for w in widths), *cells):
+        click.echo("  ".join(str(v)[:w].ljust(w) for v, w in zip(line, widths)).rstrip())
+
+
+@click.command("portfolio")
+@click.argument("inputs", metavar="FILE|DIR...", nargs=-1, required=True,
+                type=click.Path(path_type=Path, exists=True))
+@click.option("--pack", "pack_spec", default=None, metavar="ID|PATH",
+              help="Rule pack for answers files (default: default).")
+@click.option("-o", "--output", default="portfolio.html", show_default=True, metavar="PATH|-",
+              help="portfolio.html, .json, .csv or .md.")
+@click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder holding the partners' reports to link to (default: beside each input).")
+def portfolio_cmd(inputs: tuple[Path, ...], pack_spec: str | None, output: str, reports_dir: Path | None) -> None:
+    """One overview of many partners, from answers files or result JSON files."""
+    from playbook.portfolio import build, render_portfolio
+
+    suffix = Path(output).suffix.lower().lstrip(".") if output != "-" else "html"
+    if suffix not in ("html", "json", "csv", "md"):
+        raise UsageError(f"-o {output}: name it .html, .json, .csv or .md")
+    out_path = Path.cwd() if output == "-" else Path(output).resolve().parent
+    pf = build(list(inputs), pack_spec, link_from=out_path, reports_dir=reports_dir)
+    for m in pf.problems:
+        click.echo(m, err=True)
+    from playbook.cli.main import _write_output
+
+    _write_output(output, render_portfolio(pf, suffix), inputs)
+    if pf.problems:
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,1 @@
+"""Stage 1, the rule pack: read, build, overlay, lint, schema, validate, cache and translate a pack."""

@@ -1,0 +1,401 @@
+"""Report rendering: one template set, several outputs.
+
+The context handed to templates is built here from the Result, so templates
+hold layout only. Heavy imports (WeasyPrint) live in pdf.py and are imported
+only when a PDF is asked for.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from playbook.pack import cache
+from playbook.customers.view import customer_view
+from playbook.errors import RenderError, UsageError
+from playbook.base.model import PHASES, Pack
+from playbook.engine.result import Result, relative_gap, to_json
+from playbook.base.resources import data_dir
+from playbook import i18n
+from playbook.i18n import N_
+from playbook.i18n import value as format_value
+
+# Brand files and charts live in their own modules; their names stay importable from here.
+from playbook.report.brand import MAX_LOGO_BYTES as MAX_LOGO_BYTES, MIN_CONTRAST as MIN_CONTRAST
+from playbook.report.brand import Brand as Brand, contrast as contrast, load_brand as load_brand
+from playbook.report.brand import readable_shade as readable_shade
+from playbook.report.charts import bullet as bullet, radar as radar
+
+FORMATS = ("html", "pdf", "json", "md")
+EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md"}
+# English here; the templates receive them translated (see _labels)
+TIER_LABEL = {"good": N_("Good"), "better": N_("Better"), "best": N_("Best"), None: "—"}
+STATUS_LABEL = {"met": N_("Met"), "not_met": N_("Not met"), "not_assessed": N_("Not assessed"),
+                "done": N_("Done"), "not_done": N_("Not done"), "recommended": N_("Open"),
+                "does_not_apply": N_("Does not apply")}
+# partner.focus values as the cover shows them (English: the id in words, as before)
+FOCUS_LABEL = {"resale": N_("resale"), "project_services": N_("project services"),
+               "managed_services": N_("managed services"), "ip": N_("ip")}
+ORIGIN_LABEL = {"given": N_("given"), "derived": N_("derived"), "not given": N_("not given"),
+                "does not apply": N_("does not apply")}
+
+
+def _labels(table: dict[Any, str]) -> dict[Any, str]:
+    return {k: i18n.t(v) if v != "—" else v for k, v in table.items()}
+STATUS_SHAPE = {"met": "✔", "not_met": "✖", "not_assessed": "?", "done": "✔", "not_done": "✖",
+                "does_not_apply": "–"}
+@dataclass(frozen=True)
+class RenderOptions:
+    brand: Brand = field(default_factory=Brand)
+    template_dir: str | None = None
+    pdf_variant: str | None = None  # e.g. "pdf/a-3u"
+
+
+class _SelfExtendingLoader(jinja2.FileSystemLoader):
+    """A --template-dir template that extends the bundled one of the same name
+    ({% extends "report.html.j2" %} in report.html.j2) means the bundled one,
+    not itself: without this it would extend itself until "nested too deeply"."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        pattern = r"""(\{%-?\s*(?:extends|include|import|from)\s+)(["'])""" + re.escape(template) + r"\2"
+        return re.sub(pattern, lambda m: f"{m.group(1)}{m.group(2)}bundled/{template}{m.group(2)}", source), \
+            filename, uptodate
+
+
+def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environment:
+    # The bundled templates are also reachable as "bundled/<name>", so an override
+    # can extend or include the original.
+    bundled = jinja2.FileSystemLoader(str(data_dir("templates")))
+    loaders: list[jinja2.BaseLoader] = [bundled, jinja2.PrefixLoader({"bundled": bundled})]
+    if template_dir:
+        if not Path(template_dir).is_dir():
+            raise UsageError(f"--template-dir {template_dir}: no such folder")
+        loaders.insert(0, _SelfExtendingLoader(template_dir))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        bytecode_cache=_bytecode_cache(),
+        autoescape=not markdown,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_md_escape if markdown else None,
+    )
+    # Jinja's i18n extension: {% trans %} and _() in the templates look up the
+    # language of the render (i18n.using) at run time, so one compiled template
+    # serves every language.
+    i18n.install(env, _MdText if markdown else str, _MdSafe if markdown else str)
+    env.filters["value"] = format_value
+    env.filters["date"] = i18n.date
+    env.filters["num"] = i18n.number
+    env.filters["css_str"] = _css_string
+    env.filters["css_text"] = _css_text
+    env.filters["pct"] = lambda x: "—" if x is None else f"{i18n.number(x)} %"
+    env.filters["ids"] = _breakable_id
+    return env
+
+
+def _breakable_id(v: str) -> Markup:
+    """An id that may wrap after its underscores rather than mid-word."""
+    return Markup("_<wbr>").join(escape(str(v)).split("_"))
+
+
+def _css_string(v: str) -> Markup:
+    """A CSS string literal: every non-alphanumeric character as a CSS escape."""
+    out = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in str(v))
+    return Markup(f'"{out}"')
+
+
+def _css_text(v: str) -> Markup:
+    """A CSS string literal for our own words (a translated label): readable
+    punctuation stays as it is, anything else is a CSS escape."""
+    out = "".join(c if c.isalnum() or c in " .,:;!?-()'%" else f"\\{ord(c):x} " for c in str(v))
+    return Markup(f'"{out}"')
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates, cached per user: compiling the report template costs
+    more than the rest of a run."""
+    return _TemplateCache() if cache.enabled() else None
+
+
+class _TemplateCache(jinja2.BytecodeCache):
+    """A compiled template is marshalled Python code: whoever can plant one runs
+    code. So they live in playbook's own cache folder, under its checks (0700,
+    the user's own, never a symlink, temporaries O_EXCL; see playbook/pack/cache.py),
+    not in Jinja's folder under the system temp directory."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        # a Jinja upgrade may compile differently under the same bytecode format
+        return hashlib.sha256(f"{jinja2.__version__}\0{name}\0{filename}".encode()).hexdigest()[:32]
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = cache.read_entry(f"tpl-{bucket.key}.cache")
+        if data is not None:
+            bucket.bytecode_from_string(data)  # checks Jinja's magic and the template source's checksum
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        cache.write_entry(f"tpl-{bucket.key}.cache", bucket.bytecode_to_string())
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+_MD_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+class _MdSafe(str):
+    """Markdown of our own (a translated template sentence): printed as it is."""
+
+
+class _MdText(str):
+    """A translated template sentence in Markdown. Jinja fills its placeholders
+    with `%`; the values are partner or pack text and are escaped, the
+    sentence's own Markdown (**bold**, links) is kept."""
+
+    def __mod__(self, values: Any) -> _MdSafe:
+        if isinstance(values, dict):
+            values = {k: _md_escape(v) for k, v in values.items()}
+        return _MdSafe(str.__mod__(self, values))
+
+
+def _md_escape(v: Any) -> Any:
+    """Every value printed into Markdown is escaped, so partner text stays text."""
+    if isinstance(v, _Raw):
+        return v.text
+    if isinstance(v, _MdSafe):
+        return str(v)
+    if isinstance(v, str):
+        # every character Markdown renderers (or the editors showing the file) may take for a
+        # line break becomes a space: partner text never starts a heading or a list item
+        return _MD_BREAKS.sub(" ", _MD_SPECIAL.sub(r"\\\1", v))
+    return v
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """_ raw."""
+
+    text: str
+
+
+def citer(pack: Pack) -> Any:
+    """"<file> § <section>" as a reader sees it: the source's title, not its file name."""
+    titles = {s.file: s.title for s in pack.sources}
+
+    def cite(source: str) -> str:
+        file, sep, section = source.partition(" § ")
+        return f"{titles.get(file.strip()) or file}{sep}{section}"
+    return cite
+
+
+def _all_sources(pack: Pack) -> list[str]:
+    out = [a.source for a in pack.actions] + [b.source for b in pack.benchmarks]
+    out += [band.source for b in pack.benchmarks for band in b.bands]
+    out += [q.source for q in pack.questions.values()] + [m.source for m in pack.metrics.values()]
+    out += [c.source for c in pack.checklists] + [it.source for c in pack.checklists for it in c.items]
+    out += [s.source for s in pack.stages] + [s.source for s in pack.maturity_stages]
+    return [s for s in out if s]
+
+
+def _cite_groups(pack: Pack, sources: list[str]) -> list[tuple[str, list[str]]]:
+    """Citations grouped by document, so a title is written once: [(title, [section, ...])]."""
+    titles = {s.file: s.title for s in pack.sources}
+    groups: dict[str, list[str]] = {}
+    for src in sources:
+        if not src:
+            continue
+        file, _, section = (p.strip() for p in src.partition(" § "))
+        sections = groups.setdefault(titles.get(file) or file, [])
+        if section and section not in sections:
+            sections.append(section)
+    return list(groups.items())
+
+
+def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any]:
+    cur = result.currency
+    metric_rows = []
+    not_applicable = {n.id for n in result.not_applicable if n.kind == "metric"}
+    # every metric of the pack, so every definition is in the report, given or not
+    for mid in sorted(set(result.metrics) | set(pack.metrics)):
+        m = pack.metrics.get(mid)
+        v = result.metrics.get(mid)
+        origin = result.metric_origin.get(mid, "given") if v is not None else \
+            "does not apply" if mid in not_applicable else "not given"
+        metric_rows.append({"id": mid, "name": m.name if m else mid,
+                            "value": format_value(v, m.unit if m else None, cur) if v is not None else "—",
+                            "origin": i18n.t(ORIGIN_LABEL.get(origin, origin)), "definition": m.description if m else ""})
+    findings: list[dict[str, Any]] = []
+    for f in result.findings:
+        if f.gap is None or f.status == "met":
+            gap = "—"
+        elif f.unit == "percent":  # the distance between two percentages is in points
+            gap = i18n.t("%(gap)s pts", gap=format_value(f.gap, None))
+        else:
+            gap = format_value(f.gap, f.unit, cur)
+        findings.append({
+            "f": f, "value": format_value(f.value, f.unit, cur), "gap": gap,
+            "status_label": i18n.t(STATUS_LABEL[f.status]), "shape": STATUS_SHAPE[f.status],
+            "bullet": bullet(f.value, f.target_op, f.target_value, f.better),
+        })
+    phases = []
+    for st in pack.stages:
+        phases.append({"stage": st, "actions": [a for a in result.plan if a.phase == st.id],
+                       "progress": next(p for p in result.phases if p.phase == st.id)})
+    area_names = {a.id: a.name for a in pack.areas}
+    areas = [{"id": a.id, "name": a.name, "score": a.score, "done": a.done, "open": a.open,
+              "not_assessed": a.not_assessed, "assessed": a.assessed, "total": a.total,
+              "does_not_apply": a.does_not_apply} for a in result.areas]
+    scored = [int(a["score"]) for a in areas if a["score"] is not None]
+    practices = [a for a in result.actions if a.state not in ("not_applicable", "does_not_apply")]
+    assessed = sum(a.state != "not_assessed" for a in practices)
+    order = {st.id: i for i, st in enumerate(pack.stages)}
+    done = sorted((a for a in result.actions if a.state == "done"), key=lambda a: order.get(a.phase, 99))
+    cited = {src.partition(" § ")[0].strip() for src in _all_sources(pack)}
+    return {
+        "r": result, "pack": pack, "brand": options.brand, "metric_rows": metric_rows, "cite": citer(pack),
+        "findings": findings, "phases": phases, "areas": areas, "area_names": area_names,
+        "titles": {a.id: a.title for a in pack.actions}, "planned": {a.id for a in result.plan},
+        "radar": radar(areas, outline=[a.previous for a in result.baseline.areas] if result.baseline else None)
+        if len(areas) >= 3 else None, "overall": round(sum(scored) / len(scored)) if scored else None,
+        "top": list(result.plan[:5]), "tier_label": _labels(TIER_LABEL), "status_label": _labels(STATUS_LABEL),
+        "status_shape": STATUS_SHAPE,
+        # the snapshot leads with the misses, furthest from target first: six "met" cards
+        # must not hide a missed target further down
+        "kpis": sorted((x for x in findings if x["f"].status != "not_assessed"),
+                       key=lambda x: (x["f"].status == "met", -(relative_gap(x["f"]) or 0.0)))[:6],
+        "done_actions": done,
+        "done_groups": [(st.name, [a for a in done if a.phase == st.id]) for st in pack.stages],
+        "assessed": assessed, "practices": len(practices),
+        "findings_assessed": sum(f.status != "not_assessed" for f in result.findings),
+        "sources_cited": [s for s in pack.sources if s.file in cited],
+        "cite_groups": _cite_groups(pack, [f.source for f in result.findings]),
+        "na_actions": [a for a in result.actions if a.state == "not_assessed"],
+        **_blanks_context(result, pack),
+        "stage_names": {s.id: s.name for s in pack.stages},
+        "cust": customer_view(result, pack),  # the "Your customers" section (templates/customers.*.j2)
+        "title": f"{result.partner_name or i18n.t('Partner')} — {pack.name}",
+        "lang": result.language,
+        "focus_names": [i18n.t(FOCUS_LABEL[f]) if f in FOCUS_LABEL else f.replace("_", " ") for f in result.focus],
+    }
+
+
+def _blanks_context(result: Result, pack: Pack) -> dict[str, Any]:
+    """What the report says about blanks and n/a: the provisional stage, the
+    deciding questions by phase, the rest of the blanks by phase, and what
+    does not apply."""
+    names = {s.id: s.name for s in pack.stages}
+    deciding_groups = [(names[p], [d for d in result.deciding_questions if d.phase == p])
+                       for p in PHASES if any(d.phase == p for d in result.deciding_questions)]
+    rest = [n for n in result.not_assessed if not n.deciding]
+    other_groups = [(names[p], sorted((n for n in rest if n.phase == p), key=lambda n: n.text.lower()))
+                    for p in PHASES if any(n.phase == p for n in rest)]
+    loose = sorted((n for n in rest if n.phase is None), key=lambda n: n.text.lower())
+    if loose:
+        other_groups.append((i18n.t("KPIs and checklists"), loose))
+    n = len(result.deciding_questions)
+    provisional = result.stage_status == "provisional"
+    return {
+        "provisional": provisional,
+        "stage_label": i18n.t("%(stage)s – provisional", stage=result.stage_name) if provisional
+        else result.stage_name,
+        "confirm_line": (i18n.tn("answer this question to confirm", "answer these %(n)s questions to confirm", n)
+                         if provisional else ""),
+        "range_names": (names[result.stage_range[0]], names[result.stage_range[1]]),
+        "deciding_groups": deciding_groups, "other_na_groups": other_groups,
+        "na_inputs": list(result.not_applicable),
+        "na_practices": [a for a in result.actions if a.state == "does_not_apply"],
+        "metric_defs": {m.id: m.description for m in pack.metrics.values()},
+        "milestone_based": any(a.milestone for a in pack.actions),
+        "stage_rule": pack.stage_rule,
+    }
+
+
+def render_html(result: Result, pack: Pack, options: RenderOptions | None = None, *, for_pdf: bool = False) -> str:
+    options = options or RenderOptions()
+    env = _env(options.template_dir)
+    with in_language(result, pack) as pack:
+        ctx = context(result, pack, options)
+        ctx["for_pdf"] = for_pdf
+        # the stylesheet is ours, not partner text: inline it unescaped
+        ctx["css"] = Markup(env.get_template("report.css").render(brand=options.brand, for_pdf=for_pdf))
+        return env.get_template("report.html.j2").render(**ctx)
+
+
+def render_markdown(result: Result, pack: Pack, options: RenderOptions | None = None) -> str:
+    options = options or RenderOptions()
+    env = _env(options.template_dir, markdown=True)
+    with in_language(result, pack) as pack:
+        return env.get_template("report.md.j2").render(**context(result, pack, options))
+
+
+@contextmanager
+def in_language(result: Result, pack: Pack) -> Iterator[Pack]:
+    """Within the block, text is written in the result's language; yields the
+    pack with its texts in that language."""
+    with i18n.using(result.language):
+        if result.language == i18n.DEFAULT:
+            yield pack
+        else:
+            from playbook.pack.translations import translated
+
+            yield translated(pack, result.language)
+
+
+def render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None = None) -> bytes:
+    """The report in `fmt`, in the result's language (pack texts included)."""
+    try:
+        with in_language(result, pack) as pack:
+            return _render(result, pack, fmt, options)
+    except jinja2.TemplateSyntaxError as exc:  # most likely a template from --template-dir
+        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template error: {exc.message or exc}; check the templates in --template-dir") from None
+
+
+def _render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None = None) -> bytes:
+    if fmt == "json":
+        return to_json(result).encode()
+    if fmt == "md":
+        return render_markdown(result, pack, options).encode()
+    if fmt == "html":
+        return render_html(result, pack, options).encode()
+    if fmt == "pdf":
+        from playbook.report.pdf import html_to_pdf  # WeasyPrint is slow to import: only when asked
+
+        opts = options or RenderOptions()
+        return html_to_pdf(render_html(result, pack, opts, for_pdf=True), result, pack, opts)
+    raise UsageError(f"unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write next to the target and rename, so a failure never leaves half a file.
+    A symlink is followed (the file it names is replaced, the link stays); a
+    FIFO, device, socket or folder is never replaced."""
+    path = path.resolve()
+    if os.path.lexists(path) and not path.is_file():
+        raise OSError(errno.EEXIST, "it is not a regular file", str(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise users
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
