@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playbook.errors import InvalidInput, Problem
 from playbook.base.model import Answers, Pack
-from playbook.report.render import EXTENSIONS, FORMATS, RenderOptions, render, write_atomic
 from playbook.engine.result import Result, to_dict
+from playbook.errors import InvalidInput, Problem
+from playbook.report.render import EXTENSIONS, FORMATS, RenderOptions, render, write_atomic
 
 __all__ = ["Assessment", "Assessor", "FORMATS", "EXTENSIONS"]
 

@@ -26,15 +26,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from playbook import i18n
 from playbook.answers.check import parse_answers
-from playbook.engine.evaluation import evaluate
-from playbook.errors import InvalidInput, PlaybookError, Problem
-from playbook.report.form import PROFILE_KEYS, csp_hash, effective_quick, fields, policy, render_form, state_from_raw
-from playbook.i18n import t
 from playbook.base.model import Pack
-from playbook.pack.translations import translated
-from playbook.report.render import in_language, render
-from playbook.engine.result import Result
 from playbook.base.yamlio import decode, loads
+from playbook.engine.evaluation import evaluate
+from playbook.engine.result import Result
+from playbook.errors import InvalidInput, PlaybookError, Problem
+from playbook.i18n import t
+from playbook.pack.translations import translated
+from playbook.report.form import PROFILE_KEYS, csp_hash, effective_quick, fields, policy, render_form, state_from_raw
+from playbook.report.render import in_language, render
 
 MAX_REQUEST_BYTES = 256_000  # a full questionnaire's answers are some 10 KB
 PDF_SECONDS = 60  # the renderer's own limit; its alarm works on the main thread only

@@ -110,10 +110,9 @@ def test_blank_answer_is_not_assessed(mini) -> None:
 
 # ---- properties: nothing a client sends may crash us --------------------------
 
+import yaml  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-
-import yaml  # noqa: E402
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
                     st.text(max_size=20), st.sampled_from(["12%", "$1,000", "yes", "ad hoc", "2026-11-01", "1e999"]))
@@ -143,6 +142,7 @@ def test_arbitrary_yaml_like_text_never_crashes(mini, text: str) -> None:
     _never_crashes(mini, text.encode())
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(trees)
 def test_arbitrary_documents_never_crash(mini, tree) -> None:
@@ -152,6 +152,7 @@ def test_arbitrary_documents_never_crash(mini, tree) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.fixed_dictionaries({}, optional={"partner": trees, "answers": trees, "metrics": trees,
                                            "nps_responses": trees, "customers": trees}))
+@pytest.mark.slow
 def test_arbitrary_answer_sections_never_crash(mini, doc) -> None:
     _never_crashes(mini, yaml.safe_dump(doc, allow_unicode=True).encode())
 

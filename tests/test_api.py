@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import EXAMPLES
+
 from playbook.api import Assessor
 from playbook.errors import InvalidInput
 

@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 from click.testing import CliRunner
-
 from conftest import EXAMPLES
+
 from playbook.api import Assessor
 from playbook.cli.main import cli
 from playbook.pack.schema import result_schema
@@ -74,6 +74,7 @@ def test_without_baseline_the_json_is_unchanged(assessor: Assessor) -> None:
     assert "baseline" not in a.to_dict()
 
 
+@pytest.mark.slow
 def test_pdf_has_the_section(tmp_path) -> None:
     pytest.importorskip("weasyprint", reason="WeasyPrint is not installed")
     pypdf = pytest.importorskip("pypdf")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import EXAMPLES
+
 from playbook.batch import BatchConfig, collect_inputs, run_local
 from playbook.cli.main import cli
 

@@ -24,9 +24,11 @@ import pytest
 
 from playbook.answers.check import load_answers, parse_answers
 from playbook.engine.evaluation import evaluate
-from playbook.report.form import fields, form_html
 from playbook.pack.load import load_pack
+from playbook.report.form import fields, form_html
 from tests import chrome
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "grow-stage.yaml"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from playbook.pack import cache
-from playbook.errors import InvalidInput
-from playbook.pack.load import load_pack
 from playbook.base.model import Leaf, Pack
+from playbook.errors import InvalidInput
+from playbook.pack import cache
+from playbook.pack.load import load_pack
 from tests.conftest import MINI
 
 pytestmark = pytest.mark.skipif(not cache._SUPPORTED, reason="the cache needs POSIX dir_fd and O_NOFOLLOW")

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import EXAMPLES
+
 from playbook.cli.main import cli
 
 

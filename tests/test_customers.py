@@ -20,7 +20,7 @@ from playbook.report.render import render
 from tests.conftest import DATA, ROOT
 
 sys.path.insert(0, str(ROOT / "examples"))
-from make_customers import csv_text  # noqa: E402
+from make_customers import csv_text
 
 CSV = DATA / "customers"
 STAGES = ("ad_hoc", "opportunistic", "repeatable", "managed", "optimized")
@@ -240,6 +240,7 @@ def test_redaction_replaces_names_everywhere_with_stable_pseudonyms(work: Path) 
 
 # ---- scale ---------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_html_stays_under_300_kb_with_100000_rows(work: Path, default_pack) -> None:
     (work / "customers.csv").write_text(csv_text(100_000))
     answers = parse_answers((work / "acme.yaml").read_bytes(), default_pack, "acme.yaml", customers_dir=work)

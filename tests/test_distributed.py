@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import EXAMPLES
+
 from playbook.batch import BatchConfig, collect_inputs, run_local
+
+pytestmark = pytest.mark.slow
 
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed (pip install '.[dask]')")
 

@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playbook.answers.check import parse_answers
-from playbook.engine.evaluation import evaluate
-from playbook.pack.load import load_pack
 from playbook.base.model import Pack
+from playbook.engine.evaluation import evaluate
 from playbook.engine.result import Result, to_json
+from playbook.pack.load import load_pack
 
 BASE = {
     "partner": {"name": "P", "years_in_cloud": 2, "focus": ["managed_services"]},

@@ -19,15 +19,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from playbook.report import form as form_mod
 from playbook.answers.check import _currency as answers_currency
 from playbook.answers.check import parse_answers
+from playbook.base.model import Leaf
 from playbook.cli.main import cli
 from playbook.engine.evaluation import Facts, evaluate, holds
+from playbook.engine.result import to_dict
 from playbook.errors import InvalidInput
 from playbook.pack.load import load_pack
-from playbook.base.model import Leaf
-from playbook.engine.result import to_dict
+from playbook.report import form as form_mod
 from tests import chrome
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,12 +12,11 @@ import yaml
 from click.testing import CliRunner
 
 from playbook import i18n
-
-from playbook.i18n import catalogs
 from playbook.answers.check import load_answers, parse_answers
 from playbook.cli.main import cli
 from playbook.engine.evaluation import evaluate
 from playbook.errors import InvalidInput, UsageError
+from playbook.i18n import catalogs
 from playbook.report.render import render
 from tests.conftest import EXAMPLES, ROOT
 
@@ -124,6 +123,7 @@ def test_the_german_markdown_and_json(german, default_pack) -> None:
     assert "Meilenstein" in data["stage_reason"]
 
 
+@pytest.mark.slow
 def test_the_german_pdf(german, default_pack) -> None:
     pypdf = pytest.importorskip("pypdf")
     data = render(german[1], default_pack, "pdf")
@@ -218,6 +218,7 @@ def _pdf_words(data: bytes) -> set[str]:
     return set(re.findall(r"[^\W\d_]{3,}", " ".join(p.extract_text() for p in reader.pages)))
 
 
+@pytest.mark.slow
 def test_the_shipped_german_pdf_says_what_the_code_produces(german, default_pack) -> None:
     pytest.importorskip("pypdf")
     shipped = _pdf_words((EXAMPLES / "german-partner-report.pdf").read_bytes())

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from playbook.cli.main import cli
-from playbook.i18n import Formatter, parse_decimal, resolve_language
 from playbook.errors import UsageError
+from playbook.i18n import Formatter, parse_decimal, resolve_language
 from playbook.pack.load import load_pack
 from playbook.pack.translations import problems_for, translate
 from tests.conftest import DATA, MINI

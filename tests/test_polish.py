@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import EXAMPLES
+
 from playbook.cli.main import cli
 from playbook.errors import InvalidInput
 from playbook.report.render import contrast, load_brand, readable_shade

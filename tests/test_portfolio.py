@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import EXAMPLES
-from playbook.cli.main import cli
+
 from playbook.base.yamlio import dump, load_file
+from playbook.cli.main import cli
 
 
 def _ten_partners(d: Path) -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from playbook.engine import questionnaire as qn
 from playbook.answers.check import parse_answers
+from playbook.base.model import Pack
+from playbook.engine import questionnaire as qn
 from playbook.errors import InvalidInput
 from playbook.pack.load import load_pack
-from playbook.base.model import Pack
 
 MANIFEST = ("id: t\nname: T\nversion: 1.0.0\nengine: '>=0.1,<1'\nareas: [{id: x, name: X}]\n"
             "stage_rule: {in_place_share: 0.5, note: Half of a phase's milestones is enough.}\n"

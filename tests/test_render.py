@@ -14,8 +14,8 @@ import yaml
 
 from playbook.answers.check import parse_answers
 from playbook.engine.evaluation import evaluate
-from playbook.report.render import Brand, RenderOptions, bullet, render, render_html, render_markdown
 from playbook.report.pdf import BlockedFetch, check_url, make_fetcher
+from playbook.report.render import Brand, RenderOptions, bullet, render, render_html, render_markdown
 from tests.conftest import ROOT
 
 HOSTILE = ("<script>alert(1)</script> Fabrikam <img src='file:///etc/passwd'> "
@@ -57,8 +57,10 @@ def test_fetcher_allows_only_data_urls() -> None:
     assert body == b"hi"
 
 
+@pytest.mark.slow
 def test_pdf_renders_fetches_nothing_and_has_outline(mini, hostile_result, monkeypatch) -> None:
     import pypdf
+
     import playbook.report.pdf as pdfmod
 
     calls: list[str] = []
@@ -94,6 +96,7 @@ def test_bullet_geometry() -> None:
 
 def test_pdf_refuses_file_and_http_fetches_in_raw_html(mini, hostile_result, monkeypatch, tmp_path) -> None:
     import pypdf
+
     import playbook.report.pdf as pdfmod
 
     secret = tmp_path / "secret.css"
@@ -135,6 +138,7 @@ def test_render_deadline(mini, hostile_result, monkeypatch) -> None:
         render(hostile_result, mini, "pdf")
 
 
+@pytest.mark.slow
 def test_garbage_collection_is_paused_only_while_rendering(mini, hostile_result, monkeypatch) -> None:
     import gc
 
@@ -273,6 +277,7 @@ def test_template_dir_overrides_a_template(tmp_path, mini, hostile_result) -> No
 EXAMPLE_FILES = sorted((ROOT / "examples").glob("*.yaml"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_every_example_renders_to_html_and_pdf_with_all_sections(example, default_pack) -> None:
     """The whole report for each shipped example: every section in the HTML
@@ -333,6 +338,7 @@ def _elements_per_page(doc) -> list[set]:
     return [walk(p._page_box, set()) for p in doc.pages]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_no_heading_or_caption_is_left_alone_at_the_foot_of_a_page(example, default_pack) -> None:
     """What follows a heading (or a table's caption) starts on the heading's page."""

@@ -4,7 +4,6 @@ in schemas/ are what the code generates, and every pack item cites the guide."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -12,12 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from playbook.answers.cases import load_cases, run_case, trace
 from playbook.answers.check import load_answers
 from playbook.engine.evaluation import evaluate
 from playbook.pack.load import load_pack
-from playbook.answers.cases import load_cases, run_case, trace
-from playbook.report.render import render
 from playbook.pack.schema import all_schemas, dumps
+from playbook.report.render import render
 from tests.conftest import EXAMPLES, ROOT
 
 PACKS = sorted(p.parent for p in (ROOT / "assessments").glob("*/pack.yaml"))

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 import jsonschema
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,7 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=
                       max_leaves=20)
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(st.dictionaries(st.sampled_from(KEYS[:5] + ["other"]), values, max_size=5))
 def test_it_never_calls_an_invalid_answers_file_valid(data: dict[str, Any]) -> None:
@@ -91,8 +93,8 @@ def test_pack_files_are_checked_quickly_and_never_passed_when_invalid() -> None:
     import random
 
     from playbook.base.resources import bundled_packs
-    from playbook.pack.schema import manifest_schema, pack_file_schema
     from playbook.base.yamlio import load_file
+    from playbook.pack.schema import manifest_schema, pack_file_schema
 
     rnd = random.Random(11)
     for f in sorted(bundled_packs()["default"].glob("*.yaml")):

@@ -14,14 +14,15 @@ import pytest
 pytest.importorskip("starlette", reason="the web extra is not installed (pip install -e '.[web]')")
 pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
 
-from click.testing import CliRunner  # noqa: E402
+from click.testing import CliRunner
+
 with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx still works
     warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient  # noqa: E402
+    from starlette.testclient import TestClient
 
-from playbook import web  # noqa: E402
-from playbook.cli.main import cli  # noqa: E402
-from playbook.pack.load import load_pack  # noqa: E402
+from playbook import web
+from playbook.cli.main import cli
+from playbook.pack.load import load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 GROW = (ROOT / "examples" / "grow-stage.yaml").read_text(encoding="utf-8")
@@ -79,6 +80,7 @@ def test_downloads_resubmit_the_answers(client: Any) -> None:
     assert y.status_code == 200 and y.text == GROW and "attachment" in y.headers["content-disposition"]
 
 
+@pytest.mark.slow
 def test_pdf(client: Any) -> None:
     pytest.importorskip("pypdf")
     r = client.post("/report.pdf", data={"answers": START})

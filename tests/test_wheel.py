@@ -19,6 +19,8 @@ import pytest
 
 from tests.conftest import EXAMPLES, ROOT
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:

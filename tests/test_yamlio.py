@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from playbook.errors import InvalidInput
 from playbook.base.yamlio import decode, loads
+from playbook.errors import InvalidInput
 
 BAD = [
     ("a: 1\na: 2\n", "duplicate-key", 2, 1),

@@ -23,7 +23,7 @@ def _scalar(v: Any) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, (int, float)) or (isinstance(v, str) and re.fullmatch(r"[\w.%$,/ -]+", v) and
-                                        not v.strip().lower() in ("yes", "no", "true", "false", "null", "n/a")):
+                                        v.strip().lower() not in ("yes", "no", "true", "false", "null", "n/a")):
         return str(v)
     return json.dumps(str(v), ensure_ascii=False)  # a quoted YAML string
 

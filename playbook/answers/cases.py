@@ -6,20 +6,19 @@ under pytest.
 
 from __future__ import annotations
 
-import re
-
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from playbook.answers.check import check_answers
-from playbook.engine.evaluation import evaluate
-from playbook.errors import InvalidInput, Problem
 from playbook.base.model import Pack
-from playbook.engine.result import Result
 from playbook.base.suggest import did_you_mean
 from playbook.base.yamlio import Document, PathKey, load_file
+from playbook.engine.evaluation import evaluate
+from playbook.engine.result import Result
+from playbook.errors import InvalidInput, Problem
 
 CASE_KEYS = {"name", "given", "expect"}
 EXPECT_KEYS = {"fires", "not_fires", "allow_others", "stage", "stage_status", "stage_range", "findings", "order",

@@ -8,19 +8,25 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from playbook.answers.template import PARTNER_HINTS, metric_hint, question_hint
 from playbook.base import operators as ops
+from playbook.base.model import Answers, Customer, Pack
+from playbook.base.suggest import did_you_mean, one_of
+from playbook.base.values import (
+    Bounds,
+    check_range,
+    describe,
+    normalize_choice,
+    parse_bool,
+    parse_date,
+    parse_number,
+)
+from playbook.base.yamlio import Document, decode, loads, read_file
 from playbook.customers import customers_from_path
 from playbook.errors import InvalidInput, Problem
 from playbook.i18n import Convention
-from playbook.answers.template import PARTNER_HINTS, metric_hint, question_hint
-from playbook.base.model import Answers, Customer, Pack
 from playbook.pack.schema import NOT_APPLICABLE_PATTERN, answers_schema
-from playbook.base.suggest import did_you_mean, one_of
 from playbook.pack.validation import schema_errors
-from playbook.base.values import (
-    Bounds, check_range, describe, normalize_choice, parse_bool, parse_date, parse_number,
-)
-from playbook.base.yamlio import Document, decode, loads, read_file
 
 TOP_KEYS = ("partner", "answers", "metrics", "nps_responses", "customers")
 # Free text is printed in every report: a bound keeps a pasted document (or

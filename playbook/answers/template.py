@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from playbook.report.catalog import words
-from playbook.i18n import N_, current, date_example, fixed, language_name, t, tn
 from playbook.base.model import Metric, Pack, Question
 from playbook.base.operators import FOCUS_VALUES
 from playbook.engine.questionnaire import Entry, applies, entries, estimate_minutes
+from playbook.i18n import N_, current, date_example, fixed, language_name, t, tn
+from playbook.report.catalog import words
 
 _TYPE_HINT = {
     "yesno": N_("yes or no"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from playbook.errors import Problem
 
@@ -54,7 +54,7 @@ class Not:
     loc: Loc
 
 
-Condition = Union[Leaf, All, AnyOf, Not]
+Condition = Leaf | All | AnyOf | Not
 
 
 # ---- pack -----------------------------------------------------------------

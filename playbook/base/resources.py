@@ -7,12 +7,12 @@ top-level folders.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 
-@lru_cache(maxsize=None)
+@cache
 def data_dir(name: str) -> Path:
     """The folder holding bundled `assessments`, `schemas` or `templates`."""
     packaged = Path(str(resources.files("playbook"))) / "_data" / name

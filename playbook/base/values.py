@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from typing import Any, Union
+from typing import Any
 
 from playbook.base import operators as ops
 
@@ -112,7 +112,7 @@ def _read(t: str, point: str, group: str) -> float | None:
     return float((whole.replace(group, "") or "0") + "." + (frac or "0"))
 
 
-Bounds = tuple[Union[float, None], Union[float, None]]
+Bounds = tuple[float | None, float | None]
 
 
 def parse_number(v: Any, *, percent: bool = False, money: bool = False, whole: bool = False,

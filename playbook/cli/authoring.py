@@ -43,8 +43,8 @@ def schema(pack_spec: str | None, out_dir: Path | None) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Name every case, not only failures.")
 def test_cmd(pack_path: str, show_coverage: bool, verbose: bool) -> None:
     """Run the test cases kept in PACK/tests/*.yaml."""
-    from playbook.pack.load import load_pack
     from playbook.answers.cases import coverage, load_cases, run_case, trace
+    from playbook.pack.load import load_pack
 
     pack = load_pack(pack_path)
     cases = load_cases(pack)
@@ -82,10 +82,11 @@ def test_cmd(pack_path: str, show_coverage: bool, verbose: bool) -> None:
 def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None:
     """Show, for each action, why it fired or did not: every condition, the value seen, the result."""
     from playbook.answers.check import load_answers
-    from playbook.engine.evaluation import evaluate
-    from playbook.engine.explain import explain as trace, summary
-    from playbook.pack.load import load_pack
     from playbook.base.suggest import did_you_mean
+    from playbook.engine.evaluation import evaluate
+    from playbook.engine.explain import explain as trace
+    from playbook.engine.explain import summary
+    from playbook.pack.load import load_pack
 
     pack = load_pack(pack_spec)
     data = load_answers(answers, pack, _display(answers))
@@ -108,8 +109,8 @@ def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None
 @click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
 def docs(pack_path: str, fmt: str, output: str) -> None:
     """Render a catalog of PACK: stages, questions, metrics, benchmarks, actions in plain words."""
-    from playbook.report.catalog import render_catalog
     from playbook.pack.load import load_pack
+    from playbook.report.catalog import render_catalog
 
     _write_output(output, render_catalog(load_pack(pack_path), fmt).encode())
 
@@ -119,8 +120,8 @@ def docs(pack_path: str, fmt: str, output: str) -> None:
 @click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
 def coverage(pack_path: str, output: str) -> None:
     """Write the guide-coverage table of PACK: each cited guide section and the items encoding it."""
-    from playbook.report.catalog import coverage_markdown
     from playbook.pack.load import load_pack
+    from playbook.report.catalog import coverage_markdown
 
     _write_output(output, coverage_markdown(load_pack(pack_path)).encode())
 

@@ -16,8 +16,8 @@ from typing import Any
 import click
 
 from playbook import __version__
-from playbook.errors import InvalidInput, PlaybookError, Problem, UsageError
 from playbook.base.operators import FOCUS_VALUES
+from playbook.errors import InvalidInput, PlaybookError, Problem, UsageError
 
 EXIT_INTERNAL = 70
 MAX_SHOWN = 200  # past this, more lines only bury the first mistakes
@@ -69,7 +69,7 @@ def cli() -> None:
     """Turn partner guidance (YAML rule packs) into a Start / Grow / Optimize action plan."""
 
 
-def BATCH_OPTIONS(f: Any) -> Any:  # noqa: N802 - used as a decorator
+def BATCH_OPTIONS(f: Any) -> Any:
     """The options of many-partner runs (playbook/cli/batch.py holds their code)."""
     from playbook.cli.batch import batch_options
 
@@ -288,12 +288,12 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
     """Check answers files and rule packs (a folder, its pack.yaml, or a bundled
     pack id such as `default`); report every problem."""
     from playbook.answers.check import load_answers
-    from playbook.engine.evaluation import evaluate
-    from playbook.pack.load import is_pack_path, load_pack
-    from playbook.pack.translations import problems_for
-    from playbook.engine.questionnaire import answer_counts, counts_line, nothing_answered
     from playbook.base.resources import bundled_packs
     from playbook.base.suggest import did_you_mean, one_of
+    from playbook.engine.evaluation import evaluate
+    from playbook.engine.questionnaire import answer_counts, counts_line, nothing_answered
+    from playbook.pack.load import is_pack_path, load_pack
+    from playbook.pack.translations import problems_for
 
     packs = bundled_packs()
     for name in files:  # like test, docs and show, a bundled pack may be named by its id
@@ -381,11 +381,10 @@ def init(pack_spec: str | None, output: str, force: bool, quick: bool, focus: tu
     """Write a commented answers template: every question (the quick ones first, the rest
     under "Deep dive"), or with --quick the short questionnaire only; with --from, last
     year's answers carried forward."""
-    from playbook.answers.template import answers_template
-    from playbook.pack.load import load_pack
-    from playbook.engine.questionnaire import entries, estimate_minutes
-
     from playbook import i18n
+    from playbook.answers.template import answers_template
+    from playbook.engine.questionnaire import entries, estimate_minutes
+    from playbook.pack.load import load_pack
 
     pack = load_pack(pack_spec)
     if lang and lang != i18n.DEFAULT:

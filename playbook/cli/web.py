@@ -26,8 +26,8 @@ from playbook.errors import UsageError
 def form(pack_spec: str | None, quick: bool, answers_file: Path | None, output: str, lang: str | None) -> None:
     """Write the questionnaire as one self-contained HTML file to send to a partner."""
     from playbook import i18n
-    from playbook.report.form import form_html, prefill
     from playbook.pack.load import load_pack
+    from playbook.report.form import form_html, prefill
 
     pack = load_pack(pack_spec)
     if answers_file and lang is None:  # last year's file in German: this year's form too

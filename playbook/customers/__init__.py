@@ -15,13 +15,12 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from playbook.i18n import t
+from playbook.base.model import Answers, Customer, Pack
 from playbook.customers.analysis import analyse
 from playbook.customers.figures import CustomerBase
 from playbook.customers.read import CustomerRow, parse_customers, read_customers_file
-from playbook.i18n import Convention
 from playbook.errors import InvalidInput, Problem
-from playbook.base.model import Answers, Customer, Pack
+from playbook.i18n import Convention, t
 
 if TYPE_CHECKING:  # result.py imports this package for CustomerBase
     from playbook.engine.result import Result

@@ -17,13 +17,21 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 
+from playbook.base.model import Customer, MaturityStage
+from playbook.base.values import MAX_MAGNITUDE
 from playbook.customers.figures import (
-    AllStars, CustomerBase, Month, Named, RenewalWindow, Segment, SegmentTable, StageCount, Tier,
+    AllStars,
+    CustomerBase,
+    Month,
+    Named,
+    RenewalWindow,
+    Segment,
+    SegmentTable,
+    StageCount,
+    Tier,
 )
 from playbook.customers.read import CustomerRow, paused_gc
 from playbook.i18n import N_, fixed, month_label, plain, t
-from playbook.base.model import Customer, MaturityStage
-from playbook.base.values import MAX_MAGNITUDE
 
 CLV_SEGMENTS = "000_ef716df2dd0cf0de.txt § Measure Your Success"
 CLV_USES = "002_d85274969c44507d.txt § Understanding customer lifetime value"

@@ -23,11 +23,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from playbook.errors import InvalidInput, Problem
-from playbook.i18n import Convention
 from playbook.base.model import Customer
 from playbook.base.suggest import did_you_mean, one_of
 from playbook.base.values import normalize_choice, parse_date, parse_number
+from playbook.errors import InvalidInput, Problem
+from playbook.i18n import Convention
 
 # 20 MB holds some 200,000 rows of a typical export, twice the largest base we
 # plan for; anything bigger is more likely the wrong file than a customer list.
@@ -374,7 +374,7 @@ def _rows(reader: Any, cols: Mapping[int, str], sink: _Sink, stage_ids: tuple[st
 
     def raw(column: str) -> list[str]:
         i = col_of.get(column)
-        return blank if i is None else list(map(str.strip, map(itemgetter(i), data)))
+        return blank if i is None else list(map(str.strip, map(itemgetter(i), data)))  # noqa: F821 - raw() is only called before the del below
 
     def where(column: str) -> int:
         return col_of.get(column, -1) + 1

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook.customers.figures import CustomerBase
 from playbook.base.model import Pack
+from playbook.customers.figures import CustomerBase
 from playbook.i18n import value as format_value
 
 W, H = 520, 200  # chart box in SVG units; the charts scale to their column

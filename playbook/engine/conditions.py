@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from playbook.base import operators as ops
-from playbook.base.model import All, AnyOf, Condition, Leaf, Not, Pack
+from playbook.base.model import All, Condition, Leaf, Not, Pack
 from playbook.engine.result import Evidence, Finding, relative_gap
 from playbook.i18n import N_, t
 from playbook.i18n import value as format_value

@@ -9,25 +9,39 @@ decided in playbook/engine/stage.py.
 from __future__ import annotations
 
 import dataclasses
-
 import heapq
 import math
 from typing import Any
 
 from playbook import customers
 from playbook.base import operators as ops
-from playbook.pack.computations import COMPUTATIONS, eval_formula, formula_refs
-# the condition logic lives in playbook/engine/conditions.py; its public names stay importable from here
-from playbook.engine.conditions import Facts as Facts, eval_leaf as eval_leaf, holds as holds, leaves as leaves
-from playbook.engine.conditions import _subject_value, evidence as evidence, missing_inputs as missing_inputs
 from playbook.base.model import PHASES, Answers, Condition, Leaf, Pack
+
+# the condition logic lives in playbook/engine/conditions.py; its public names stay importable from here
+from playbook.engine.conditions import Facts as Facts
+from playbook.engine.conditions import _subject_value
+from playbook.engine.conditions import eval_leaf as eval_leaf
+from playbook.engine.conditions import evidence as evidence
+from playbook.engine.conditions import holds as holds
+from playbook.engine.conditions import leaves as leaves
+from playbook.engine.conditions import missing_inputs as missing_inputs
 from playbook.engine.result import (
-    ActionState, AreaScore, ChecklistItemResult, ChecklistResult, CustomerGroup, Evidence, Finding,
-    NotApplicable, NotAssessed, PlannedAction, Result,
+    ActionState,
+    AreaScore,
+    ChecklistItemResult,
+    ChecklistResult,
+    CustomerGroup,
+    Evidence,
+    Finding,
+    NotApplicable,
+    NotAssessed,
+    PlannedAction,
+    Result,
 )
 from playbook.engine.stage import decide
 from playbook.i18n import t
 from playbook.i18n import value as format_value
+from playbook.pack.computations import COMPUTATIONS, eval_formula, formula_refs
 
 IMPACT = {"high": 3, "medium": 2, "low": 1}
 EASE = {"low": 3, "medium": 2, "high": 1}  # low effort is easiest

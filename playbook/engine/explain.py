@@ -6,9 +6,9 @@ import textwrap
 from typing import Any
 
 from playbook.base import operators as ops
+from playbook.base.model import All, Answers, AnyOf, Condition, Leaf, Not, Pack
 from playbook.engine.conditions import Facts, _subject_value, eval_leaf, holds
 from playbook.engine.evaluation import evaluate_findings, resolve_metrics
-from playbook.base.model import All, AnyOf, Answers, Condition, Leaf, Not, Pack
 from playbook.engine.result import Result
 
 MARK = {True: "true", False: "false", None: "unknown"}

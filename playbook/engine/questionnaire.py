@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from playbook.base.model import Answers, Condition, Pack
 from playbook.engine.conditions import Facts, holds
 from playbook.errors import Problem
-from playbook.base.model import Answers, Condition, Pack
 
 READING_WPM = 200  # words per minute for reading a question and its help
 # seconds to give an answer once the question is read and understood

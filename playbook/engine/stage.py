@@ -26,9 +26,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from playbook.i18n import NBSP, current, number, t, tn
 from playbook.base.model import PHASES, Pack
 from playbook.engine.result import ActionState, DecidingInput, PhaseProgress
+from playbook.i18n import NBSP, current, number, t, tn
 
 EPS = 1e-9  # 3 of 4 against a share of 0.75 is in place, whatever the float rounding
 

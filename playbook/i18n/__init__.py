@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from playbook.errors import UsageError
 from playbook.base.values import format_value as _format_value
+from playbook.errors import UsageError
 
 DEFAULT = "en"
 NBSP = "\u00a0"
@@ -64,7 +64,7 @@ def resolve_language(tag: str | None) -> str:
     return base
 
 
-@lru_cache(maxsize=None)
+@cache
 def messages(lang: str) -> gettext.NullTranslations:
     """The gettext catalog of `lang`, read from its `.po` file by Babel (no
     compiled `.mo` files to keep in step); English is the identity."""
@@ -184,7 +184,7 @@ def install(env: Any, wrap: Any = str, safe: Any = str) -> None:
     env.globals.update(gettext=gettext_, _=gettext_, ngettext=ngettext_)
 
 
-def N_(msg: str) -> str:  # noqa: N802 - the gettext convention for "marked for translation, translated later"
+def N_(msg: str) -> str:
     return msg
 
 

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from playbook.i18n import LOCALE_DIR
 from playbook.base.resources import data_dir
+from playbook.i18n import LOCALE_DIR
 
 PACKAGE = Path(__file__).resolve().parents[1]  # playbook/
 

@@ -16,14 +16,24 @@ from pathlib import Path
 from typing import Any
 
 from playbook.base import operators as ops
-from playbook.errors import Problem
 from playbook.base.model import (
-    All, AnyOf, Condition, Formula, Leaf, Loc, Metric, Not, Question, Source, StageRule,
+    All,
+    AnyOf,
+    Condition,
+    Formula,
+    Leaf,
+    Loc,
+    Metric,
+    Not,
+    Question,
+    Source,
+    StageRule,
 )
-from playbook.pack.sources import _check_source, _source_strings
 from playbook.base.suggest import did_you_mean, one_of
 from playbook.base.values import QUESTION_TYPES, normalize_choice, parse_bool, parse_date, parse_number
 from playbook.base.yamlio import Document, PathKey
+from playbook.errors import Problem
+from playbook.pack.sources import _check_source, _source_strings
 
 KINDS = ("stages", "maturity_stages", "questions", "metrics", "benchmarks", "actions", "checklists")
 

@@ -40,7 +40,6 @@ from typing import Any
 import msgspec
 
 from playbook import ENGINE_VERSION
-
 from playbook.base import model
 from playbook.errors import Problem
 
@@ -289,7 +288,7 @@ def read(name: str, extends_target: Callable[[Path, str], Path | None]) -> model
         if (stamp == code_stamp() and isinstance(pack, model.Pack)
                 and extends_chain(layer_dirs[0], extends_target) == layer_dirs and digest == layers_digest(layer_dirs)):
             return pack
-    except Exception:  # noqa: BLE001 - a damaged or stale entry is just a miss; decoding runs no code
+    except Exception:
         pass
     return None
 
@@ -301,6 +300,6 @@ def write(name: str, pack: model.Pack, layer_dirs: tuple[Path, ...]) -> None:
         # hold exactly) is not cached rather than cached wrong
         if decode(data)[3] != pack:
             return
-    except Exception:  # noqa: BLE001 - a pack the cache cannot hold is simply not cached; the run goes on
+    except Exception:
         return
     write_entry(name, data)

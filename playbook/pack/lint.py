@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from playbook.pack.computations import COMPUTATIONS, formula_refs
 from playbook.base.model import Action, All, AnyOf, Benchmark, Checklist, Condition, Leaf, Not
 from playbook.base.yamlio import Document, PathKey
+from playbook.pack.computations import COMPUTATIONS, formula_refs
 
 if TYPE_CHECKING:
     from playbook.pack.build import _Builder

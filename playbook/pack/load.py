@@ -11,44 +11,55 @@ from pathlib import Path
 from typing import Any
 
 from playbook import ENGINE_VERSION
-from playbook.pack import cache as pack_cache
-from playbook.pack.computations import COMPUTATIONS, formula_refs
-from playbook.pack.lint import broken_references, consistency, lint_pack
-from playbook.errors import InvalidInput
 from playbook.base.model import (
-    PHASES, Action, Area, Band, Benchmark, Checklist, ChecklistItem, MaturityStage, Metric, Pack, Question,
-    Service, Stage,
+    PHASES,
+    Action,
+    Area,
+    Band,
+    Benchmark,
+    Checklist,
+    ChecklistItem,
+    MaturityStage,
+    Metric,
+    Pack,
+    Question,
+    Service,
+    Stage,
 )
 from playbook.base.suggest import did_you_mean, one_of
 from playbook.base.values import UNITS, normalize_choice
 from playbook.base.yamlio import Document, PathKey
-
-# The stages live in sibling modules; their names are re-exported here so that
-# `from playbook.pack.load import ...` keeps working.
-from playbook.pack.read import DEFAULT_PACK as DEFAULT_PACK
-from playbook.pack.read import _Layer as _Layer
-from playbook.pack.read import _extends_target as _extends_target
-from playbook.pack.read import _read_layer as _read_layer
-from playbook.pack.read import _resolve_extends as _resolve_extends
-from playbook.pack.read import is_pack_path as is_pack_path
-from playbook.pack.read import resolve_pack_dir as resolve_pack_dir
-from playbook.pack.build import KINDS as KINDS
+from playbook.errors import InvalidInput
+from playbook.pack import cache as pack_cache
 from playbook.pack.build import _SUBJECT_OF as _SUBJECT_OF
-from playbook.pack.build import _Builder as _Builder
+from playbook.pack.build import KINDS as KINDS
 from playbook.pack.build import _add_items as _add_items
 from playbook.pack.build import _applies_when as _applies_when
+from playbook.pack.build import _Builder as _Builder
 from playbook.pack.build import _check_old_ids as _check_old_ids
 from playbook.pack.build import _formula as _formula
 from playbook.pack.build import _raw_subjects as _raw_subjects
 from playbook.pack.build import _stage_rule as _stage_rule
 from playbook.pack.build import _text as _text
+from playbook.pack.computations import COMPUTATIONS, formula_refs
+from playbook.pack.lint import broken_references, consistency, lint_pack
+from playbook.pack.overlay import _apply_overlay as _apply_overlay
+
+# The stages live in sibling modules; their names are re-exported here so that
+# `from playbook.pack.load import ...` keeps working.
+from playbook.pack.read import DEFAULT_PACK as DEFAULT_PACK
+from playbook.pack.read import _extends_target as _extends_target
+from playbook.pack.read import _Layer as _Layer
+from playbook.pack.read import _read_layer as _read_layer
+from playbook.pack.read import _resolve_extends as _resolve_extends
+from playbook.pack.read import is_pack_path as is_pack_path
+from playbook.pack.read import resolve_pack_dir as resolve_pack_dir
 from playbook.pack.sources import _check_sections as _check_sections
 from playbook.pack.sources import _check_source as _check_source
 from playbook.pack.sources import _norm_section as _norm_section
 from playbook.pack.sources import _norm_sections as _norm_sections
 from playbook.pack.sources import _source as _source
 from playbook.pack.sources import _source_strings as _source_strings
-from playbook.pack.overlay import _apply_overlay as _apply_overlay
 
 DEFAULT_STAGES = {
     "start": "Put the basics of a cloud practice in place.",

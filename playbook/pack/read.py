@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from playbook.errors import InvalidInput, Problem, UsageError
 from playbook.base.resources import bundled_packs
-from playbook.pack.schema import manifest_schema, pack_file_schema
 from playbook.base.suggest import did_you_mean, one_of
-from playbook.pack.validation import schema_errors
 from playbook.base.values import describe
 from playbook.base.yamlio import Document, PathKey, load_file
+from playbook.errors import InvalidInput, Problem, UsageError
+from playbook.pack.schema import manifest_schema, pack_file_schema
+from playbook.pack.validation import schema_errors
 
 if TYPE_CHECKING:
     from playbook.pack.build import _Builder

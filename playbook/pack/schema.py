@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from playbook.base import operators as ops
-from playbook.base.model import BETTER, LEVELS, PHASES, TIERS
 from playbook.base import values
+from playbook.base.model import BETTER, LEVELS, PHASES, TIERS
 from playbook.base.values import QUESTION_TYPES, UNITS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

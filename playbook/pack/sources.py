@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from playbook.base.model import Source
@@ -22,13 +22,13 @@ if TYPE_CHECKING:
     from playbook.pack.build import _Builder
 
 
-@lru_cache(maxsize=None)
+@cache
 def _norm_section(section: str) -> str:
     # Headings are cited as people retype them: case and punctuation may differ.
     return re.sub(r"[^a-z0-9%]+", " ", section.lower()).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _norm_sections(sections: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_norm_section(s) for s in sections)
 

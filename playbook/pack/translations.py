@@ -28,10 +28,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from playbook.errors import InvalidInput, Problem
 from playbook.base.model import Pack
 from playbook.base.suggest import did_you_mean
 from playbook.base.yamlio import Document, dump, load_file
+from playbook.errors import InvalidInput, Problem
 
 # kind -> the fields a translation may give (items are found by id)
 FIELDS: dict[str, tuple[str, ...]] = {

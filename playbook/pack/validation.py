@@ -7,9 +7,9 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from playbook.errors import Problem
 from playbook.base.suggest import did_you_mean, one_of
 from playbook.base.yamlio import Document, PathKey
+from playbook.errors import Problem
 
 if TYPE_CHECKING:
     import jsonschema

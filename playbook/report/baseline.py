@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playbook.i18n import t
-from playbook.errors import InvalidInput, Problem
 from playbook.base.model import Pack
 from playbook.engine.result import Result, to_dict
+from playbook.errors import InvalidInput, Problem
+from playbook.i18n import t
 
 MAX_RESULT_BYTES = 20_000_000
 
@@ -124,8 +124,8 @@ def _from_json(path: Path, name: str) -> Snapshot:
 
 def _from_answers(path: Path, pack: Pack, name: str) -> Snapshot:
     from playbook.answers.check import check_answers
-    from playbook.engine.evaluation import evaluate
     from playbook.base.yamlio import Document, load_file
+    from playbook.engine.evaluation import evaluate
 
     doc = load_file(path, name)
     data = doc.data

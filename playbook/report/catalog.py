@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from playbook.base import operators as ops
-from playbook.pack.computations import COMPUTATIONS, describe_formula
 from playbook.base.model import All, AnyOf, Condition, Leaf, Not, Pack
+from playbook.pack.computations import COMPUTATIONS, describe_formula
 
 
 def words(cond: Condition | None) -> str:

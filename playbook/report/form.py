@@ -22,11 +22,11 @@ import jinja2
 from markupsafe import Markup
 
 from playbook.base import operators as ops
-from playbook.engine import questionnaire
 from playbook.base import values
-from playbook.i18n import N_
-from playbook.base.model import All, AnyOf, Answers, Condition, Leaf, Not, Pack
+from playbook.base.model import All, Answers, AnyOf, Condition, Leaf, Not, Pack
 from playbook.base.resources import data_dir
+from playbook.engine import questionnaire
+from playbook.i18n import N_
 from playbook.pack.schema import answers_schema
 
 SCHEMA_REF = "answers.schema.json"  # the same reference `playbook init` writes

@@ -6,14 +6,14 @@ import gc
 import logging
 import signal
 import threading
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from playbook import __version__, i18n
-from playbook.errors import RenderError
 from playbook.base.model import Pack
 from playbook.engine.result import Result
+from playbook.errors import RenderError
 
 MAX_SECONDS = 60
 MAX_PAGES = 400

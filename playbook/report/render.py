@@ -21,21 +21,25 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from playbook.pack import cache
-from playbook.customers.view import customer_view
-from playbook.errors import RenderError, UsageError
-from playbook.base.model import PHASES, Pack
-from playbook.engine.result import Result, relative_gap, to_json
-from playbook.base.resources import data_dir
 from playbook import i18n
+from playbook.base.model import PHASES, Pack
+from playbook.base.resources import data_dir
+from playbook.customers.view import customer_view
+from playbook.engine.result import Result, relative_gap, to_json
+from playbook.errors import RenderError, UsageError
 from playbook.i18n import N_
 from playbook.i18n import value as format_value
+from playbook.pack import cache
 
 # Brand files and charts live in their own modules; their names stay importable from here.
-from playbook.report.brand import MAX_LOGO_BYTES as MAX_LOGO_BYTES, MIN_CONTRAST as MIN_CONTRAST
-from playbook.report.brand import Brand as Brand, contrast as contrast, load_brand as load_brand
+from playbook.report.brand import MAX_LOGO_BYTES as MAX_LOGO_BYTES
+from playbook.report.brand import MIN_CONTRAST as MIN_CONTRAST
+from playbook.report.brand import Brand as Brand
+from playbook.report.brand import contrast as contrast
+from playbook.report.brand import load_brand as load_brand
 from playbook.report.brand import readable_shade as readable_shade
-from playbook.report.charts import bullet as bullet, radar as radar
+from playbook.report.charts import bullet as bullet
+from playbook.report.charts import radar as radar
 
 FORMATS = ("html", "pdf", "json", "md")
 EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md"}

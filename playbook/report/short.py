@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from playbook.errors import UsageError
 from playbook.base.model import Pack
-from playbook.report.render import RenderOptions, _env, context, render
 from playbook.engine.result import Result
+from playbook.errors import UsageError
+from playbook.report.render import RenderOptions, _env, context, render
 
 TOP_ACTIONS = 8  # with reasons, about two pages: the rest of the six is cover, summary and scorecard
 
