@@ -76,9 +76,9 @@ def test_every_example_pdf_is_tagged_with_language_title_headings_tables_and_alt
     for name, (path, lang) in pdfs.items():
         reader = PdfReader(path)
         catalog = reader.trailer["/Root"]
-        assert catalog["/MarkInfo"]["/Marked"] is True, name
+        assert catalog["/MarkInfo"]["/Marked"].value is True, name
         assert str(catalog["/Lang"]) == lang, name
-        assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] is True, name
+        assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True, name
         assert reader.metadata is not None and reader.metadata.title and "—" in reader.metadata.title, name
         found: dict[str, list[Any]] = {}
         _structure(catalog["/StructTreeRoot"], found)
