@@ -210,8 +210,8 @@ def main() -> None:
         mem = subprocess.run([py, str(Path(__file__).resolve().parent / "bench_memory.py"), "50"], check=True,
                              capture_output=True, text=True, cwd=ROOT, env=ENV)
         m = json.loads(mem.stdout)
-        print(f"50 PDFs in one process: {m['after_first_mb']} MB after the first, {m['after_last_mb']} MB after the last "
-              f"(growth {m['growth_mb']} MB; target <= 20)")
+        print(f"50 PDFs in one process: peak {m['first_peak_mb']} MB during the first, {m['after_last_mb']} MB after "
+              f"the last, peak {m['last_peak_mb']} MB (growth {m['growth_mb']} MB over the first peak; target <= 20)")
     if args.customers:
         from bench_customers import run as customers_run
 
