@@ -25,10 +25,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from playbook import i18n
-from playbook.answers.check import parse_answers
+from playbook.api import Assessor
 from playbook.base.model import Pack
 from playbook.base.yamlio import decode, loads
-from playbook.engine.evaluation import evaluate
 from playbook.engine.result import Result
 from playbook.errors import InvalidInput, PlaybookError, Problem
 from playbook.i18n import t
@@ -207,6 +206,7 @@ def create_app(pack: Pack, *, quick: bool = True, lang: str | None = None) -> AS
     a submitted file says otherwise in partner.language (the form writes it)."""
     lang = lang or i18n.DEFAULT
     shown = translated(pack, lang) if lang != i18n.DEFAULT else pack
+    assessor = Assessor(pack)
     pdf_slots = asyncio.Semaphore(1)  # WeasyPrint is CPU-bound and pauses the GC: one at a time
     waiting = 0
     known = {f["key"] for f in fields(pack, effective_quick(pack, quick))} | {f"p:{k}" for k in PROFILE_KEYS} | {"nps"}
@@ -224,16 +224,16 @@ def create_app(pack: Pack, *, quick: bool = True, lang: str | None = None) -> AS
         except _BadRequest as exc:
             return PlainTextResponse(str(exc), exc.status)
         raw = answers.encode("utf-8")
-        try:
-            data = parse_answers(raw, pack, "answers.yaml")
-        except InvalidInput as exc:
-            errors, rest = field_errors(raw, exc.problems, known)
+        # the one assessment path: the web app refuses what the CLI and the batch refuse
+        outcome = assessor.outcome(raw, name="answers.yaml", default_lang=lang)
+        if outcome.assessment is None:
+            errors, rest = field_errors(raw, list(outcome.problems), known)
             try:
                 state = state_from_raw(loads(decode(raw, "answers.yaml"), "answers.yaml").data, pack)
             except InvalidInput:
                 state = {}
             return form_page(state, errors, rest, 422)
-        return answers, evaluate(pack, data, None if data.language else lang)
+        return answers, outcome.assessment.result
 
     async def index(request: Request) -> Response:
         return form_page()
