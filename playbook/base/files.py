@@ -30,20 +30,26 @@ YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 
 def resolve_target(target: Path, *, inputs: Iterable[Path] = (), allow_yaml: bool = False) -> Path:
     """The real file `target` would replace, after refusing what must never be replaced."""
-    target = Path(target)
+    try:
+        return _resolve(Path(target), inputs, allow_yaml)
+    except (OSError, RuntimeError) as exc:  # a name too long, a symlink loop, a folder we may not look into
+        raise FileSystemError(f"cannot write {target}: {_reason(exc)}; "
+                              f"{_fix(exc) if isinstance(exc, OSError) else 'choose another path'}") from None
+
+
+def _resolve(target: Path, inputs: Iterable[Path], allow_yaml: bool) -> Path:
     if os.path.islink(target) and not os.path.exists(target):
         raise FileSystemError(f"refusing to write {target}: it is a symbolic link to "
                               f"{os.readlink(target)}, which does not exist; remove the link or choose another path")
-    try:
-        resolved = target.resolve()
-    except (OSError, RuntimeError) as exc:  # a symlink loop
-        raise FileSystemError(f"cannot write {target}: {_reason(exc)}; choose another path") from None
+    resolved = target.resolve()
     shown = str(target) if resolved == target.absolute() else f"{target} (-> {resolved})"
     if any(resolved == _real(i) for i in inputs):
         raise FileSystemError(f"refusing to overwrite {shown}: it is an input of this run; choose another output")
-    if not allow_yaml and {target.suffix.lower(), resolved.suffix.lower()} & YAML_SUFFIXES:
-        raise FileSystemError(f"refusing to overwrite {shown}: it is a YAML file (answers or pack); "
-                              "choose another output name")
+    yaml = {target.suffix.lower(), resolved.suffix.lower()} & YAML_SUFFIXES
+    # a command whose product is YAML (init) still never writes through a link onto one
+    if yaml and (not allow_yaml or os.path.islink(target)):
+        raise FileSystemError(f"refusing to overwrite {shown}: it is a YAML file (answers or pack)"
+                              f"{' behind a symbolic link' if allow_yaml else ''}; choose another output name")
     if resolved.is_dir():
         raise FileSystemError(f"cannot write {shown}: it is a folder; give a file name")
     if os.path.lexists(resolved) and not resolved.is_file():
