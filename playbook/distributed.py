@@ -42,10 +42,11 @@ def _client(address: str | None, client: Any) -> tuple[Any, bool]:
 
 def run_distributed(files: Sequence[Path], config: BatchConfig, *, address: str | None = None,
                     client: Any = None, progress: Callable[[Row], None] | None = None,
-                    no_worker_seconds: float = NO_WORKER_SECONDS) -> list[Row]:
+                    no_worker_seconds: float | None = None) -> list[Row]:
     """Assess `files` on the cluster at `address` (or on `client`); rows in input order.
     A cluster left without any worker for `no_worker_seconds` ends the run with a
     usage error (what happened, how many reports were written, what to do)."""
+    limit = NO_WORKER_SECONDS if no_worker_seconds is None else no_worker_seconds
     out_dir = Path(config.out_dir)
     if not out_dir.is_dir():
         raise UsageError(f"--out-dir {out_dir}: no such folder")
@@ -64,10 +65,10 @@ def run_distributed(files: Sequence[Path], config: BatchConfig, *, address: str 
         while not pending.is_empty():
             finished = pending.next_batch(block=False)
             if not finished:
-                alone_since = _watch_workers(cl, alone_since, no_worker_seconds)
+                alone_since = _watch_workers(cl, alone_since, limit)
                 if alone_since is not None and alone_since < 0:
                     cl.cancel(list(futures))
-                    raise UsageError(_no_worker_message(address, no_worker_seconds, len(rows), len(tasks)))
+                    raise UsageError(_no_worker_message(address, limit, len(rows), len(tasks)))
                 time.sleep(POLL_SECONDS)
                 continue
             alone_since = None
