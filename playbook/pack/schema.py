@@ -24,7 +24,7 @@ SOURCE = {"type": "string", "pattern": "^\\S+ § .+$",
 SCALAR = {"type": ["string", "number", "boolean"]}
 NUM = {"type": "number"}
 # a bound beyond what an answer may give means nothing, and 400 digits would overflow float()
-BOUND = {"type": "number", "minimum": -values.MAX_MAGNITUDE, "maximum": values.MAX_MAGNITUDE}
+BOUND = {"type": "number", "minimum": -int(values.MAX_MAGNITUDE), "maximum": int(values.MAX_MAGNITUDE)}
 # An answer meaning "does not apply to this partner": n/a, N/A, na, not applicable.
 NOT_APPLICABLE_PATTERN = r"^\s*(?:[nN]\s*/?\s*[aA]|[nN][oO][tT][\s_-]+[aA][pP][pP][lL][iI][cC][aA][bB][lL][eE])\s*$"
 NOT_APPLICABLE = {"type": "string", "pattern": NOT_APPLICABLE_PATTERN, "description": "does not apply"}
