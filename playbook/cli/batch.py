@@ -17,22 +17,6 @@ from playbook.cli.output import write_output
 from playbook.errors import UsageError
 
 
-def single_checks(batch: dict[str, Any]) -> None:
-    for opt in ("jobs", "summary", "scheduler"):
-        if batch.get(opt) is not None:
-            raise UsageError(f"--{opt} is for a batch: give several files, a folder, or --out-dir")
-
-
-def with_baseline(result: Any, pack: Any, old: Path) -> Any:
-    import dataclasses
-
-    from playbook.report.baseline import compare, load_baseline
-
-    if old.is_dir():
-        raise UsageError(f"--baseline {old} is a folder; for one file give the earlier answers file or result JSON")
-    return dataclasses.replace(result, baseline=compare(result, load_baseline(old, pack), pack))
-
-
 def assess_batch(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, output: str | None,
                  brand_file: Path | None, template_dir: str | None, pdfa: bool, *, out_dir: Path | None,
                  jobs: int | None, summary: Path | None, baseline: Path | None, scheduler: str | None,

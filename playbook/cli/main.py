@@ -18,7 +18,7 @@ import click
 from playbook import __version__
 from playbook.base import files
 from playbook.base.operators import FOCUS_VALUES
-from playbook.cli.output import LANG_OPTION, PACK_OPTION, STRICT_OPTION, batch_options, display, lang_value, write_output
+from playbook.cli.output import LANG_OPTION, PACK_OPTION, STRICT_OPTION, batch_options, display, lang_value, single_checks, write_output
 from playbook.cli.output import write_stdout as _write_stdout
 from playbook.errors import EXIT_INTERNAL, InvalidInput, PlaybookError, Problem, UsageError
 
@@ -107,8 +107,6 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
         assess_batch(inputs, pack_spec, fmt, output, brand_file, template_dir, pdfa, batch_strict=strict, lang=lang,
                      **batch)
         return
-    from playbook.cli.batch import single_checks
-
     single_checks(batch)
     answers = inputs[0]
     from playbook.api import Assessor

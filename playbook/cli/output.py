@@ -81,6 +81,13 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def single_checks(batch: dict[str, Any]) -> None:
+    """The batch options that mean nothing for one file."""
+    for opt in ("jobs", "summary", "scheduler"):
+        if batch.get(opt) is not None:
+            raise UsageError(f"--{opt} is for a batch: give several files, a folder, or --out-dir")
+
+
 def display(path: Path) -> str:
     return str(path)
 
