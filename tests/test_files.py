@@ -211,3 +211,22 @@ def test_the_writer_never_lets_an_os_error_out(tmp_path: Path) -> None:
     with pytest.raises(FileSystemError, match="already exists"):
         (tmp_path / "a.yaml").write_text("")
         write_output(tmp_path / "a.yaml", b"x", allow_yaml=True, replace=False)
+
+
+def test_an_out_dir_that_cannot_be_written_is_said_once_before_the_work(
+        work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (work / "reports").mkdir()
+    if os.geteuid() == 0:  # root writes into read-only folders: the refusal the kernel would give
+        import tempfile
+
+        def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    else:
+        (work / "reports").chmod(0o500)
+    try:
+        r = invoke("assess", "batch", "--pack", PACK, "--out-dir", "reports")
+    finally:
+        (work / "reports").chmod(0o700)
+    assert r.exit_code == 2 and "cannot write into the folder reports: Permission denied" in r.stderr
+    assert r.stderr.count("Permission denied") == 1

@@ -91,6 +91,12 @@ def make_folder(folder: Path) -> Path:
             raise FileSystemError(f"cannot create the folder {folder}: a file has that name; "
                                   "choose another folder") from None
         raise FileSystemError(f"cannot create the folder {folder}: {_reason(exc)}; {_fix(exc)}") from None
+    try:  # a folder we cannot write into fails every report: say so once, before the work
+        fd, probe = tempfile.mkstemp(prefix=".playbook-", suffix=".tmp", dir=str(folder))
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise FileSystemError(f"cannot write into the folder {folder}: {_reason(exc)}; {_fix(exc)}") from None
     return folder
 
 
