@@ -38,7 +38,7 @@ def assess_batch(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | Non
                          brand_file=str(brand_file) if brand_file else None, template_dir=template_dir,
                          pdf_variant="pdf/a-3u" if pdfa else None, short=short,
                          baseline=str(baseline) if baseline else None, strict=batch_strict, lang=lang,
-                         inputs=tuple(map(str, ins)))
+                         inputs=tuple(str(Path(i).resolve()) for i in ins))  # workers have another cwd
     bar = _progress(len(files))
     with bar as advance:
         if scheduler:
