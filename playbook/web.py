@@ -32,7 +32,7 @@ from playbook.base.yamlio import decode, loads
 from playbook.engine.result import Result
 from playbook.errors import InvalidInput, PlaybookError, Problem
 from playbook.i18n import t
-from playbook.pack.translations import translated
+from playbook.pack.translations import layer_roots, translated
 from playbook.report.form import PROFILE_KEYS, csp_hash, effective_quick, fields, policy, render_form, state_from_raw
 from playbook.report.render import in_language, render
 
@@ -208,11 +208,11 @@ def create_app(pack: Pack, *, quick: bool = True, lang: str | None = None) -> AS
     a submitted file says otherwise in partner.language (the form writes it)."""
     lang = lang or i18n.DEFAULT
     shown = translated(pack, lang) if lang != i18n.DEFAULT else pack
-    for other in i18n.languages():
-        # a submission may ask for any language by partner.language: a broken translation is a
-        # startup error (InvalidInput, located), never an HTTP 500 on each such submission
-        if other != i18n.DEFAULT:
-            translated(pack, other)
+    # a submission may ask for any language by partner.language: a broken translation is a
+    # startup error (InvalidInput, located), never an HTTP 500 on each such submission
+    given = {p.stem for root in layer_roots(pack) for p in (root / "translations").glob("*.yaml")}
+    for other in sorted({*i18n.languages(), *given} - {i18n.DEFAULT}):
+        translated(pack, other)
     assessor = Assessor(pack)
     pdf_slots = asyncio.Semaphore(1)  # WeasyPrint is CPU-bound and pauses the GC: one at a time
     waiting = 0

@@ -136,3 +136,14 @@ def test_a_dask_cluster_without_workers_says_so(work: Path, monkeypatch: pytest.
         with pytest.raises(UsageError, match="no worker for 0.5 s"):
             playbook.distributed.run_distributed([work / "in" / "p.yaml"], BatchConfig(out_dir=str(work)),
                                                  address=lc.scheduler_address, no_worker_seconds=0.5)
+
+
+def test_serve_checks_a_translation_the_package_does_not_ship_too(work: Path) -> None:
+    from playbook import web
+    from playbook.pack.load import load_pack
+
+    pack = work / "pack"
+    shutil.copytree(MINI, pack)
+    (pack / "translations" / "nl.yaml").write_text("7\n")
+    with pytest.raises(InvalidInput, match=r"translations/nl.yaml:1:1: error"):
+        web.create_app(load_pack(pack))
