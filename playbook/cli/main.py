@@ -156,11 +156,10 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
 def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bool) -> None:
     """Check answers files and rule packs (a folder, its pack.yaml, or a bundled
     pack id such as `default`); report every problem."""
-    from playbook.answers.check import load_answers
+    from playbook.api import Assessor
     from playbook.base.resources import bundled_packs
     from playbook.base.suggest import did_you_mean, one_of
-    from playbook.engine.evaluation import evaluate
-    from playbook.engine.questionnaire import answer_counts, counts_line, nothing_answered
+    from playbook.engine.questionnaire import answer_counts, counts_line
     from playbook.pack.load import is_pack_path, load_pack
     from playbook.pack.translations import problems_for
 
@@ -172,7 +171,7 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
     problems: list[Problem] = []
     checked: list[str] = []
     counts: dict[str, str] = {}
-    answer_pack = None
+    assessor: Assessor | None = None
     for f in _answer_dirs_expanded(tuple(Path(n) for n in files)):
         name = str(f)
         try:
@@ -184,15 +183,14 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
                 problems.extend(pk.warnings)
                 problems.extend(problems_for(pk))
             else:
-                if answer_pack is None:
-                    answer_pack = load_pack(pack_spec)
-                data = load_answers(f, answer_pack, display(f))
-                problems.extend(data.warnings)
-                empty = nothing_answered(data)
-                if empty is not None:
-                    problems.append(empty)
-                else:
-                    counts[name] = counts_line(answer_counts(answer_pack, data, evaluate(answer_pack, data)))
+                if assessor is None:
+                    assessor = Assessor(pack_spec)
+                # the one assessment path: validate refuses and warns as assess does
+                outcome = assessor.outcome(f, name=display(f))
+                problems.extend([*outcome.warnings, *outcome.problems])
+                if outcome.assessment is not None:
+                    a = outcome.assessment
+                    counts[name] = counts_line(answer_counts(assessor.pack, a.answers, a.result))
             checked.append(name)
         except InvalidInput as exc:
             problems.extend(exc.problems)
