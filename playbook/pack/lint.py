@@ -78,49 +78,54 @@ def _target_words(bm: Benchmark) -> str:
     return f"{sym} {_fmt(float(t.value))}"
 
 
-def consistency(b: _Builder, actions: list[Action], benchmarks: list[Benchmark]) -> None:
+def consistency(b: _Builder, actions: list[Action], benchmarks: list[Benchmark],
+                checklists: Iterable[Checklist] = ()) -> None:
     """Add the one-threshold warnings to the builder's problems."""
     by_metric: dict[str, list[Benchmark]] = {}
     for bm in benchmarks:
         by_metric.setdefault(bm.metric, []).append(bm)
-    known: dict[str, set[float]] = {}
-    for metric, bms in by_metric.items():
-        nums: set[float] = set()
-        for bm in bms:
-            nums |= leaf_numbers(bm.target)
-        known[metric] = nums
-    _actions(b, actions, by_metric, known)
+    rules: list[tuple[str, str, Condition | None]] = []
+    for a in actions:
+        rules += [(f"action {a.id!r}", "when", a.when), (f"action {a.id!r}", "done_when", a.done_when)]
+    for c in checklists:
+        rules += [(f"checklist item '{c.id}.{it.id}'", "done_when", it.done_when) for it in c.items]
+    _rules(b, rules, by_metric)
     _target_texts(b, benchmarks)
 
 
-def _actions(b: _Builder, actions: list[Action], by_metric: dict[str, list[Benchmark]],
-             known: dict[str, set[float]]) -> None:
-    raw = {bm["id"]: (doc, path, bm) for doc, path, bm in b.raw["benchmarks"] if isinstance(bm, dict)}
-    for a in actions:
-        for field, cond in (("when", a.when), ("done_when", a.done_when)):
-            for leaf in _leaves(cond):
-                nums = leaf_numbers(leaf)
-                bms = by_metric.get(leaf.ref, [])
-                if not nums or not bms or nums <= known[leaf.ref]:
-                    continue
-                bm = bms[0]
-                odd = ", ".join(_fmt(n) for n in sorted(nums - known[leaf.ref]))
-                fix = (f"{{finding: {bm.id}, status: not_met}}, so that one number drives the finding, the "
-                       "action and the text")
-                moved = b.overridden.get(("benchmarks", bm.id, "target"))
-                if moved is not None and moved[0].file != leaf.loc.file and bm.id in raw:
-                    # The overlay moved the target and left the action behind: the
-                    # author acts in the overlay, so that is where the warning points.
-                    doc, path = moved
-                    b.err(doc, path, f"this overlay sets {bm.id!r} to {_target_words(bm)}, but action {a.id!r} "
-                          f"({leaf.loc}) still compares {leaf.ref} with {odd} in `{field}`; override its "
-                          f"`{field}` here to test the benchmark, {fix}", "threshold-mismatch", key=True,
-                          severity="warning")
-                    continue
-                b.problems.append(_at_loc(
-                    leaf, f"action {a.id!r} compares {leaf.ref} with {odd} in `{field}`, but the benchmark "
-                    f"{bm.id!r} sets its target at {_target_words(bm)}; test the benchmark instead, {fix}",
-                    "threshold-mismatch"))
+def _rules(b: _Builder, rules: list[tuple[str, str, Condition | None]],
+           by_metric: dict[str, list[Benchmark]]) -> None:
+    """A rule that compares a benchmarked metric with a number, the target's own
+    or another, states a threshold a second time: an overlay that moves the
+    target leaves the rule behind. It should test the benchmark's status."""
+    raw = {bm["id"] for _doc, _path, bm in b.raw["benchmarks"] if isinstance(bm, dict)}
+    for who, field, cond in rules:
+        for leaf in _leaves(cond):
+            nums = leaf_numbers(leaf)
+            bms = by_metric.get(leaf.ref, [])
+            if not nums or not bms:
+                continue
+            bm = bms[0]
+            target = leaf_numbers(bm.target)
+            said = ", ".join(_fmt(n) for n in sorted(nums))
+            status = "met" if field == "done_when" else "not_met"
+            fix = (f"{{finding: {bm.id}, status: {status}}}, so that one number drives the finding, the "
+                   "rule and the text")
+            moved = b.overridden.get(("benchmarks", bm.id, "target"))
+            if moved is not None and moved[0].file != leaf.loc.file and bm.id in raw:
+                # The overlay moved the target and left the rule behind: the
+                # author acts in the overlay, so that is where the warning points.
+                doc, path = moved
+                b.err(doc, path, f"this overlay sets {bm.id!r} to {_target_words(bm)}, but {who} "
+                      f"({leaf.loc}) still compares {leaf.ref} with {said} in `{field}`; override its "
+                      f"`{field}` here to test the benchmark, {fix}", "threshold-mismatch", key=True,
+                      severity="warning")
+                continue
+            how = (f"the target of benchmark {bm.id!r} again" if nums <= target else
+                   f"a threshold of its own beside benchmark {bm.id!r} ({_target_words(bm)})")
+            b.problems.append(_at_loc(
+                leaf, f"{who} compares {leaf.ref} with {said} in `{field}`, stating {how}; "
+                f"test the benchmark instead, {fix}", "threshold-mismatch"))
 
 
 def _target_texts(b: _Builder, benchmarks: list[Benchmark]) -> None:

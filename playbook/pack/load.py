@@ -329,7 +329,7 @@ def _load(spec: str | Path | None) -> tuple[
         checklists.append(Checklist(c["id"], c["title"], tuple(items), _text(c, "source")))
 
     lint_pack(b, action_raw, actions, benchmarks, checklists, metric_raw)
-    consistency(b, actions, benchmarks)
+    consistency(b, actions, benchmarks, checklists)
     broken_references(b, area_ids, action_ids)
     rule = _stage_rule(m.get("stage_rule") or {})
     errors = [p for p in b.problems if p.severity == "error"]
