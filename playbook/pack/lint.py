@@ -289,6 +289,7 @@ def lint_pack(b: _Builder, action_raw: Any, actions: list[Action], benchmarks: l
                 b.err(*b.at("benchmarks", raw_bm[bm.id][2], *raw_bm[bm.id][:2], field),
                       f"benchmark {bm.id!r} can never {verb}: {why}{span}", "never-true", key=True,
                       severity="warning")
+    _unasked(b, actions, checklists)
     used_q: set[str] = set()
     used_m: set[str] = set()
     conds: list[Condition | None] = [c for a in actions for c in (a.when, a.done_when)]
@@ -343,3 +344,31 @@ def _named_refs(node: Any) -> Iterator[tuple[str, str]]:
     elif isinstance(node, list):
         for v in node:
             yield from _named_refs(v)
+
+
+def _short(source: str) -> str:
+    """'002_d852….txt § Renewal strategy' -> '002 § Renewal strategy'."""
+    file, _, section = source.partition(" § ")
+    return f"{file.split('_', 1)[0]} § {section}" if section else source
+
+
+def _unasked(b: _Builder, actions: list[Action], checklists: list[Checklist]) -> None:
+    """No tick without an answer behind it: a done_when citing one guide passage
+    must rest on a question written for that passage (its `source`, or one of
+    its `also_asks`). "The customer success manager leads renewals" ticked on
+    "is there a customer success manager?" is a claim no answer made."""
+    rules: list[tuple[str, str, Condition | None]] = [(f"action {a.id!r}", a.source, a.done_when) for a in actions]
+    rules += [(f"checklist item '{c.id}.{it.id}'", it.source or c.source, it.done_when)
+              for c in checklists for it in c.items]
+    for who, source, cond in rules:
+        if not source:
+            continue
+        for leaf in _leaves(cond):
+            q = b.questions.get(leaf.ref) if leaf.subject == "question" else None
+            if q is None or not q.source or source == q.source or source in q.also_asks:
+                continue
+            b.problems.append(_at_loc(
+                leaf, f"{who} cites {_short(source)} but its done_when rests on question {q.id!r}, which asks "
+                f"what {_short(q.source)} says: ask this practice in a question citing {_short(source)}, or, if "
+                f"{q.id!r} asks exactly this practice as worded, add {source!r} to its `also_asks`",
+                "unasked-evidence"))

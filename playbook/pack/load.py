@@ -206,7 +206,7 @@ def _load(spec: str | Path | None) -> tuple[
             q["id"], _text(q, "text"), _text(q, "help"), _text(q, "section"), qtype, choices,
             bool(q.get("ordered", False)), _text(q, "unit"), lo, hi, _text(q, "source"), b.loc(doc, path),
             quick=bool(q.get("quick", False)), applies_when=_applies_when(b, "questions", q, doc, path),
-            replaces=tuple(q.get("replaces", ())))
+            replaces=tuple(q.get("replaces", ())), also_asks=tuple(q.get("also_asks", ())))
 
     # metrics
     metric_raw = b.unique("metrics")

@@ -98,6 +98,9 @@ def pack_file_schema() -> dict[str, Any]:
         "min": NUM, "max": NUM, **asked,
         "replaces": {"type": "array", "items": ID, "uniqueItems": True,
                      "description": "retired question ids whose answers are read as this question"},
+        "also_asks": {"type": "array", "items": SOURCE, "uniqueItems": True,
+                      "description": "guide passages beyond `source` whose practice the question's text and "
+                                     "help ask as they stand; a done_when citing another passage is warned"},
         **common})
     metric = _obj(["id", "name", "unit", "better"], {
         "id": ID, "name": TEXT, "unit": {"enum": list(UNITS)}, "better": {"enum": list(BETTER)},
