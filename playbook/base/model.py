@@ -287,3 +287,4 @@ class Answers:
     not_applicable: frozenset[str] = frozenset()
     listed: frozenset[str] = frozenset()  # question and metric ids the file names, blank or not
     language: str = ""  # partner.language as a base tag ("de"), or "" when not given
+    primary_focus: str | None = None  # one of FOCUS_VALUES, the line of business led with; also in `focus`

@@ -258,6 +258,9 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
                 "assessed_on": {"type": ["string", "null"]},
                 "years_in_cloud": {"type": ["number", "string", "null"]},
                 "focus": {"type": ["array", "null"], "items": {"enum": list(ops.FOCUS_VALUES)}},
+                "primary_focus": {"enum": [*ops.FOCUS_VALUES, None],
+                                  "description": "the line of business you lead with (selects the managed-"
+                                                 "services attach target)"},
                 "currency": {"type": ["string", "null"]},
                 "language": {"type": ["string", "null"], "maxLength": 35,
                              "description": "the report's language and how numbers are written: de reads "
