@@ -34,7 +34,8 @@ def test_plan_order_reasons_and_stage(mini) -> None:
     assert r.stage == "start" and r.stage_reason.startswith("Start: 0 of 2 answered milestones are in place; 2 more")
     # Start is settled as not in place, so the blank Grow milestone cannot matter
     assert r.stage_status == "confirmed" and r.stage_range == ("start", "start") and r.deciding_questions == ()
-    assert r.metrics["clv"] == (100000 * 12 / 20) / 0.12
+    # 1 / 12 % churn is 8.3 years, beyond the guide's 5-year horizon: five years of revenue
+    assert r.metrics["clv"] == (100000 * 12 / 20) * 5
     assert r.metrics["nps"] == round(100 * (2 - 1) / 3, 1)
     assert r.metric_origin["clv"] == "derived"
 
