@@ -196,3 +196,16 @@ def section_states(texts: dict[str, list[str]], sections: dict[str, list[str]], 
         if inside and pattern.search(line):
             return True
     return False
+
+
+@pytest.mark.parametrize(("churn", "years"), [(2, 5.0), (20, 5.0), (25, 4.0), (50, 2.0)])
+def test_clv_stops_at_the_guides_horizon_and_says_the_model_is_the_packs_own(churn: float, years: float) -> None:
+    # 002 § Use CLV: "2-5 years of revenue"; 1 / 2 % churn alone would be 50 years
+    from playbook.answers.check import parse_answers
+    from playbook.engine.evaluation import evaluate
+
+    pack = _pack()
+    doc = f"partner: {{name: P}}\nmetrics: {{mrr: 10000, active_customers: 10, churn_rate_annual: {churn}%}}\n"
+    result = evaluate(pack, parse_answers(doc.encode(), pack))
+    assert result.metrics["clv"] == pytest.approx(10000 * 12 / 10 * years)
+    assert OWN_LABEL in pack.metrics["clv"].description and "2-5 years" in pack.metrics["clv"].description
