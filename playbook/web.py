@@ -305,18 +305,51 @@ def create_app(pack: Pack, *, quick: bool = True, lang: str | None = None) -> AS
     return Limits(app)
 
 
-def run(pack: Pack, *, host: str, port: int, quick: bool = True, lang: str | None = None) -> None:
-    """Serve until Ctrl-C; uvicorn logs one line per request (method, path, status: never a body)."""
+# How `serve` hands its settings to worker processes: each worker starts the app
+# from this (uvicorn's factory), loading the pack itself, once.
+SERVE_SETTINGS = "PLAYBOOK_SERVE_SETTINGS"
+
+
+def app_from_environment() -> ASGIApp:
+    """The app of one worker process of `playbook serve --workers N`."""
+    import json
+    import os
+
+    from playbook.pack.load import load_pack
+
+    s = json.loads(os.environ[SERVE_SETTINGS])
+    return create_app(load_pack(s["pack"]), quick=s["quick"], lang=s["lang"])
+
+
+def run(pack: Pack, *, host: str, port: int, quick: bool = True, lang: str | None = None,
+        pack_spec: str | None = None, workers: int | None = None) -> None:
+    """Serve until Ctrl-C; uvicorn logs one line per request (method, path, status: never a body).
+
+    Evaluating and rendering a report is CPU work, which one Python process
+    does one at a time: with `workers` above 1 (by default one per core)
+    uvicorn starts that many processes, each with its own pack and Jinja
+    environment. `pack` was loaded and checked here first, so a broken pack or
+    translation stops `serve` once, with its message, before any worker starts."""
+    import json
+    import os
+
     import uvicorn
 
-    try:  # on the main thread, WeasyPrint imports fast; the first PDF request then need not
-        from playbook.report.pdf import import_weasyprint
-
-        import_weasyprint()
-    except (OSError, ImportError):
-        pass  # PDFs will say what is missing; the rest of the app works
+    app = create_app(pack, quick=quick, lang=lang)  # the startup checks, in this process
+    workers = workers or os.cpu_count() or 1
+    common: dict[str, Any] = {"host": host, "port": port, "server_header": False, "log_level": "info",
+                              "access_log": True}
     try:
-        uvicorn.run(create_app(pack, quick=quick, lang=lang), host=host, port=port, server_header=False,
-                    log_level="info", access_log=True)
+        if workers > 1:
+            os.environ[SERVE_SETTINGS] = json.dumps({"pack": pack_spec, "quick": quick, "lang": lang})
+            uvicorn.run("playbook.web:app_from_environment", factory=True, workers=workers, **common)
+        else:
+            try:  # on the main thread, WeasyPrint imports fast; the first PDF request then need not
+                from playbook.report.pdf import import_weasyprint
+
+                import_weasyprint()
+            except (OSError, ImportError):
+                pass  # PDFs will say what is missing; the rest of the app works
+            uvicorn.run(app, **common)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once it has shut down: that is the normal way out
         pass

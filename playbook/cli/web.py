@@ -51,7 +51,10 @@ def form(pack_spec: str | None, quick: bool, answers_file: Path | None, output: 
 @click.option("--quick/--full", default=True, show_default=True, help="Which questionnaire the app serves.")
 @click.option("--lang", "lang", default=None, metavar="LANG", callback=lang_value,
               help="The questionnaire's and the reports' language (e.g. de).")
-def serve(pack_spec: str | None, host: str, port: int, quick: bool, lang: str | None) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Server processes, each with the pack loaded once (default: one per core). A report is "
+                   "CPU work: one process makes one at a time.")
+def serve(pack_spec: str | None, host: str, port: int, quick: bool, lang: str | None, workers: int | None) -> None:
     """Serve the questionnaire; a submitted form is answered with the report (nothing is stored)."""
     from playbook.pack.load import load_pack
 
@@ -66,7 +69,7 @@ def serve(pack_spec: str | None, host: str, port: int, quick: bool, lang: str | 
         click.echo(f"warning: listening on {host}: playbook serve has no authentication of its own; anyone who "
                    "can reach this address can use it. Put it behind a reverse proxy with authentication "
                    "(see the README, 'Self-assessment in the browser').", err=True)
-    run(pack, host=host, port=port, quick=quick, lang=lang)
+    run(pack, host=host, port=port, quick=quick, lang=lang, pack_spec=pack_spec, workers=workers)
 
 
 COMMANDS = (form, serve)
