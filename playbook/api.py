@@ -120,7 +120,7 @@ class Assessor:
 
     # ---- rendering -------------------------------------------------------
     def render(self, what: Assessment | Result, fmt: str, options: RenderOptions | None = None) -> bytes:
-        """The report as bytes in `fmt` (html, pdf, json or md)."""
+        """The report as bytes in `fmt` (html, pdf, json, md; csv or xlsx: the action plan as a table)."""
         result = what.result if isinstance(what, Assessment) else what
         return render(result, self.pack, fmt, options or self.options)
 

@@ -259,4 +259,6 @@ def summary_bytes(rows: Sequence[Row], fmt: str) -> bytes:
 
 
 def _csv_safe(v: str) -> str:
-    return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+    from playbook.base.formula import neutralise
+
+    return neutralise(v)

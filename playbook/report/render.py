@@ -41,8 +41,9 @@ from playbook.report.brand import readable_shade as readable_shade
 from playbook.report.charts import bullet as bullet
 from playbook.report.charts import radar as radar
 
-FORMATS = ("html", "pdf", "json", "md")
-EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md"}
+FORMATS = ("html", "pdf", "json", "md", "csv", "xlsx")
+# csv and xlsx: the action plan as a table for a tracker or spreadsheet (report/export.py)
+EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md", "csv": ".csv", "xlsx": ".xlsx"}
 # English here; the templates receive them translated (see _labels)
 TIER_LABEL = {"good": N_("Good"), "better": N_("Better"), "best": N_("Best"), None: "—"}
 STATUS_LABEL = {"met": N_("Met"), "not_met": N_("Not met"), "not_assessed": N_("Not assessed"),
@@ -379,6 +380,10 @@ def _render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None 
 
         opts = options or RenderOptions()
         return html_to_pdf(render_html(result, pack, opts, for_pdf=True), result, pack, opts)
+    if fmt in ("csv", "xlsx"):
+        from playbook.report.export import render_plan
+
+        return render_plan([(result, pack)], fmt)
     raise UsageError(f"unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
 
 
