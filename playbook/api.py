@@ -115,7 +115,7 @@ class Assessor:
             from playbook.report.baseline import compare, load_baseline
 
             result = dataclasses.replace(result, baseline=compare(result, load_baseline(Path(baseline), self.pack),
-                                                                  self.pack))
+                                                                  self.pack, answers))
         return Assessment(source, answers, result)
 
     # ---- rendering -------------------------------------------------------

@@ -40,6 +40,7 @@ from playbook.report.brand import load_brand as load_brand
 from playbook.report.brand import readable_shade as readable_shade
 from playbook.report.charts import bullet as bullet
 from playbook.report.charts import radar as radar
+from playbook.report.baseline import open_by_phase, signed_change
 
 FORMATS = ("html", "pdf", "json", "md", "csv", "xlsx")
 # csv and xlsx: the action plan as a table for a tracker or spreadsheet (report/export.py)
@@ -105,6 +106,7 @@ def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environm
     env.filters["value"] = format_value
     env.filters["date"] = i18n.date
     env.filters["num"] = i18n.number
+    env.filters["change"] = signed_change  # a change written like its values: "+USD 141,763", "+2.5 pp"
     env.filters["css_str"] = _css_string
     env.filters["css_text"] = _css_text
     env.filters["pct"] = lambda x: "—" if x is None else f"{i18n.number(x)} %"
@@ -288,6 +290,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         "na_actions": [a for a in result.actions if a.state == "not_assessed"],
         **_blanks_context(result, pack),
         "stage_names": {s.id: s.name for s in pack.stages},
+        "open_by_phase": open_by_phase(result.baseline.still_open, pack) if result.baseline else [],
         "cust": customer_view(result, pack),  # the "Your customers" section (templates/customers.*.j2)
         "title": f"{result.partner_name or i18n.t('Partner')} — {pack.name}",
         "lang": result.language,
