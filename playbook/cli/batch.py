@@ -143,7 +143,7 @@ def _table(rows: Sequence[Any]) -> None:
 @click.option("--pack", "pack_spec", default=None, metavar="ID|PATH",
               help="Rule pack for answers files (default: default).")
 @click.option("-o", "--output", default="portfolio.html", show_default=True, metavar="PATH|-",
-              help="portfolio.html, .json, .csv or .md.")
+              help="portfolio.html, .json, .csv, .xlsx or .md.")
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder holding the partners' reports to link to (default: beside each input).")
 def portfolio_cmd(inputs: tuple[Path, ...], pack_spec: str | None, output: str, reports_dir: Path | None) -> None:
@@ -151,8 +151,8 @@ def portfolio_cmd(inputs: tuple[Path, ...], pack_spec: str | None, output: str, 
     from playbook.portfolio import build, render_portfolio
 
     suffix = Path(output).suffix.lower().lstrip(".") if output != "-" else "html"
-    if suffix not in ("html", "json", "csv", "md"):
-        raise UsageError(f"-o {output}: name it .html, .json, .csv or .md")
+    if suffix not in ("html", "json", "csv", "md", "xlsx"):
+        raise UsageError(f"-o {output}: name it .html, .json, .csv, .xlsx or .md")
     out_path = Path.cwd() if output == "-" else Path(output).resolve().parent
     pf = build(list(inputs), pack_spec, link_from=out_path, reports_dir=reports_dir)
     for m in pf.problems:

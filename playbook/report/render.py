@@ -30,6 +30,7 @@ from playbook.errors import RenderError, UsageError
 from playbook.i18n import N_
 from playbook.i18n import value as format_value
 from playbook.pack import cache
+from playbook.report.baseline import open_by_phase, signed_change
 
 # Brand files and charts live in their own modules; their names stay importable from here.
 from playbook.report.brand import MAX_LOGO_BYTES as MAX_LOGO_BYTES
@@ -40,7 +41,6 @@ from playbook.report.brand import load_brand as load_brand
 from playbook.report.brand import readable_shade as readable_shade
 from playbook.report.charts import bullet as bullet
 from playbook.report.charts import radar as radar
-from playbook.report.baseline import open_by_phase, signed_change
 
 FORMATS = ("html", "pdf", "json", "md", "csv", "xlsx")
 # csv and xlsx: the action plan as a table for a tracker or spreadsheet (report/export.py)
