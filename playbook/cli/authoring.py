@@ -105,13 +105,20 @@ def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None
 
 @cli.command()
 @click.argument("pack_path", metavar="PACK", default="default")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
+              help="md or html (default: from the -o extension, else md).")
 @click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
-def docs(pack_path: str, fmt: str, output: str) -> None:
+def docs(pack_path: str, fmt: str | None, output: str) -> None:
     """Render a catalog of PACK: stages, questions, metrics, benchmarks, actions in plain words."""
     from playbook.pack.load import load_pack
     from playbook.report.catalog import render_catalog
 
+    # the format follows the file name, as assess does: `-o catalog.html` is HTML
+    suffix = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(
+        Path(output).suffix.lower()) if output != "-" else None
+    if fmt is not None and suffix is not None and fmt != suffix:
+        raise UsageError(f"-o {output} says {suffix} but --format says {fmt}; make them agree")
+    fmt = fmt or suffix or "md"
     _write_output(output, render_catalog(load_pack(pack_path), fmt).encode())
 
 
