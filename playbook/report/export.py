@@ -12,34 +12,38 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from playbook.base.formula import neutralise
 from playbook.base.model import Pack
-from playbook.engine.result import Result
+from playbook.engine.result import Evidence, Result
 from playbook.errors import UsageError
 from playbook.i18n import N_, t
 
 # the column names are the import's field names: stable, English, never translated
 COLUMNS = ("partner", "phase", "tier", "priority", "title", "reason", "source", "status", "owner", "due")
-PHASE_LABEL = {"start": N_("Start"), "grow": N_("Grow"), "optimize": N_("Optimize")}
 TIER_LABEL = {"good": N_("Good"), "better": N_("Better"), "best": N_("Best")}
 XLSX_HINT = "the xlsx format needs XlsxWriter: pip install 'playbook[xlsx]' (or pip install XlsxWriter)"
 
 
-def plan_rows(result: Result, cite: Callable[[str], str] = str) -> list[dict[str, str]]:
+def plan_rows(result: Result, cite: Callable[[str], str] = str,
+              phase_names: dict[str, str] | None = None,
+              reason: Callable[[Evidence], str] = attrgetter("text")) -> list[dict[str, str]]:
     """One row per open action of the plan, in plan order, texts in the result's language;
-    `cite` turns a source reference into what a reader sees (the report's citer)."""
+    `cite` turns a source reference into what a reader sees (the report's citer), and
+    `phase_names` a phase id into the pack's stage name."""
+    names = phase_names or {}
     from playbook import i18n
 
     with i18n.using(result.language):
         return [{
             "partner": result.partner_name,
-            "phase": t(PHASE_LABEL.get(a.phase, a.phase)),
+            "phase": names.get(a.phase, a.phase.capitalize()),
             "tier": t(TIER_LABEL[a.tier]) if a.tier in TIER_LABEL else "",
             "priority": str(a.priority),
             "title": a.title,
-            "reason": "; ".join(r.text for r in a.reasons),
+            "reason": "; ".join(reason(r) for r in a.reasons),
             "source": cite(a.source) if a.source else "",
             "status": t("Open"),
             "owner": "",
@@ -101,8 +105,10 @@ def render_plan(results: Iterable[tuple[Result, Pack]], fmt: str) -> bytes:
     """The plans of `results` (one or many partners, each with the pack that
     assessed it) as one CSV or XLSX table."""
     from playbook.report.render import citer
+    from playbook.report.wording import reason_text
 
-    rows = [r for res, pack in results for r in plan_rows(res, citer(pack))]
+    rows = [r for res, pack in results
+            for r in plan_rows(res, citer(pack), {s.id: s.name for s in pack.stages}, reason_text(pack))]
     if fmt == "csv":
         return to_csv(rows)
     if fmt == "xlsx":

@@ -41,6 +41,7 @@ from playbook.report.brand import load_brand as load_brand
 from playbook.report.brand import readable_shade as readable_shade
 from playbook.report.charts import bullet as bullet
 from playbook.report.charts import radar as radar
+from playbook.report.wording import reason_text
 
 FORMATS = ("html", "pdf", "json", "md", "csv", "xlsx")
 # csv and xlsx: the action plan as a table for a tracker or spreadsheet (report/export.py)
@@ -271,6 +272,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
     cited = {src.partition(" § ")[0].strip() for src in _all_sources(pack)}
     return {
         "r": result, "pack": pack, "brand": options.brand, "metric_rows": metric_rows, "cite": citer(pack),
+        "reason": reason_text(pack),  # an evidence sentence without ids, as the client reads it
         "findings": findings, "phases": phases, "areas": areas, "area_names": area_names,
         "titles": {a.id: a.title for a in pack.actions}, "planned": {a.id for a in result.plan},
         "radar": radar(areas, outline=[a.previous for a in result.baseline.areas] if result.baseline else None)
