@@ -46,6 +46,7 @@ class PartnerRow:
     message: str = ""
     answered: int | None = None  # questions and metrics answered, of `asked` (None: not known from a result file)
     asked: int | None = None
+    plan: tuple[dict[str, str], ...] = ()  # the action plan's rows (report/export.py), for `portfolio --plan`
 
     @property
     def ok(self) -> bool:
@@ -254,12 +255,20 @@ def _read_one(f: Path, assessor: Any, siblings: dict[tuple[Path, str], Path], in
     except PlaybookError as exc:
         problems.append(f"{f}: error: {exc}")
         return _failed_row(f, "error", str(exc))
-    row = _row_from_result(data, f, _find_report(f, here, reports_dir))
-    if coverage is None:
-        return row
     from dataclasses import replace
 
-    return replace(row, answered=coverage[0], asked=coverage[1])
+    from playbook.report.export import rows_from_result_dict
+
+    row = replace(_row_from_result(data, f, _find_report(f, here, reports_dir)),
+                  plan=tuple(rows_from_result_dict(data, assessor.pack)))
+    return row if coverage is None else replace(row, answered=coverage[0], asked=coverage[1])
+
+
+def render_plans(pf: Portfolio, fmt: str) -> bytes:
+    """Every assessed partner's action plan in one CSV or XLSX table (report/export.py)."""
+    from playbook.report.export import plan_table
+
+    return plan_table([r for p in pf.partners for r in p.plan], fmt)
 
 
 def render_portfolio(pf: Portfolio, fmt: str) -> bytes:

@@ -110,3 +110,25 @@ def test_libreoffice_opens_the_xlsx_with_the_same_rows(assessed, tmp_path: Path)
     got = list(csv.reader((tmp_path / "lo" / "plan.csv").open(encoding="utf-8-sig", newline="")))
     want = _csv_rows(render_plan([(result, a.pack)], "csv"))
     assert got == want
+
+
+def test_portfolio_writes_every_plan_in_one_table(tmp_path: Path) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    for name in ("grow-stage.yaml", "start-stage.yaml"):
+        shutil.copy(EXAMPLES / name, d / name)
+    singles: list[list[str]] = []
+    for name in ("grow-stage.yaml", "start-stage.yaml"):
+        CliRunner().invoke(cli, ["assess", str(d / name), "-o", str(tmp_path / f"{name}.csv")])
+        singles += _csv_rows((tmp_path / f"{name}.csv").read_bytes())[1:]
+    # from answers files, and from the JSON results of a batch: the same rows as one file each
+    out = tmp_path / "results"
+    r = CliRunner().invoke(cli, ["assess", str(d), "--format", "json", "--out-dir", str(out)])
+    assert r.exit_code == 0, r.output
+    for src in (d, out):
+        r = CliRunner().invoke(cli, ["portfolio", str(src), "-o", str(tmp_path / "p.html"),
+                                     "--plan", str(tmp_path / "plan.csv")])
+        assert r.exit_code == 0, r.output
+        assert sorted(_csv_rows((tmp_path / "plan.csv").read_bytes())[1:]) == sorted(singles)
+    r = CliRunner().invoke(cli, ["portfolio", str(d), "-o", str(tmp_path / "p.html"), "--plan", str(tmp_path / "x.txt")])
+    assert r.exit_code == 2 and ".csv or .xlsx" in r.stderr

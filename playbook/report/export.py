@@ -20,6 +20,7 @@ from playbook.base.model import Pack
 from playbook.engine.result import Evidence, Result
 from playbook.errors import UsageError
 from playbook.i18n import N_, t
+from playbook.i18n import using as i18n_using
 
 # the column names are the import's field names: stable, English, never translated
 COLUMNS = ("partner", "phase", "tier", "priority", "title", "reason", "source", "status", "owner", "due")
@@ -49,6 +50,29 @@ def plan_rows(result: Result, cite: Callable[[str], str] = str,
             "owner": "",
             "due": "",
         } for a in result.plan]
+
+
+def rows_from_result_dict(d: dict[str, Any], pack: Pack) -> list[dict[str, str]]:
+    """plan_rows for a result read back from its JSON (a portfolio of batch results)."""
+    from playbook.report.render import citer
+    from playbook.report.wording import reason_text
+
+    cite, reason = citer(pack), reason_text(pack)
+    names = {s.id: s.name for s in pack.stages}
+    partner = str((d.get("partner") or {}).get("name") or "")
+    with i18n_using(str(d.get("language") or "")):
+        return [_row_from_dict(a, partner, names, cite, reason) for a in d.get("actions") or [] if isinstance(a, dict)]
+
+
+def _row_from_dict(a: dict[str, Any], partner: str, names: dict[str, str], cite: Callable[[str], str],
+                   reason: Callable[[Evidence], str]) -> dict[str, str]:
+    ev = [Evidence(str(e.get("text", "")), str(e.get("subject", "")), str(e.get("ref", "")), None, None, None)
+          for e in a.get("evidence") or [] if isinstance(e, dict)]
+    tier, phase, src = a.get("tier"), str(a.get("phase") or ""), str(a.get("source") or "")
+    return {"partner": partner, "phase": names.get(phase, phase.capitalize()),
+            "tier": t(TIER_LABEL[tier]) if tier in TIER_LABEL else "", "priority": str(a.get("priority", "")),
+            "title": str(a.get("title", "")), "reason": "; ".join(reason(e) for e in ev),
+            "source": cite(src) if src else "", "status": t("Open"), "owner": "", "due": ""}
 
 
 def _safe(rows: Iterable[dict[str, str]]) -> list[list[str]]:
@@ -97,7 +121,7 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]
 
 
 def plan_xlsx(rows: Iterable[dict[str, str]]) -> bytes:
-    table = [[int(r[c]) if c == "priority" else r[c] for c in COLUMNS] for r in rows]
+    table = [[int(r[c]) if c == "priority" and r[c].isdigit() else r[c] for c in COLUMNS] for r in rows]
     return to_xlsx([("Action plan", COLUMNS, table)])
 
 
@@ -107,8 +131,12 @@ def render_plan(results: Iterable[tuple[Result, Pack]], fmt: str) -> bytes:
     from playbook.report.render import citer
     from playbook.report.wording import reason_text
 
-    rows = [r for res, pack in results
-            for r in plan_rows(res, citer(pack), {s.id: s.name for s in pack.stages}, reason_text(pack))]
+    return plan_table([r for res, pack in results
+                       for r in plan_rows(res, citer(pack), {s.id: s.name for s in pack.stages}, reason_text(pack))],
+                      fmt)
+
+
+def plan_table(rows: list[dict[str, str]], fmt: str) -> bytes:
     if fmt == "csv":
         return to_csv(rows)
     if fmt == "xlsx":
