@@ -25,7 +25,7 @@ from playbook.i18n import using as i18n_using
 # the column names are the import's field names: stable, English, never translated
 COLUMNS = ("partner", "phase", "tier", "priority", "title", "reason", "source", "status", "owner", "due")
 TIER_LABEL = {"good": N_("Good"), "better": N_("Better"), "best": N_("Best")}
-XLSX_HINT = "the xlsx format needs XlsxWriter: pip install 'playbook[xlsx]' (or pip install XlsxWriter)"
+XLSX_HINT = "the xlsx format needs XlsxWriter: pip install 'playbook-assess[xlsx]'"
 
 
 def plan_rows(result: Result, cite: Callable[[str], str] = str,
