@@ -132,3 +132,11 @@ def test_portfolio_writes_every_plan_in_one_table(tmp_path: Path) -> None:
         assert sorted(_csv_rows((tmp_path / "plan.csv").read_bytes())[1:]) == sorted(singles)
     r = CliRunner().invoke(cli, ["portfolio", str(d), "-o", str(tmp_path / "p.html"), "--plan", str(tmp_path / "x.txt")])
     assert r.exit_code == 2 and ".csv or .xlsx" in r.stderr
+
+
+def test_xlsx_without_xlsxwriter_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "xlsxwriter", None)  # as if the extra were not installed
+    r = CliRunner().invoke(cli, ["assess", str(EXAMPLES / "grow-stage.yaml"), "-o", str(tmp_path / "p.xlsx")])
+    assert r.exit_code == 2 and "playbook-assess[xlsx]" in r.stderr and not (tmp_path / "p.xlsx").exists()
