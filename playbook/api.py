@@ -77,14 +77,14 @@ class Assessor:
 
         p = Path(path)
         answers = load_answers(p, self.pack, display or str(p), decimal=self._decimal)
-        return self._finish(display or str(p), answers, baseline)
+        return self._finish(display or str(p), answers, baseline, p if baseline is not None else None)
 
     def assess_bytes(self, raw: bytes, name: str = "<answers>", *,
                      baseline: str | Path | None = None) -> Assessment:
         """Assess the text of an answers file (YAML), e.g. an upload."""
         from playbook.answers.check import parse_answers
 
-        return self._finish(name, parse_answers(raw, self.pack, name, decimal=self._decimal), baseline)
+        return self._finish(name, parse_answers(raw, self.pack, name, decimal=self._decimal), baseline, raw)
 
     def assess_mapping(self, data: Mapping[str, Any], name: str = "<answers>", *,
                        baseline: str | Path | None = None) -> Assessment:
@@ -107,15 +107,16 @@ class Assessor:
             except InvalidInput as exc:
                 yield exc
 
-    def _finish(self, source: str, answers: Answers, baseline: str | Path | None) -> Assessment:
+    def _finish(self, source: str, answers: Answers, baseline: str | Path | None,
+                written: Path | bytes | None = None) -> Assessment:
         from playbook.engine.evaluation import evaluate
 
         result = evaluate(self.pack, answers, self.lang)
         if baseline is not None:
-            from playbook.report.baseline import compare, load_baseline
+            from playbook.report.baseline import answers_text, compare, load_baseline
 
             result = dataclasses.replace(result, baseline=compare(result, load_baseline(Path(baseline), self.pack),
-                                                                  self.pack, answers))
+                                                                  self.pack, answers, answers_text(written)))
         return Assessment(source, answers, result)
 
     # ---- rendering -------------------------------------------------------

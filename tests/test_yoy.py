@@ -107,3 +107,26 @@ def test_report_names_the_baseline_groups_open_actions_and_lists_it_in_contents(
     still = section[section.index("Still open"):]
     assert still.count("<li>") <= 3 and "actions</li>" in still  # by phase, not one line per action
     assert not re.search(r"[+-]\d+(\.\d+)?e[+-]?\d", section)
+
+
+def test_the_api_and_a_batch_report_carried_figures_too(tmp_path: Path) -> None:
+    from playbook.api import Assessor
+
+    last, new = _next_year(tmp_path)
+    a = Assessor()
+    for got in (a.assess_file(new, baseline=last), a.assess_bytes(new.read_bytes(), "new.yaml", baseline=last)):
+        b = got.result.baseline
+        assert b is not None and {k.direction for k in b.kpis} == {"carried"} and not b.closed
+    # an assessment from a mapping has no marks to read: figures are compared as given
+    b = a.assess_mapping({"partner": {"name": "X"}, "metrics": {"renewal_rate": "88%"}}, baseline=last).result.baseline
+    assert b is not None and {k.direction for k in b.kpis if k.metric == "renewal_rate"} == {"same"}
+    old_dir, new_dir = tmp_path / "old", tmp_path / "new"
+    old_dir.mkdir()
+    new_dir.mkdir()
+    shutil.copy(last, old_dir / "fabrikam.yaml")
+    shutil.copy(new, new_dir / "fabrikam.yaml")
+    r = CliRunner().invoke(cli, ["assess", str(new_dir), "--baseline", str(old_dir), "--format", "json",
+                                 "--out-dir", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.output
+    doc = json.loads((tmp_path / "out" / "fabrikam-report.json").read_text())
+    assert {k["direction"] for k in doc["baseline"]["kpis"]} == {"carried"}

@@ -41,14 +41,14 @@ def single_checks(batch: dict[str, Any]) -> None:
             raise UsageError(f"--{opt} is for a batch: give several files, a folder, or --out-dir")
 
 
-def with_baseline(result: Any, pack: Any, old: Path, current: Any = None) -> Any:
+def with_baseline(result: Any, pack: Any, old: Path, current: Any = None, current_path: Path | None = None) -> Any:
     import dataclasses
 
-    from playbook.report.baseline import compare, load_baseline
+    from playbook.report.baseline import answers_text, compare, load_baseline
 
     if old.is_dir():
         raise UsageError(f"--baseline {old} is a folder; for one file give the earlier answers file or result JSON")
-    cmp = compare(result, load_baseline(old, pack), pack, current)
+    cmp = compare(result, load_baseline(old, pack), pack, current, answers_text(current_path))
     if cmp.past_due is not None:
         click.echo(f"{getattr(current, 'file', '')}: warning: {cmp.past_due.customers} renewal date(s) already past "
                    f"at the assessment date ({', '.join(cmp.past_due.names[:5])}); confirm each renewal and correct "

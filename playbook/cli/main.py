@@ -268,7 +268,7 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
     if batch["baseline"] is not None:
         from playbook.cli.batch import with_baseline
 
-        result = with_baseline(result, pack, batch["baseline"], data)
+        result = with_baseline(result, pack, batch["baseline"], data, answers)
     if batch["short"]:
         from playbook.report.short import render_short
 

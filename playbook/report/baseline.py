@@ -179,16 +179,12 @@ def _stage_change(order: dict[str, int], then: str, now: str) -> str:
     return "advanced" if b > a else "fell_back" if b < a else "unchanged"
 
 
-def _carried(current: Answers | None, old: Snapshot) -> frozenset[str]:
-    """The inputs of `current` still marked as carried whose value is last year's."""
-    if current is None:
-        return frozenset()
+def _carried(current: Answers | None, text: str | None, old: Snapshot) -> frozenset[str]:
+    """The inputs of `current` still marked as carried (in its `text`) whose value is last year's."""
+    if current is None or not text:
+        return frozenset()  # assessed from a mapping (the web form): nothing was carried by init --from
     from playbook.answers.carry import carried_marks
 
-    try:
-        text = Path(current.file).read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return frozenset()  # assessed from memory (the API, the web form): nothing was carried by init --from
     prev = old.answers
 
     def same(key: str) -> bool:
@@ -216,6 +212,15 @@ def _past_due(result: Result) -> PastDue | None:
         return None
     return PastDue(sum(w.customers for w in late), sum(w.revenue for w in late),
                    tuple(n.name for w in late for n in w.names))
+
+
+def answers_text(written: Path | bytes | None) -> str | None:
+    """The answers file as written (for its `# CARRIED` marks): from its path or its bytes."""
+    try:
+        raw = written.read_bytes() if isinstance(written, Path) else written
+    except OSError:
+        return None
+    return None if raw is None else raw.decode("utf-8-sig", errors="replace")
 
 
 def _rests_on_carried(mid: str, pack: Pack, result: Result, carried: frozenset[str],
@@ -257,10 +262,12 @@ def _direction(mid: str, change: float | None, prev: Any, cur: Any, pack: Pack, 
     return direction
 
 
-def compare(result: Result, old: Snapshot, pack: Pack, current: Answers | None = None) -> Comparison:
+def compare(result: Result, old: Snapshot, pack: Pack, current: Answers | None = None,
+            text: str | None = None) -> Comparison:
     """The comparison of `result` with the earlier snapshot, by the current pack's ids,
-    in the result's language. `current` (the answers behind `result`) lets carried,
-    unconfirmed figures be told from measured ones."""
+    in the result's language. `current` (the answers behind `result`) and `text` (the
+    answers file as written, with its `# CARRIED` marks) let carried, unconfirmed
+    figures be told from measured ones."""
     from playbook import i18n
 
     if result.language != i18n.DEFAULT:
@@ -268,7 +275,7 @@ def compare(result: Result, old: Snapshot, pack: Pack, current: Answers | None =
 
         pack = translated(pack, result.language)
     with i18n.using(result.language):
-        return _compare(result, old, pack, current)
+        return _compare(result, old, pack, current, text)
 
 
 def _closed_for_real(action: dict[str, Any], kpis: dict[str, KpiChange], current: Answers | None,
@@ -296,14 +303,14 @@ def _closed_for_real(action: dict[str, Any], kpis: dict[str, KpiChange], current
     return False
 
 
-def _compare(result: Result, old: Snapshot, pack: Pack, current: Answers | None) -> Comparison:
+def _compare(result: Result, old: Snapshot, pack: Pack, current: Answers | None, text: str | None) -> Comparison:
     d = old.data
     not_comparable = list(old.dropped)
     order = {s.id: i for i, s in enumerate(pack.stages)}
     stage_then = str(d.get("stage", ""))
     if stage_then not in order:
         not_comparable.append(NotComparable("stage", stage_then, t("the pack has no such stage")))
-    carried = _carried(current, old)
+    carried = _carried(current, text, old)
     past_due = _past_due(result)
 
     prev_metrics = {str(k): v for k, v in (d.get("metrics") or {}).items() if isinstance(v, (int, float))}
