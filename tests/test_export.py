@@ -140,3 +140,20 @@ def test_xlsx_without_xlsxwriter_says_how_to_install(tmp_path: Path, monkeypatch
     monkeypatch.setitem(sys.modules, "xlsxwriter", None)  # as if the extra were not installed
     r = CliRunner().invoke(cli, ["assess", str(EXAMPLES / "grow-stage.yaml"), "-o", str(tmp_path / "p.xlsx")])
     assert r.exit_code == 2 and "playbook-assess[xlsx]" in r.stderr and not (tmp_path / "p.xlsx").exists()
+
+
+@pytest.mark.slow
+def test_libreoffice_imports_the_csv_with_the_same_rows(assessed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (apt install libreoffice-calc-nogui)")
+    openpyxl = pytest.importorskip("openpyxl")
+    a, result = assessed
+    data = render_plan([(result, a.pack)], "csv")
+    (tmp_path / "plan.csv").write_bytes(data)
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--infilter=CSV:44,34,76", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"),
+                    str(tmp_path / "plan.csv")], check=True, capture_output=True, timeout=120)
+    ws = openpyxl.load_workbook(tmp_path / "lo" / "plan.xlsx").active
+    got = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    assert got == _csv_rows(data)
