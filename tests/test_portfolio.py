@@ -90,8 +90,10 @@ def test_the_failed_clients_of_a_batch_are_listed(tmp_path: Path) -> None:
     (src / "good.yaml").write_text((EXAMPLES / "grow-stage.yaml").read_text())
     (src / "bad.yaml").write_text("answers: {adoption_plans: maybe}\n")
     out = tmp_path / "out"
-    CliRunner().invoke(cli, ["assess", str(src), "--format", "json", "--out-dir", str(out),
-                             "--summary", str(out / "summary.json")])
+    out.mkdir()  # the summary goes beside the results, into a folder that exists
+    r = CliRunner().invoke(cli, ["assess", str(src), "--format", "json", "--out-dir", str(out),
+                                 "--summary", str(out / "summary.json")])
+    assert r.exit_code == 1 and (out / "summary.json").is_file(), r.output
     r = CliRunner().invoke(cli, ["portfolio", str(out), "-o", str(tmp_path / "p.json")])
     assert r.exit_code == 1, r.output
     partners = {p["file"]: p for p in json.loads((tmp_path / "p.json").read_text())["partners"]}
