@@ -89,7 +89,7 @@ def carry_forward(pack: Pack, old_path: Path, schema_ref: str = "") -> tuple[str
         m = _LINE.match(line)
         if section == "partner" and line.startswith("  ") and ":" in line:
             key = line.split(":", 1)[0].strip()
-            if key in ("name", "years_in_cloud", "focus", "currency") and partner.get(key) not in (None, ""):
+            if key in ("name", "years_in_cloud", "focus", "primary_focus", "currency") and partner.get(key) not in (None, ""):
                 v = partner[key]
                 shown = "[" + ", ".join(map(str, v)) + "]" if isinstance(v, list) else _scalar(v)
                 line = f"  {key}: {shown}" + (f"  {mark(since)}" if key == "years_in_cloud" else "")

@@ -214,7 +214,9 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
                                  f"the assessment (a year from {ASSESSED_YEARS[0]} to {ASSESSED_YEARS[1]})")
         except ValueError as exc:
             problems.append(doc.problem(("partner", "assessed_on"), f"assessed_on: {exc}", "value"))
-    focus = tuple(sorted(set(partner.get("focus") or [])))
+    primary_focus = partner.get("primary_focus") or None
+    # the line led with is one of the lines of business, listed or not
+    focus = tuple(sorted(set(partner.get("focus") or []) | ({primary_focus} if primary_focus else set())))
 
     answers: dict[str, Any] = {}
     not_applicable: set[str] = set()
@@ -326,7 +328,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         currency=currency or "", answers=answers, metrics=metrics,
         nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
         warnings=tuple(warnings), not_applicable=frozenset(not_applicable), listed=frozenset(listed),
-        language=language,
+        language=language, primary_focus=primary_focus,
     )
 
 
