@@ -153,20 +153,22 @@ class Assessor:
                              decimal=self._decimal)
 
     def _finish(self, source: str, answers: Answers, baseline: str | Path | None,
-                lang: str | None = None) -> Assessment:
+                lang: str | None = None, written: Path | bytes | None = None) -> Assessment:
+        """`written`: the answers file as written (path or bytes), whose `# CARRIED`
+        marks tell a comparison which figures were not re-measured."""
         from playbook.engine.evaluation import evaluate
 
         result = evaluate(self.pack, answers, lang or self.lang)
         if baseline is not None:
-            from playbook.report.baseline import compare, load_baseline
+            from playbook.report.baseline import answers_text, compare, load_baseline
 
             result = dataclasses.replace(result, baseline=compare(result, load_baseline(Path(baseline), self.pack),
-                                                                  self.pack))
+                                                                  self.pack, answers, answers_text(written)))
         return Assessment(source, answers, result)
 
     # ---- rendering -------------------------------------------------------
     def render(self, what: Assessment | Result, fmt: str, options: RenderOptions | None = None) -> bytes:
-        """The report as bytes in `fmt` (html, pdf, json or md)."""
+        """The report as bytes in `fmt` (html, pdf, json, md; csv or xlsx: the action plan as a table)."""
         result = what.result if isinstance(what, Assessment) else what
         return render(result, self.pack, fmt, options or self.options)
 
@@ -209,12 +211,19 @@ def assess_one(source: Source, assessor: Assessor, *, name: str | None = None,
     if empty is not None:
         return Outcome(shown, None, (empty,), tuple(answers.warnings), strict)
     try:
-        a = assessor._finish(shown, answers, baseline, None if answers.language else default_lang)
+        written = Path(source) if isinstance(source, (str, Path)) else source if isinstance(source, bytes) else None
+        a = assessor._finish(shown, answers, baseline, None if answers.language else default_lang, written)
     except InvalidInput as exc:
         return Outcome(shown, None, tuple(exc.problems), tuple(answers.warnings), strict)
     base = a.result.customer_base
     found = [*answers.warnings, *(Problem(answers.file, 0, 0, text, "customer-metrics", "warning")
                                   for text in (base.warnings if base else ()))]
+    late = a.result.baseline.past_due if a.result.baseline is not None else None
+    if late is not None:
+        found.append(Problem(answers.file, 0, 0, f"{late.customers} renewal date(s) already past at the assessment "
+                             f"date ({', '.join(late.names[:5])}{', ...' if len(late.names) > 5 else ''}); confirm "
+                             "each renewal and correct the date: a past date improves no KPI and closes no action",
+                             "past-due-renewal", "warning"))
     if strict:
         found = [*assessor.pack.warnings, *found]
         if found:

@@ -252,19 +252,23 @@ def run_local(files: Sequence[Path], config: BatchConfig, jobs: int | None = Non
 
 
 def summary_bytes(rows: Sequence[Row], fmt: str) -> bytes:
-    """The summary as CSV or JSON (file, partner, stage, status, errors, warnings, output)."""
+    """The summary as CSV or JSON (file, partner, stage, status, errors, warnings, output, message:
+    the first problem, so a failed client says why without the terminal log)."""
     cols = ["file", "partner", "stage", "stage_status", "status", "errors", "warnings", "output"]
     if fmt == "json":
-        return (json.dumps([{**{k: asdict(r)[k] for k in cols}, "messages": list(r.messages)} for r in rows],
+        return (json.dumps([{**{k: asdict(r)[k] for k in cols}, "message": r.messages[0] if r.messages else "",
+                             "messages": list(r.messages)} for r in rows],
                            indent=2, ensure_ascii=False) + "\n").encode()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(cols)
+    w.writerow([*cols, "message"])
     for r in rows:
         # a spreadsheet would run a cell starting with = + - @ as a formula: partner names are untrusted
-        w.writerow([_csv_safe(str(getattr(r, c))) for c in cols])
+        w.writerow([_csv_safe(str(v)) for v in [*(getattr(r, c) for c in cols), r.messages[0] if r.messages else ""]])
     return buf.getvalue().encode()
 
 
 def _csv_safe(v: str) -> str:
-    return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+    from playbook.base.formula import neutralise
+
+    return neutralise(v)

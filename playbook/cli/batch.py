@@ -106,21 +106,29 @@ def _table(rows: Sequence[Any]) -> None:
 @click.option("--pack", "pack_spec", default=None, metavar="ID|PATH",
               help="Rule pack for answers files (default: default).")
 @click.option("-o", "--output", default="portfolio.html", show_default=True, metavar="PATH|-",
-              help="portfolio.html, .json, .csv or .md.")
+              help="portfolio.html, .json, .csv, .xlsx or .md.")
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder holding the partners' reports to link to (default: beside each input).")
-def portfolio_cmd(inputs: tuple[Path, ...], pack_spec: str | None, output: str, reports_dir: Path | None) -> None:
+@click.option("--plan", "plan_out", default=None, metavar="PATH.csv|PATH.xlsx",
+              help="Also write every partner's action plan in one table (Planner, Jira, Azure Boards, Excel).")
+def portfolio_cmd(inputs: tuple[Path, ...], pack_spec: str | None, output: str, reports_dir: Path | None,
+                  plan_out: str | None = None) -> None:
     """One overview of many partners, from answers files or result JSON files."""
-    from playbook.portfolio import build, render_portfolio
+    from playbook.portfolio import build, render_plans, render_portfolio
 
     suffix = Path(output).suffix.lower().lstrip(".") if output != "-" else "html"
-    if suffix not in ("html", "json", "csv", "md"):
-        raise UsageError(f"-o {output}: name it .html, .json, .csv or .md")
+    if suffix not in ("html", "json", "csv", "md", "xlsx"):
+        raise UsageError(f"-o {output}: name it .html, .json, .csv, .xlsx or .md")
+    plan_fmt = Path(plan_out).suffix.lower().lstrip(".") if plan_out else None
+    if plan_out is not None and plan_fmt not in ("csv", "xlsx"):
+        raise UsageError(f"--plan {plan_out}: name it .csv or .xlsx")
     out_path = Path.cwd() if output == "-" else Path(output).resolve().parent
     pf = build(list(inputs), pack_spec, link_from=out_path, reports_dir=reports_dir)
     for m in pf.problems:
         click.echo(m, err=True)
     write_output(output, render_portfolio(pf, suffix), inputs)
+    if plan_out is not None and plan_fmt is not None:
+        write_output(plan_out, render_plans(pf, plan_fmt), inputs)
     if pf.problems:
         raise click.exceptions.Exit(1)
 

@@ -73,8 +73,9 @@ def cli() -> None:
 @click.argument("inputs", metavar="FILE|DIR...", nargs=-1, required=True,
                 type=click.Path(path_type=Path, exists=True))
 @PACK_OPTION
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json", "md"]), default=None,
-              help="Report format (default: from the -o extension, else html).")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json", "md", "csv", "xlsx"]),
+              default=None, help="Report format (default: from the -o extension, else html); csv and xlsx: the "
+                                 "action plan, one row per action, for Planner, Jira, Azure Boards or Excel.")
 @click.option("-o", "--output", default=None, metavar="PATH|-",
               help="Where to write the report; '-' for standard output. "
                    "Default: <answers stem>-report.<ext> in the current folder.")
@@ -115,7 +116,7 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
     suffix = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
     if fmt is None:
         if suffix and suffix not in EXTENSIONS and suffix not in ("yaml", "yml"):
-            raise UsageError(f"cannot tell the format from '.{suffix}': name the file .html, .pdf, .json or .md, "
+            raise UsageError(f"cannot tell the format from '.{suffix}': name the file .html, .pdf, .json, .md, .csv or .xlsx, "
                              "or give --format")
         fmt = suffix if suffix in EXTENSIONS else "html"
     elif suffix in EXTENSIONS and suffix != fmt:

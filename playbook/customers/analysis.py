@@ -242,16 +242,25 @@ def _renewals(active: Sequence[CustomerRow], on: _dt.date, factor: float | None,
     return tuple(windows), tuple(months), soonest(i, j)
 
 
+# the figures _disagree compares, as a client reads them: a name, not an id, and the unit's format
+_CHECKED = {"churn_rate_annual": (N_("annual churn rate"), "percent"),
+            "active_customers": (N_("active customers"), "count"),
+            "mrr": (N_("monthly recurring revenue"), "money"), "nps": (N_("Net Promoter Score"), "number")}
+
+
 def _disagree(given: Mapping[str, float], mid: str, derived: float | None, what: str, tol: float,
               relative: bool, out: list[str]) -> None:
+    from playbook.i18n import value
+
     g = given.get(mid)
     if g is None or derived is None:
         return
     off = abs(g - derived) / max(abs(g), 1e-9) if relative else abs(g - derived)
     if off > tol:
+        name, unit = _CHECKED.get(mid, (mid, "number"))
         out.append(t("The answers give %(id)s = %(given)s, but the customer rows give %(rows)s (%(what)s); "
-                     "check which is current. The given value is used.", id=mid, given=plain(g),
-                     rows=plain(derived), what=t(what)))
+                     "check which is current. The given value is used.", id=t(name), given=value(g, unit),
+                     rows=value(derived, unit), what=t(what)))
 
 
 def _largest(rows: Iterable[CustomerRow], n: int) -> list[CustomerRow]:

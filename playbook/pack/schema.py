@@ -405,7 +405,7 @@ def _baseline_schema() -> dict[str, Any]:
     ids = {"type": "array", "items": ID}
     kpi = _obj(["metric", "previous", "current", "change", "direction"], {
         "metric": ID, "previous": num, "current": num, "change": num,
-        "direction": {"enum": ["better", "worse", "same", "new", "no_longer_given"]},
+        "direction": {"enum": ["better", "worse", "same", "new", "no_longer_given", "carried"]},
         "better": {"enum": ["higher", "lower"]},
         "status_then": {"type": ["string", "null"]}, "status_now": {"type": ["string", "null"]}})
     return _obj(["stage_then", "stage_now", "stage_change", "kpis", "actions", "not_comparable"], {
@@ -414,7 +414,13 @@ def _baseline_schema() -> dict[str, Any]:
         "stage_then": {"type": "string"}, "stage_now": {"enum": list(PHASES)},
         "stage_change": {"enum": ["advanced", "fell_back", "unchanged"]},
         "kpis": {"type": "array", "items": kpi},
-        "actions": _obj(["closed", "new", "still_open"], {"closed": ids, "new": ids, "still_open": ids}),
+        "partner": {"type": ["string", "null"]},
+        # inputs still marked `# CARRIED` by init --from and unchanged: reported as carried, not re-measured
+        "carried": {"type": "array", "items": {"type": "string"}},
+        "past_due_renewals": {"type": ["object", "null"], "properties": {
+            "customers": {"type": "integer"}, "revenue": num, "names": {"type": "array", "items": {"type": "string"}}}},
+        "actions": _obj(["closed", "new", "still_open"], {"closed": ids, "new": ids, "still_open": ids,
+                                                           "not_confirmed_closed": ids}),
         "areas": {"type": "array", "items": _obj(["id", "previous", "current"], {
             "id": ID, "previous": {"type": ["integer", "null"]}, "current": {"type": ["integer", "null"]}})},
         "not_comparable": {"type": "array", "items": _obj(["kind", "id", "reason"], {
