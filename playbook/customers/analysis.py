@@ -32,6 +32,7 @@ from playbook.customers.figures import (
 )
 from playbook.customers.read import CustomerRow, paused_gc
 from playbook.i18n import N_, fixed, month_label, plain, t
+from playbook.pack.computations import clv_years
 
 CLV_SEGMENTS = "000_ef716df2dd0cf0de.txt § Measure Your Success"
 CLV_USES = "002_d85274969c44507d.txt § Understanding customer lifetime value"
@@ -241,16 +242,25 @@ def _renewals(active: Sequence[CustomerRow], on: _dt.date, factor: float | None,
     return tuple(windows), tuple(months), soonest(i, j)
 
 
+# the figures _disagree compares, as a client reads them: a name, not an id, and the unit's format
+_CHECKED = {"churn_rate_annual": (N_("annual churn rate"), "percent"),
+            "active_customers": (N_("active customers"), "count"),
+            "mrr": (N_("monthly recurring revenue"), "money"), "nps": (N_("Net Promoter Score"), "number")}
+
+
 def _disagree(given: Mapping[str, float], mid: str, derived: float | None, what: str, tol: float,
               relative: bool, out: list[str]) -> None:
+    from playbook.i18n import value
+
     g = given.get(mid)
     if g is None or derived is None:
         return
     off = abs(g - derived) / max(abs(g), 1e-9) if relative else abs(g - derived)
     if off > tol:
+        name, unit = _CHECKED.get(mid, (mid, "number"))
         out.append(t("The answers give %(id)s = %(given)s, but the customer rows give %(rows)s (%(what)s); "
-                     "check which is current. The given value is used.", id=mid, given=plain(g),
-                     rows=plain(derived), what=t(what)))
+                     "check which is current. The given value is used.", id=t(name), given=value(g, unit),
+                     rows=value(derived, unit), what=t(what)))
 
 
 def _largest(rows: Iterable[CustomerRow], n: int) -> list[CustomerRow]:
@@ -287,11 +297,12 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
     row_nps = _nps_from_rows(active)
     churn, churn_origin = (metrics["churn_rate_annual"], N_("given")) if "churn_rate_annual" in metrics else (
         (row_churn, N_("derived")) if row_churn is not None else (None, ""))
-    factor = 100.0 / churn if churn else None
+    factor = clv_years(churn)
     if factor is not None:
-        method = t("CLV = annual recurring revenue ÷ annual churn (%(churn)s %%, %(origin)s), i.e. %(years)s years "
-                   "of today's revenue; the same model as the pack's clv metric.", churn=plain(churn or 0.0),
-                   origin=t(churn_origin), years=fixed(factor, 1))
+        method = t("CLV = annual recurring revenue × expected years: 1 ÷ annual churn (%(churn)s %%, %(origin)s), at "
+                   "most the guide's 5-year horizon (002: 2-5 years of revenue), i.e. %(years)s years of today's "
+                   "revenue; the expected-years model is the pack's own, the same as for the pack's clv metric.",
+                   churn=plain(churn or 0.0), origin=t(churn_origin), years=fixed(factor, 1))
     else:
         method = t("CLV needs the annual churn: give churn_rate_annual, or an ended column with the dates "
                    "customers left, and partner.assessed_on. Until then customers are ranked by annual revenue.")

@@ -109,9 +109,10 @@ def load_pack(spec: str | Path | None = None) -> Pack:
         hit = pack_cache.read(name, _extends_target)
         if hit is not None:
             return hit
-    pack, _, _, layer_dirs = _load(spec)
+    with pack_cache.recording() as seen:  # the bytes parsed, for the cache entry's digest
+        pack, _, _, layer_dirs = _load(spec)
     if name is not None:
-        pack_cache.write(name, pack, layer_dirs)
+        pack_cache.write(name, pack, layer_dirs, seen)
     return pack
 
 
@@ -206,7 +207,7 @@ def _load(spec: str | Path | None) -> tuple[
             q["id"], _text(q, "text"), _text(q, "help"), _text(q, "section"), qtype, choices,
             bool(q.get("ordered", False)), _text(q, "unit"), lo, hi, _text(q, "source"), b.loc(doc, path),
             quick=bool(q.get("quick", False)), applies_when=_applies_when(b, "questions", q, doc, path),
-            replaces=tuple(q.get("replaces", ())))
+            replaces=tuple(q.get("replaces", ())), also_asks=tuple(q.get("also_asks", ())))
 
     # metrics
     metric_raw = b.unique("metrics")
@@ -329,7 +330,7 @@ def _load(spec: str | Path | None) -> tuple[
         checklists.append(Checklist(c["id"], c["title"], tuple(items), _text(c, "source")))
 
     lint_pack(b, action_raw, actions, benchmarks, checklists, metric_raw)
-    consistency(b, actions, benchmarks)
+    consistency(b, actions, benchmarks, checklists)
     broken_references(b, area_ids, action_ids)
     rule = _stage_rule(m.get("stage_rule") or {})
     errors = [p for p in b.problems if p.severity == "error"]

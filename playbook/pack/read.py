@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from playbook.base.resources import bundled_packs
 from playbook.base.suggest import did_you_mean, one_of
 from playbook.base.values import describe
-from playbook.base.yamlio import Document, PathKey, load_file
+from playbook.base.yamlio import Document, PathKey, decode, loads, read_file
 from playbook.errors import InvalidInput, Problem, UsageError
+from playbook.pack import cache as pack_cache
 from playbook.pack.schema import manifest_schema, pack_file_schema
 from playbook.pack.validation import schema_errors
 
@@ -86,12 +87,15 @@ def _read_layer(root: Path, b: _Builder, hasher: Any) -> _Layer | None:
     unreadable = False
     for p in [root / "pack.yaml", *files]:
         try:
-            doc = load_file(p, display(p))
+            # read once: the bytes parsed are the bytes hashed, here and in the pack cache
+            raw = read_file(p, display(p))
+            pack_cache.note_read(p, raw)
+            doc = loads(decode(raw, display(p)), display(p))
         except InvalidInput as exc:
             b.problems.extend(exc.problems)
             unreadable = True
             continue
-        hasher.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+        hasher.update(p.name.encode() + b"\0" + raw + b"\0")
         docs.append(doc)
     manifest_doc = next((d for d in docs if Path(d.file).name == "pack.yaml"), None)
     if manifest_doc is None or unreadable:

@@ -23,6 +23,8 @@ SOURCE = {"type": "string", "pattern": "^\\S+ § .+$",
           "description": "<guide file> § <section heading>"}
 SCALAR = {"type": ["string", "number", "boolean"]}
 NUM = {"type": "number"}
+# a bound beyond what an answer may give means nothing, and 400 digits would overflow float()
+BOUND = {"type": "number", "minimum": -int(values.MAX_MAGNITUDE), "maximum": int(values.MAX_MAGNITUDE)}
 # An answer meaning "does not apply to this partner": n/a, N/A, na, not applicable.
 NOT_APPLICABLE_PATTERN = r"^\s*(?:[nN]\s*/?\s*[aA]|[nN][oO][tT][\s_-]+[aA][pP][pP][lL][iI][cC][aA][bB][lL][eE])\s*$"
 NOT_APPLICABLE = {"type": "string", "pattern": NOT_APPLICABLE_PATTERN, "description": "does not apply"}
@@ -95,13 +97,16 @@ def pack_file_schema() -> dict[str, Any]:
         "type": {"enum": list(QUESTION_TYPES)},
         "choices": {"type": "array", "items": {"type": "string"}, "minItems": 2, "uniqueItems": True},
         "ordered": {"type": "boolean"}, "unit": {"type": "string"},
-        "min": NUM, "max": NUM, **asked,
+        "min": BOUND, "max": BOUND, **asked,
         "replaces": {"type": "array", "items": ID, "uniqueItems": True,
                      "description": "retired question ids whose answers are read as this question"},
+        "also_asks": {"type": "array", "items": SOURCE, "uniqueItems": True,
+                      "description": "guide passages beyond `source` whose practice the question's text and "
+                                     "help ask as they stand; a done_when citing another passage is warned"},
         **common})
     metric = _obj(["id", "name", "unit", "better"], {
         "id": ID, "name": TEXT, "unit": {"enum": list(UNITS)}, "better": {"enum": list(BETTER)},
-        "min": NUM, "max": NUM, "description": {"type": "string"},
+        "min": BOUND, "max": BOUND, "description": {"type": "string"},
         "track_only": {"type": "boolean",
                        "description": "shown in reports although no benchmark or rule uses it"},
         "derive": {"type": "object", "properties": {
@@ -255,6 +260,9 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
                 "assessed_on": {"type": ["string", "null"]},
                 "years_in_cloud": {"type": ["number", "string", "null"]},
                 "focus": {"type": ["array", "null"], "items": {"enum": list(ops.FOCUS_VALUES)}},
+                "primary_focus": {"enum": [*ops.FOCUS_VALUES, None],
+                                  "description": "the line of business you lead with (selects the managed-"
+                                                 "services attach target)"},
                 "currency": {"type": ["string", "null"]},
                 "language": {"type": ["string", "null"], "maxLength": 35,
                              "description": "the report's language and how numbers are written: de reads "
@@ -397,7 +405,7 @@ def _baseline_schema() -> dict[str, Any]:
     ids = {"type": "array", "items": ID}
     kpi = _obj(["metric", "previous", "current", "change", "direction"], {
         "metric": ID, "previous": num, "current": num, "change": num,
-        "direction": {"enum": ["better", "worse", "same", "new", "no_longer_given"]},
+        "direction": {"enum": ["better", "worse", "same", "new", "no_longer_given", "carried"]},
         "better": {"enum": ["higher", "lower"]},
         "status_then": {"type": ["string", "null"]}, "status_now": {"type": ["string", "null"]}})
     return _obj(["stage_then", "stage_now", "stage_change", "kpis", "actions", "not_comparable"], {
@@ -406,7 +414,13 @@ def _baseline_schema() -> dict[str, Any]:
         "stage_then": {"type": "string"}, "stage_now": {"enum": list(PHASES)},
         "stage_change": {"enum": ["advanced", "fell_back", "unchanged"]},
         "kpis": {"type": "array", "items": kpi},
-        "actions": _obj(["closed", "new", "still_open"], {"closed": ids, "new": ids, "still_open": ids}),
+        "partner": {"type": ["string", "null"]},
+        # inputs still marked `# CARRIED` by init --from and unchanged: reported as carried, not re-measured
+        "carried": {"type": "array", "items": {"type": "string"}},
+        "past_due_renewals": {"type": ["object", "null"], "properties": {
+            "customers": {"type": "integer"}, "revenue": num, "names": {"type": "array", "items": {"type": "string"}}}},
+        "actions": _obj(["closed", "new", "still_open"], {"closed": ids, "new": ids, "still_open": ids,
+                                                           "not_confirmed_closed": ids}),
         "areas": {"type": "array", "items": _obj(["id", "previous", "current"], {
             "id": ID, "previous": {"type": ["integer", "null"]}, "current": {"type": ["integer", "null"]}})},
         "not_comparable": {"type": "array", "items": _obj(["kind", "id", "reason"], {

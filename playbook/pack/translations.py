@@ -137,6 +137,11 @@ def read(pack: Pack, lang: str) -> tuple[dict[str, dict[str, dict[str, Any]]], l
         except InvalidInput as exc:
             problems.extend(exc.problems)
             continue
+        if doc.data is not None and not isinstance(doc.data, dict):
+            problems.append(doc.problem((), "a translation file is a mapping (language:, pack:, questions:, "
+                                        "actions: ...), not a single value; start from `playbook translate`",
+                                        "translation-shape"))
+            continue
         files.append(doc)
         declared = doc.data.get("language") if isinstance(doc.data, dict) else None
         if declared is not None and str(declared) != lang:

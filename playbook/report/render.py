@@ -7,11 +7,8 @@ only when a PDF is asked for.
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +27,7 @@ from playbook.errors import RenderError, UsageError
 from playbook.i18n import N_
 from playbook.i18n import value as format_value
 from playbook.pack import cache
+from playbook.report.baseline import open_by_phase, signed_change
 
 # Brand files and charts live in their own modules; their names stay importable from here.
 from playbook.report.brand import MAX_LOGO_BYTES as MAX_LOGO_BYTES
@@ -40,9 +38,11 @@ from playbook.report.brand import load_brand as load_brand
 from playbook.report.brand import readable_shade as readable_shade
 from playbook.report.charts import bullet as bullet
 from playbook.report.charts import radar as radar
+from playbook.report.wording import reason_text
 
-FORMATS = ("html", "pdf", "json", "md")
-EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md"}
+FORMATS = ("html", "pdf", "json", "md", "csv", "xlsx")
+# csv and xlsx: the action plan as a table for a tracker or spreadsheet (report/export.py)
+EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md", "csv": ".csv", "xlsx": ".xlsx"}
 # English here; the templates receive them translated (see _labels)
 # impact and effort, as an action card states them ("impact high"): the pack's
 # levels are ids, never words a German card may show
@@ -107,6 +107,7 @@ def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environm
     env.filters["value"] = format_value
     env.filters["date"] = i18n.date
     env.filters["num"] = i18n.number
+    env.filters["change"] = signed_change  # a change written like its values: "+USD 141,763", "+2.5 pp"
     env.filters["css_str"] = _css_string
     env.filters["css_text"] = _css_text
     env.filters["pct"] = lambda x: "—" if x is None else f"{i18n.number(x)} %"
@@ -272,6 +273,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
     cited = {src.partition(" § ")[0].strip() for src in _all_sources(pack)}
     return {
         "r": result, "pack": pack, "brand": options.brand, "metric_rows": metric_rows, "cite": citer(pack),
+        "reason": reason_text(pack),  # an evidence sentence without ids, as the client reads it
         "findings": findings, "phases": phases, "areas": areas, "area_names": area_names,
         "titles": {a.id: a.title for a in pack.actions}, "planned": {a.id for a in result.plan},
         "radar": radar(areas, outline=[a.previous for a in result.baseline.areas] if result.baseline else None)
@@ -291,6 +293,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         "na_actions": [a for a in result.actions if a.state == "not_assessed"],
         **_blanks_context(result, pack),
         "stage_names": {s.id: s.name for s in pack.stages},
+        "open_by_phase": open_by_phase(result.baseline.still_open, pack) if result.baseline else [],
         "cust": customer_view(result, pack),  # the "Your customers" section (templates/customers.*.j2)
         "title": f"{result.partner_name or i18n.t('Partner')} — {pack.name}",
         "lang": result.language,
@@ -383,27 +386,8 @@ def _render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None 
 
         opts = options or RenderOptions()
         return html_to_pdf(render_html(result, pack, opts, for_pdf=True), result, pack, opts)
+    if fmt in ("csv", "xlsx"):
+        from playbook.report.export import render_plan
+
+        return render_plan([(result, pack)], fmt)
     raise UsageError(f"unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write next to the target and rename, so a failure never leaves half a file.
-    A symlink is followed (the file it names is replaced, the link stays); a
-    FIFO, device, socket or folder is never replaced."""
-    path = path.resolve()
-    if os.path.lexists(path) and not path.is_file():
-        raise OSError(errno.EEXIST, "it is not a regular file", str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise users
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
