@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from playbook.answers.template import PARTNER_HINTS, metric_hint, question_hint
+from playbook.answers.hints import PARTNER_HINTS, metric_hint, question_hint
 from playbook.base import operators as ops
 from playbook.base.model import Answers, Customer, Pack
 from playbook.base.suggest import did_you_mean, one_of

@@ -9,44 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from playbook.base.model import Metric, Pack, Question
+from playbook.answers.hints import _TYPE_HINT, _UNIT, PARTNER_HINTS
+from playbook.answers.hints import metric_hint as metric_hint
+from playbook.answers.hints import question_hint as question_hint
+from playbook.base.model import Pack
 from playbook.base.operators import FOCUS_VALUES
 from playbook.engine.questionnaire import Entry, applies, entries, estimate_minutes
-from playbook.i18n import N_, current, date_example, fixed, language_name, t, tn
-from playbook.report.catalog import words
-
-_TYPE_HINT = {
-    "yesno": N_("yes or no"),
-    "number": N_("a number"),
-    "percent": N_("a percentage, e.g. 12% (12 means 12 %)"),
-    "money": N_("an amount, e.g. $180,000"),
-    "days": N_("a number of days"),
-    "date": N_("a date, YYYY-MM-DD"),
-}
-_UNIT = {"percent": "%", "money": N_("money"), "money_month": N_("money per month")}
-
-
-# The hints written after each partner field, kept here so the answers
-# check can tell an answer typed after one (`name: ""  # your company name Fabrikam`).
-PARTNER_HINTS = {
-    "name": N_("your company name"),
-    "assessed_on": N_("today's date, YYYY-MM-DD"),
-    "years_in_cloud": N_("years since you started selling cloud (selects the recurring-revenue target)"),
-    "focus": f"any of: {', '.join(FOCUS_VALUES)}",
-}
-
-
-def question_hint(q: Question) -> str:
-    """The comment written after a question's key."""
-    hint = f"one of: {', '.join(q.choices)}" if q.type == "choice" else _TYPE_HINT[q.type]
-    return hint + (f" ({q.unit})" if q.unit else "")
-
-
-def metric_hint(m: Metric) -> str:
-    """The comment written after a metric's key."""
-    derived = " (worked out for you when left blank)" if (m.compute or m.formula) else ""
-    unit = {"percent": "%", "money": "money", "money_month": "money per month"}.get(m.unit, m.unit)
-    return f"{m.name}; {unit}{derived}".rstrip()
+from playbook.engine.words import words
+from playbook.i18n import current, date_example, fixed, language_name, t, tn
 
 
 def _comment(text: str, indent: str = "  ") -> list[str]:

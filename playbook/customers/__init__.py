@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playbook.base.model import Answers, Customer, Pack
 from playbook.customers.analysis import analyse
@@ -22,10 +22,7 @@ from playbook.customers.read import CustomerRow, parse_customers, read_customers
 from playbook.errors import InvalidInput, Problem
 from playbook.i18n import Convention, t
 
-if TYPE_CHECKING:  # result.py imports this package for CustomerBase
-    from playbook.engine.result import Result
-
-__all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "annotate", "base_to_dict", "customers_from_path", "input_files",
+__all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "base_to_dict", "customers_from_path", "input_files",
            "load_customers_option", "parse_customers", "pseudonym", "redact", "with_row_metrics"]
 
 
@@ -107,34 +104,6 @@ def with_row_metrics(answers: Answers, base: CustomerBase | None) -> Answers:
     if base is None or not base.derived:
         return answers
     return dataclasses.replace(answers, metrics={**base.derived, **answers.metrics})
-
-
-def annotate(result: Result, base: CustomerBase | None) -> Result:
-    """Name the customers behind a reason that cites a customer metric
-    (e.g. "renewals due in 90 days is 4 (Contoso, Fabrikam, ...)")."""
-    if base is None:
-        return result
-    if not base.named:
-        return result
-    plan = []
-    changed = False
-    for a in result.plan:
-        if not any(e.subject == "metric" and e.ref in base.named for e in a.reasons):
-            plan.append(a)  # most actions cite no customer metric: left as they are
-            continue
-        reasons = []
-        for e in a.reasons:
-            names = base.named.get(e.ref) if e.subject == "metric" else None
-            if names:
-                more = int(e.observed) - len(names) if e.ref != "renewal_revenue_90_days" and isinstance(
-                    e.observed, (int, float)) else 0
-                tail = t(" and %(n)s more", n=more) if more > 0 else ""
-                e = dataclasses.replace(e, text=t("%(reason)s (customers: %(names)s%(more)s).",
-                                                  reason=e.text.rstrip("."), names=", ".join(names), more=tail))
-            reasons.append(e)
-        plan.append(dataclasses.replace(a, reasons=tuple(reasons)))
-        changed = True
-    return dataclasses.replace(result, plan=tuple(plan)) if changed else result
 
 
 def _r(x: float | None) -> float | None:
