@@ -92,22 +92,10 @@ def _block(pack: Pack, items: Sequence[Entry], profile: Mapping[str, Any] | None
     return out
 
 
-def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
-                     profile: Mapping[str, Any] | None = None) -> str:
-    """The template: the quick questionnaire, or every question with the ones
-    outside it under a "Deep dive" heading. With a profile, questions that
-    cannot apply to it are left out and the profile is filled in."""
-    chosen = entries(pack, quick=quick, profile=profile)
-    short = [e for e in chosen if e.quick]
-    deep = [e for e in chosen if not e.quick]
-    minutes = estimate_minutes(chosen)
-    profile = dict(profile or {})
-    focus = list(profile.get("focus") or [])
-    years = profile.get("years_in_cloud")
-    out = []
-    if schema_ref:
-        out.append(f"# yaml-language-server: $schema={schema_ref}")
+def _header(pack: Pack, n: int, minutes: int, quick: bool) -> list[str]:
+    """The comment at the top: what the file is, how long it takes, how to write answers."""
     lang = current()
+    out: list[str] = []
     kind = t("quick questionnaire") if quick else t("full questionnaire")
     out += ["# " + line for line in t(
         "Answers for the '%(pack)s' assessment (pack %(id)s %(version)s), %(kind)s:\n"
@@ -115,12 +103,20 @@ def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
         "Write each answer after the colon (not after a #: that is a comment and is not read).\n"
         "Leave what you do not know blank: a blank is reported as 'not assessed', never as 'no'.\n"
         "Write n/a where a question does not apply to you. Then run:  playbook assess <this file>",
-        pack=pack.name, id=pack.id, version=pack.version, kind=kind, n=len(chosen), minutes=minutes).split("\n")]
+        pack=pack.name, id=pack.id, version=pack.version, kind=kind, n=n, minutes=minutes).split("\n")]
     if lang != "en":
         out += ["# " + line for line in t(
             "Numbers and dates are read as %(language)s writes them (partner.language), e.g. %(example)s; "
             "answers to choose are written as the ids shown (yes, no, ...).",
             language=language_name(lang), example=fixed(1200.5, 2) + " / " + date_example()).split("\n")]
+    return out
+
+
+def _partner_block(profile: Mapping[str, Any]) -> list[str]:
+    lang = current()
+    focus = list(profile.get("focus") or [])
+    years = profile.get("years_in_cloud")
+    out: list[str] = []
     out += [
         "",
         "partner:",
@@ -133,8 +129,25 @@ def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
         "  currency: USD" if lang == "en" else "  currency: EUR",
         *([f"  language: {lang}"] if lang != "en" else []),
         "",
-        "answers:",
     ]
+    return out
+
+
+def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
+                     profile: Mapping[str, Any] | None = None) -> str:
+    """The template: the quick questionnaire, or every question with the ones
+    outside it under a "Deep dive" heading. With a profile, questions that
+    cannot apply to it are left out and the profile is filled in."""
+    chosen = entries(pack, quick=quick, profile=profile)
+    short = [e for e in chosen if e.quick]
+    deep = [e for e in chosen if not e.quick]
+    profile = dict(profile or {})
+    out = []
+    if schema_ref:
+        out.append(f"# yaml-language-server: $schema={schema_ref}")
+    out += _header(pack, len(chosen), estimate_minutes(chosen), quick)
+    out += _partner_block(profile)
+    out.append("answers:")
     qs = [e for e in short if e.kind == "question"]
     dq = [e for e in deep if e.kind == "question"]
     ms = [e for e in short if e.kind == "metric"]
