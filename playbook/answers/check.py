@@ -440,7 +440,3 @@ def _focus_word(w: str) -> str:
     if w not in ops.FOCUS_VALUES:
         raise ValueError(f"{w!r} is not a focus")
     return w
-
-
-def known_focus() -> tuple[str, ...]:
-    return ops.FOCUS_VALUES

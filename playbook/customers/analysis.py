@@ -33,13 +33,10 @@ from playbook.customers.figures import (
 from playbook.customers.read import CustomerRow, paused_gc
 from playbook.i18n import N_, fixed, month_label, plain, t
 
+# the guide sections the JSON cites for the CLV, all-star and renewal figures (the templates cite their own)
 CLV_SEGMENTS = "000_ef716df2dd0cf0de.txt § Measure Your Success"
 CLV_USES = "002_d85274969c44507d.txt § Understanding customer lifetime value"
-CLV_SPEND = "002_d85274969c44507d.txt § Use CLV to optimize the business"
 RENEWALS = "002_d85274969c44507d.txt § Renewal strategy"
-STAGES = "000_ef716df2dd0cf0de.txt § Understand the Cloud Buyer"
-CHURN = "002_d85274969c44507d.txt § 2. CHURN AND RENEWAL RATE"
-NPS = "002_d85274969c44507d.txt § SUPPORTING METRICS FOR CLOUD"
 TOP_N = 10  # customers named per list: the reports show summaries, not every row
 PARETO_POINTS = 40
 

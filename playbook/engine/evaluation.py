@@ -263,7 +263,7 @@ def _with_customers(e: Evidence, base: CustomerBase | None) -> Evidence:
     tail = t(" and %(n)s more", n=more) if more > 0 else ""
     text = t("%(reason)s (customers: %(names)s%(more)s).", reason=e.text.rstrip("."), names=", ".join(names),
              more=tail)
-    return dataclasses.replace(e, text=text, customers=tuple(names), more_customers=max(more, 0))
+    return dataclasses.replace(e, text=text, customers=tuple(names))
 
 
 def _checklists(pack: Pack, facts: Facts, unknown: _Unknown) -> tuple[ChecklistResult, ...]:

@@ -20,10 +20,8 @@ class Evidence:
     observed: Any
     threshold: Any
     gap: float | None  # relative distance from the threshold, 0..1, metrics only
-    # the customers behind a reason that cites a customer metric (the sentence names them too),
-    # and how many more the metric counts than are named
+    # the customers behind a reason that cites a customer metric (the engine's sentence names them too)
     customers: tuple[str, ...] = ()
-    more_customers: int = 0
 
 
 @dataclass(frozen=True)

@@ -83,10 +83,6 @@ def messages(lang: str) -> gettext.NullTranslations:
     return Translations(fp=buf, domain="playbook")
 
 
-def gettext_for(lang: str) -> Any:
-    return messages(lang).gettext
-
-
 def _t(lang: str, msg: str) -> str:
     return str(messages(lang).gettext(msg))
 

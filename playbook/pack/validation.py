@@ -45,10 +45,6 @@ def _where(data: Any, path: PathKey) -> str:
     return f" in {label}" if label else ""
 
 
-def schema_problems(doc: Document, schema: dict[str, Any]) -> list[Problem]:
-    return [p for _, p in schema_errors(doc, schema)]
-
-
 def schema_errors(doc: Document, schema: dict[str, Any]) -> list[tuple[PathKey, Problem]]:
     """Each problem with the data path it is about, so callers can skip broken items."""
     if _surely_valid(doc.data, schema):
