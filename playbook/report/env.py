@@ -17,8 +17,12 @@ from markupsafe import Markup, escape
 from playbook import i18n
 from playbook.base.resources import data_dir
 from playbook.errors import UsageError
+from playbook.i18n import N_
 from playbook.i18n import value as format_value
 from playbook.pack import cache
+
+# impact and effort levels are ids, never words a German card may show (the `level` filter)
+LEVEL_LABEL = {"low": N_("low"), "medium": N_("medium"), "high": N_("high")}
 
 
 def environment(template_dir: str | None = None, *, markdown: bool = False) -> jinja2.Environment:
@@ -61,6 +65,7 @@ def _environment(template_dir: str | None, markdown: bool, cached: bool) -> jinj
     env.filters["css_text"] = _css_text
     env.filters["pct"] = lambda x: "—" if x is None else f"{i18n.number(x)} %"
     env.filters["ids"] = _breakable_id
+    env.filters["level"] = lambda x: i18n.t(LEVEL_LABEL[x]) if x in LEVEL_LABEL else x
     return env
 
 

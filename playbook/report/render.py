@@ -36,11 +36,13 @@ from playbook.report.brand import load_brand as load_brand
 from playbook.report.brand import readable_shade as readable_shade
 from playbook.report.charts import bullet as bullet
 from playbook.report.charts import radar as radar
+from playbook.report.env import LEVEL_LABEL as LEVEL_LABEL
 from playbook.report.env import environment
 
 FORMATS = ("html", "pdf", "json", "md")
 EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md"}
 # English here; the templates receive them translated (see _labels)
+# impact and effort, as an action card states them ("impact high"): the pack's
 TIER_LABEL = {"good": N_("Good"), "better": N_("Better"), "best": N_("Best"), None: "—"}
 STATUS_LABEL = {"met": N_("Met"), "not_met": N_("Not met"), "not_assessed": N_("Not assessed"),
                 "done": N_("Done"), "not_done": N_("Not done"), "recommended": N_("Open"),
