@@ -186,7 +186,8 @@ def test_imports_run_down_the_stages() -> None:
     wrong = []
     for imp in imports(modules()):
         src, dst = unit(imp.source), unit(imp.target)
-        if src != dst and ranks[dst] > ranks[src]:
+        # a unit may import only from a lower rank: two units of one rank stay independent
+        if src != dst and ranks[dst] >= ranks[src]:
             wrong.append(f"{imp.source}:{imp.line} imports {imp.target} ({src} is stage {ranks[src]}, "
                          f"{dst} is stage {ranks[dst]})")
     assert not wrong, "imports against the documented direction:\n" + "\n".join(wrong)
