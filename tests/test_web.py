@@ -111,7 +111,7 @@ def test_unknown_ids_and_broken_yaml_are_summarised(client: Any) -> None:
 
 def test_hostile_partner_name_is_text(client: Any) -> None:
     evil = '<script>alert(1)</script><img src=x onerror=alert(2)>'
-    r = client.post("/report", data={"answers": f'partner:\n  name: "{evil}"\n'})
+    r = client.post("/report", data={"answers": f'partner:\n  name: "{evil}"\nanswers:\n  value_proposition_defined: yes\n'})
     assert r.status_code == 200
     assert evil not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
 

@@ -34,6 +34,8 @@ TOP_KEYS = ("partner", "answers", "metrics", "nps_responses", "customers")
 # an attack) from making a 15 MB HTML file and a PDF past its deadline.
 TEXT_LIMITS = {"name": 200, "contact": 200, "industry": 200, "region": 200, "notes": 2000}
 
+ASSESSED_YEARS = (1900, 2999)  # partner.assessed_on: a real day, far from the calendar's ends
+
 
 def load_answers(path: Path, pack: Pack, display: str | None = None, *, decimal: str | None = None) -> Answers:
     name = display or str(path)
@@ -266,6 +268,10 @@ def _partner(c: _Check, decimal: str | None) -> _Partner:
     if partner.get("assessed_on") is not None:
         try:
             assessed_on = parse_date(partner["assessed_on"], order)
+            if not ASSESSED_YEARS[0] <= int(assessed_on[:4]) <= ASSESSED_YEARS[1]:
+                # the renewal calendar counts years either side of it: year 9998 would run off the calendar
+                raise ValueError(f"{assessed_on} is not a plausible assessment date; give the day of "
+                                 f"the assessment (a year from {ASSESSED_YEARS[0]} to {ASSESSED_YEARS[1]})")
         except ValueError as exc:
             c.problems.append(doc.problem(("partner", "assessed_on"), f"assessed_on: {exc}", "value"))
     focus = tuple(sorted(set(partner.get("focus") or [])))

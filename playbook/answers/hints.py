@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playbook.base.model import Metric, Question
 from playbook.base.operators import FOCUS_VALUES
-from playbook.i18n import N_
+from playbook.i18n import N_, t
 
 _TYPE_HINT = {
     "yesno": N_("yes or no"),
@@ -17,7 +17,15 @@ _TYPE_HINT = {
     "days": N_("a number of days"),
     "date": N_("a date, YYYY-MM-DD"),
 }
-_UNIT = {"percent": "%", "money": N_("money"), "money_month": N_("money per month")}
+# The units as the template's comments name them, in the template's language
+# (the pack's unit ids are not words a German partner reads).
+_UNIT = {"percent": "%", "money": N_("money"), "money_month": N_("money per month"), "count": N_("count"),
+         "number": N_("number"), "days": N_("days"), "hours": N_("hours"), "years": N_("years"),
+         "ratio": N_("ratio"), "score": N_("score")}
+
+
+def _unit(unit: str) -> str:
+    return t(_UNIT[unit]) if unit in _UNIT else unit
 
 
 # The hints written after each partner field, kept here so the answers

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from playbook.answers.hints import _TYPE_HINT, _UNIT, PARTNER_HINTS
+from playbook.answers.hints import _TYPE_HINT, PARTNER_HINTS, _unit
 from playbook.answers.hints import metric_hint as metric_hint
 from playbook.answers.hints import question_hint as question_hint
 from playbook.base.model import Pack
@@ -48,7 +48,7 @@ def _question_lines(pack: Pack, e: Entry) -> list[str]:
     else:
         hint = t(_TYPE_HINT[q.type])
     if q.unit:
-        hint += f" ({q.unit})"
+        hint += f" ({_unit(q.unit)})"
     # the hint sits on a line of its own: an answer typed after a `#` would be a comment, not read
     out.append("  # " + t("(%(hint)s; or n/a)", hint=hint))
     out.append(f"  {q.id}:")
@@ -60,7 +60,7 @@ def _metric_lines(pack: Pack, e: Entry) -> list[str]:
     derived = " (worked out for you when left blank)" if (m.compute or m.formula) else ""
     if derived:
         derived = " " + t("(worked out for you when left blank)")
-    out = _comment(f"{m.name}; {t(_UNIT[m.unit]) if m.unit in _UNIT else m.unit}{derived}")
+    out = _comment(f"{m.name}; {_unit(m.unit)}{derived}")
     if m.description:
         out += _comment(t("Definition: %(text)s", text=m.description))
     out.append(f"  {m.id}:")

@@ -109,9 +109,10 @@ def load_pack(spec: str | Path | None = None) -> Pack:
         hit = pack_cache.read(name, _extends_target)
         if hit is not None:
             return hit
-    pack, _, _, layer_dirs = _load(spec)
+    with pack_cache.recording() as seen:  # the bytes parsed, for the cache entry's digest
+        pack, _, _, layer_dirs = _load(spec)
     if name is not None:
-        pack_cache.write(name, pack, layer_dirs)
+        pack_cache.write(name, pack, layer_dirs, seen)
     return pack
 
 

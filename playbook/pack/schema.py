@@ -22,6 +22,8 @@ SOURCE = {"type": "string", "pattern": "^\\S+ § .+$",
           "description": "<guide file> § <section heading>"}
 SCALAR = {"type": ["string", "number", "boolean"]}
 NUM = {"type": "number"}
+# a bound beyond what an answer may give means nothing, and 400 digits would overflow float()
+BOUND = {"type": "number", "minimum": -int(values.MAX_MAGNITUDE), "maximum": int(values.MAX_MAGNITUDE)}
 # An answer meaning "does not apply to this partner": n/a, N/A, na, not applicable.
 NOT_APPLICABLE_PATTERN = r"^\s*(?:[nN]\s*/?\s*[aA]|[nN][oO][tT][\s_-]+[aA][pP][pP][lL][iI][cC][aA][bB][lL][eE])\s*$"
 NOT_APPLICABLE = {"type": "string", "pattern": NOT_APPLICABLE_PATTERN, "description": "does not apply"}
@@ -144,13 +146,13 @@ def _asked_items() -> tuple[dict[str, Any], dict[str, Any]]:
         "type": {"enum": list(QUESTION_TYPES)},
         "choices": {"type": "array", "items": {"type": "string"}, "minItems": 2, "uniqueItems": True},
         "ordered": {"type": "boolean"}, "unit": {"type": "string"},
-        "min": NUM, "max": NUM, **asked,
+        "min": BOUND, "max": BOUND, **asked,
         "replaces": {"type": "array", "items": ID, "uniqueItems": True,
                      "description": "retired question ids whose answers are read as this question"},
         **common})
     metric = _obj(["id", "name", "unit", "better"], {
         "id": ID, "name": TEXT, "unit": {"enum": list(UNITS)}, "better": {"enum": list(BETTER)},
-        "min": NUM, "max": NUM, "description": {"type": "string"},
+        "min": BOUND, "max": BOUND, "description": {"type": "string"},
         "track_only": {"type": "boolean",
                        "description": "shown in reports although no benchmark or rule uses it"},
         "derive": {"type": "object", "properties": {

@@ -160,6 +160,11 @@ def _read_layers(pack: Pack, lang: str, problems: list[Problem]) -> tuple[_Merge
         except InvalidInput as exc:
             problems.extend(exc.problems)
             continue
+        if doc.data is not None and not isinstance(doc.data, dict):
+            problems.append(doc.problem((), "a translation file is a mapping (language:, pack:, questions:, "
+                                        "actions: ...), not a single value; start from `playbook translate`",
+                                        "translation-shape"))
+            continue
         files.append(doc)
         declared = doc.data.get("language") if isinstance(doc.data, dict) else None
         if declared is not None and str(declared) != lang:

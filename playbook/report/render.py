@@ -7,13 +7,9 @@ only when a PDF is asked for.
 
 from __future__ import annotations
 
-import errno
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -252,26 +248,3 @@ def _render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None 
         opts = options or RenderOptions()
         return html_to_pdf(render_html(result, pack, opts, for_pdf=True), result, pack, opts)
     raise UsageError(f"unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write next to the target and rename, so a failure never leaves half a file.
-    A symlink is followed (the file it names is replaced, the link stays); a
-    FIFO, device, socket or folder is never replaced."""
-    path = path.resolve()
-    if os.path.lexists(path) and not path.is_file():
-        raise OSError(errno.EEXIST, "it is not a regular file", str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise users
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
