@@ -82,7 +82,7 @@ def carry_forward(pack: Pack, old_path: Path, schema_ref: str = "") -> tuple[str
 def _partner_line(line: str, partner: dict[str, Any]) -> str:
     """A partner field of the template, filled with last year's value where it still holds."""
     key = line.split(":", 1)[0].strip()
-    if key in ("name", "years_in_cloud", "focus", "currency") and partner.get(key) not in (None, ""):
+    if key in ("name", "years_in_cloud", "focus", "primary_focus", "currency") and partner.get(key) not in (None, ""):
         v = partner[key]
         shown = "[" + ", ".join(map(str, v)) + "]" if isinstance(v, list) else _scalar(v)
         return f"  {key}: {shown}"

@@ -162,7 +162,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         currency=p.currency or "", answers=answers, metrics=metrics,
         nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
         warnings=tuple(c.warnings), not_applicable=frozenset(not_applicable), listed=frozenset(listed),
-        language=p.language,
+        language=p.language, primary_focus=p.primary_focus,
     )
 
 
@@ -221,6 +221,7 @@ class _Partner:
     language: str
     decimal: str | None  # the partner's own convention settles 1.200 and 01.11.2026
     order: str | None
+    primary_focus: str | None
 
 
 def _partner(c: _Check, decimal: str | None) -> _Partner:
@@ -274,8 +275,11 @@ def _partner(c: _Check, decimal: str | None) -> _Partner:
                                  f"the assessment (a year from {ASSESSED_YEARS[0]} to {ASSESSED_YEARS[1]})")
         except ValueError as exc:
             c.problems.append(doc.problem(("partner", "assessed_on"), f"assessed_on: {exc}", "value"))
-    focus = tuple(sorted(set(partner.get("focus") or [])))
-    return _Partner(partner.get("name"), years, assessed_on, focus, currency, language, decimal, order)
+    primary_focus = partner.get("primary_focus") or None
+    # the line led with is one of the lines of business, listed or not
+    focus = tuple(sorted(set(partner.get("focus") or []) | ({primary_focus} if primary_focus else set())))
+    return _Partner(partner.get("name"), years, assessed_on, focus, currency, language, decimal, order,
+                    primary_focus)
 
 
 def _answers(c: _Check, pack: Pack, p: _Partner, listed: set[str], not_applicable: set[str]) -> dict[str, Any]:

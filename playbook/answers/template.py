@@ -126,6 +126,9 @@ def _partner_block(profile: Mapping[str, Any]) -> list[str]:
         f"  years_in_cloud:{f' {years:g}' if isinstance(years, (int, float)) else ''}",
         "  # " + t("any of: %(values)s", values=", ".join(FOCUS_VALUES)),
         f"  focus: [{', '.join(focus)}]",
+        "  # " + t("the one you lead with, if any (the managed-services attach target applies when it is "
+                   "managed_services)"),
+        "  primary_focus:",
         "  currency: USD" if lang == "en" else "  currency: EUR",
         *([f"  language: {lang}"] if lang != "en" else []),
         "",

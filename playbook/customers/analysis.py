@@ -32,6 +32,7 @@ from playbook.customers.figures import (
 )
 from playbook.customers.read import CustomerRow, paused_gc
 from playbook.i18n import N_, fixed, month_label, plain, t
+from playbook.pack.computations import clv_years
 
 # the guide sections the JSON cites for the CLV, all-star and renewal figures (the templates cite their own)
 CLV_SEGMENTS = "000_ef716df2dd0cf0de.txt § Measure Your Success"
@@ -284,7 +285,7 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
     row_nps = _nps_from_rows(active)
     churn, churn_origin = (metrics["churn_rate_annual"], N_("given")) if "churn_rate_annual" in metrics else (
         (row_churn, N_("derived")) if row_churn is not None else (None, ""))
-    factor = 100.0 / churn if churn else None
+    factor = clv_years(churn)
     method = _clv_method(churn, churn_origin, factor)
     if factor is None:
         notes.append(method)
@@ -332,9 +333,10 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
 def _clv_method(churn: float | None, churn_origin: str, factor: float | None) -> str:
     """How CLV is worked out here, or why it cannot be yet."""
     if factor is not None:
-        return t("CLV = annual recurring revenue ÷ annual churn (%(churn)s %%, %(origin)s), i.e. %(years)s years "
-                 "of today's revenue; the same model as the pack's clv metric.", churn=plain(churn or 0.0),
-                 origin=t(churn_origin), years=fixed(factor, 1))
+        return t("CLV = annual recurring revenue × expected years: 1 ÷ annual churn (%(churn)s %%, %(origin)s), at "
+                 "most the guide's 5-year horizon (002: 2-5 years of revenue), i.e. %(years)s years of today's "
+                 "revenue; the expected-years model is the pack's own, the same as for the pack's clv metric.",
+                 churn=plain(churn or 0.0), origin=t(churn_origin), years=fixed(factor, 1))
     return t("CLV needs the annual churn: give churn_rate_annual, or an ended column with the dates "
              "customers left, and partner.assessed_on. Until then customers are ranked by annual revenue.")
 

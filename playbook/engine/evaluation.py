@@ -168,6 +168,7 @@ def _evaluate(pack: Pack, answers: Answers) -> Result:
     profile: dict[str, Any] = {
         "years_in_cloud": answers.years_in_cloud,
         "focus": answers.focus or None,
+        "primary_focus": answers.primary_focus,
         "currency": answers.currency or None,
     }
     inapplicable = not_applicable_inputs(pack, answers, profile)

@@ -171,7 +171,7 @@ def _load(spec: str | Path | None) -> tuple[Pack, dict[str, Any], _Raw, tuple[Pa
     checklists = _checklists(b)
 
     lint_pack(b, action_raw, actions, benchmarks, checklists, metric_raw)
-    consistency(b, actions, benchmarks)
+    consistency(b, actions, benchmarks, checklists)
     broken_references(b, area_ids, action_ids)
     rule = _stage_rule(m.get("stage_rule") or {})
     errors = [p for p in b.problems if p.severity == "error"]
@@ -256,7 +256,7 @@ def _questions(b: _Builder) -> _Items:
             q["id"], _text(q, "text"), _text(q, "help"), _text(q, "section"), qtype, choices,
             bool(q.get("ordered", False)), _text(q, "unit"), lo, hi, _text(q, "source"), b.loc(doc, path),
             quick=bool(q.get("quick", False)), applies_when=_applies_when(b, "questions", q, doc, path),
-            replaces=tuple(q.get("replaces", ())))
+            replaces=tuple(q.get("replaces", ())), also_asks=tuple(q.get("also_asks", ())))
     return question_raw
 
 

@@ -149,6 +149,9 @@ def _asked_items() -> tuple[dict[str, Any], dict[str, Any]]:
         "min": BOUND, "max": BOUND, **asked,
         "replaces": {"type": "array", "items": ID, "uniqueItems": True,
                      "description": "retired question ids whose answers are read as this question"},
+        "also_asks": {"type": "array", "items": SOURCE, "uniqueItems": True,
+                      "description": "guide passages beyond `source` whose practice the question's text and "
+                                     "help ask as they stand; a done_when citing another passage is warned"},
         **common})
     metric = _obj(["id", "name", "unit", "better"], {
         "id": ID, "name": TEXT, "unit": {"enum": list(UNITS)}, "better": {"enum": list(BETTER)},
@@ -233,6 +236,9 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
                 "assessed_on": {"type": ["string", "null"]},
                 "years_in_cloud": {"type": ["number", "string", "null"]},
                 "focus": {"type": ["array", "null"], "items": {"enum": list(ops.FOCUS_VALUES)}},
+                "primary_focus": {"enum": [*ops.FOCUS_VALUES, None],
+                                  "description": "the line of business you lead with (selects the managed-"
+                                                 "services attach target)"},
                 "currency": {"type": ["string", "null"]},
                 "language": {"type": ["string", "null"], "maxLength": 35,
                              "description": "the report's language and how numbers are written: de reads "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from playbook.base.model import Pack
+from playbook.base.model import Condition, Leaf, Not, Pack
 from playbook.engine.words import words
 from playbook.pack.computations import COMPUTATIONS, describe_formula
 
@@ -108,4 +108,40 @@ def coverage_markdown(pack: Pack) -> str:
         lines.append("")
     if uncited:
         lines += ["## Items without a citation", "", *[f"- {x}" for x in uncited], ""]
+    lines += _deciding_answers(pack)
     return "\n".join(lines)
+
+
+def _deciding_answers(pack: Pack) -> list[str]:
+    """The reviewer's table: for every checklist item, the answers that tick it.
+    A blank deciding answer leaves the item not assessed, never done."""
+    lines = ["## Which answer decides each checklist item", "",
+             "An item is done only when these answers show it; while they are blank it is *not assessed*, never done. "
+             "A benchmark is decided by its metric.", "",
+             "| Item | Practice | Deciding answer | Done when |", "|---|---|---|---|"]
+    for c in pack.checklists:
+        for it in c.items:
+            refs: list[str] = []
+            for leaf in _leaf_list(it.done_when):
+                if leaf.subject == "question" and leaf.ref in pack.questions:
+                    ref = f"question `{leaf.ref}`: {pack.questions[leaf.ref].text}"
+                elif leaf.subject == "finding":
+                    bm = next((b for b in pack.benchmarks if b.id == leaf.ref), None)
+                    ref = f"benchmark `{leaf.ref}` (metric `{bm.metric}`)" if bm else f"benchmark `{leaf.ref}`"
+                else:
+                    ref = f"{leaf.subject} `{leaf.ref}`"
+                if ref not in refs:
+                    refs.append(ref)
+            cells = [f"`{c.id}.{it.id}`", it.text, "; ".join(refs), words(it.done_when)]
+            lines.append("| " + " | ".join(x.replace("|", "/") for x in cells) + " |")
+    return lines + [""]
+
+
+def _leaf_list(cond: Condition | None) -> list[Leaf]:
+    if cond is None:
+        return []
+    if isinstance(cond, Leaf):
+        return [cond]
+    if isinstance(cond, Not):
+        return _leaf_list(cond.item)
+    return [leaf for c in cond.items for leaf in _leaf_list(c)]
