@@ -278,17 +278,10 @@ def render_portfolio(pf: Portfolio, fmt: str) -> bytes:
         return _csv(pf).encode()
     if fmt == "xlsx":
         return _xlsx(pf)
-    import jinja2
-
-    from playbook.base.resources import data_dir
+    from playbook.report.env import environment
 
     md = fmt == "md"
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("templates"))), autoescape=not md,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    if md:
-        from playbook.report.render import _md_escape
-
-        env.finalize = _md_escape
+    env = environment(markdown=md)
     name = "portfolio.md.j2" if md else "portfolio.html.j2"
     return env.get_template(name).render(pf=pf, stages=pf.stage_bars(), most_open=pf.most_open(),
                                          stage_names=dict(pf.stages), stage_order={s: i for i, (s, _) in enumerate(pf.stages)},

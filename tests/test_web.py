@@ -167,7 +167,7 @@ def test_loopback_and_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(web, "run", lambda pack, **kw: calls.append(kw))
     r = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "8123"])
     assert r.exit_code == 0 and "no authentication" in r.output
-    assert calls == [{"host": "0.0.0.0", "port": 8123, "quick": True, "lang": None}]
+    assert calls == [{"host": "0.0.0.0", "port": 8123, "quick": True, "lang": None, "pack_spec": None, "workers": None}]
     r = CliRunner().invoke(cli, ["serve"])
     assert "no authentication" not in r.output and calls[-1]["host"] == "127.0.0.1"
 

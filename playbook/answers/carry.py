@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from playbook.base.model import Pack
+from playbook.base.model import Pack, Question
 
 _LINE = re.compile(r"^  (?P<id>[a-z][a-z0-9_]*):(?P<rest>\s+#.*)?$")
 MARK = "# CARRIED from"
@@ -66,7 +66,6 @@ def _mapping(v: Any) -> dict[str, Any]:
 
 def carry_forward(pack: Pack, old_path: Path, schema_ref: str = "") -> tuple[str, int, int, int]:
     """(template text, carried, new, changed) for a template filled from `old_path`."""
-    from playbook.answers.check import _value
     from playbook.answers.template import answers_template
     from playbook.base.yamlio import load_file
 
@@ -78,7 +77,7 @@ def carry_forward(pack: Pack, old_path: Path, schema_ref: str = "") -> tuple[str
     since = str(partner.get("assessed_on") or "") or old_path.name
     renamed = {o: q.id for q in pack.questions.values() for o in getattr(q, "replaces", ())}
     answers = {renamed.get(k, k): v for k, v in old_answers.items()}
-    carried = new = changed = 0
+    counts = {"carried": 0, "new": 0, "changed": 0, "": 0}
     out: list[str] = []
     section = None
     for line in answers_template(pack, schema_ref).splitlines():
@@ -88,12 +87,7 @@ def carry_forward(pack: Pack, old_path: Path, schema_ref: str = "") -> tuple[str
             section = None
         m = _LINE.match(line)
         if section == "partner" and line.startswith("  ") and ":" in line:
-            key = line.split(":", 1)[0].strip()
-            if key in ("name", "years_in_cloud", "focus", "primary_focus", "currency") and partner.get(key) not in (None, ""):
-                v = partner[key]
-                shown = "[" + ", ".join(map(str, v)) + "]" if isinstance(v, list) else _scalar(v)
-                line = f"  {key}: {shown}" + (f"  {mark(since)}" if key == "years_in_cloud" else "")
-            out.append(line)
+            out.append(_partner_line(line, partner, since))
             continue
         if line.startswith("# Answers for the"):
             out.append(f"# Carried forward from {old_path.name}: check every answer; "
@@ -101,22 +95,11 @@ def carry_forward(pack: Pack, old_path: Path, schema_ref: str = "") -> tuple[str
             out.append(f"# '{MARK} {since}, confirm' marks last year's figures and dates: measure each again "
                        "and delete the mark; a value still marked is reported as carried, not re-measured.")
         if m and section == "answers" and m.group("id") in pack.questions:
-            qid, q = m.group("id"), pack.questions[m.group("id")]
-            rest = m.group("rest") or ""
-            if qid not in answers:
-                line = f"  {qid}:{rest}  # NEW"
-                new += 1
-            elif answers[qid] is not None:
-                try:
-                    _value(q.type, answers[qid], q.choices)
-                    line = f"  {qid}: {_scalar(answers[qid])}{rest}"
-                    carried += 1
-                except ValueError:
-                    line = f"  {qid}:{rest}  # CHANGED: last answer {_scalar(answers[qid])} no longer fits"
-                    changed += 1
+            line, what = _answer_line(line, pack.questions[m.group("id")], answers, m.group("rest") or "")
+            counts[what] += 1
         elif m and section == "metrics" and m.group("id") in pack.metrics and old_metrics.get(m.group("id")) is not None:
             line = f"  {m.group('id')}: {_scalar(old_metrics[m.group('id')])}{m.group('rest') or ''}  {mark(since)}"
-            carried += 1
+            counts["carried"] += 1
         if line == "nps_responses: []" and isinstance(old.get("nps_responses"), list):
             line = "nps_responses: [" + ", ".join(map(str, old["nps_responses"])) + "]  " + mark(since)
         if line == "customers: []" and isinstance(old.get("customers"), (list, str)):
@@ -128,4 +111,33 @@ def carry_forward(pack: Pack, old_path: Path, schema_ref: str = "") -> tuple[str
     dropped = [k for k in old_answers if renamed.get(k, k) not in pack.questions]
     if dropped:
         out += ["", "# Answered last year, no longer asked by this pack: " + ", ".join(map(str, dropped))]
-    return "\n".join(out) + "\n", carried, new, changed
+    return "\n".join(out) + "\n", counts["carried"], counts["new"], counts["changed"]
+
+
+def _partner_line(line: str, partner: dict[str, Any], since: str) -> str:
+    """A partner field of the template, filled with last year's value where it
+    still holds; years in cloud is a figure that has moved on, so it is marked."""
+    key = line.split(":", 1)[0].strip()
+    if key in ("name", "years_in_cloud", "focus", "primary_focus", "currency") and partner.get(key) not in (None, ""):
+        v = partner[key]
+        shown = "[" + ", ".join(map(str, v)) + "]" if isinstance(v, list) else _scalar(v)
+        return f"  {key}: {shown}" + (f"  {mark(since)}" if key == "years_in_cloud" else "")
+    return line
+
+
+def _answer_line(line: str, q: Question, answers: dict[str, Any], rest: str) -> tuple[str, str]:
+    """A question's template line with last year's answer, and what became of
+    it: carried, new (not asked last year), changed (no longer fits) or ""
+    (left blank last year: the line stays as it is)."""
+    from playbook.answers.check import _value
+
+    qid = q.id
+    if qid not in answers:
+        return f"  {qid}:{rest}  # NEW", "new"
+    if answers[qid] is None:
+        return line, ""
+    try:
+        _value(q.type, answers[qid], q.choices)
+        return f"  {qid}: {_scalar(answers[qid])}{rest}", "carried"
+    except ValueError:
+        return f"  {qid}:{rest}  # CHANGED: last answer {_scalar(answers[qid])} no longer fits", "changed"

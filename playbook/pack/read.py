@@ -65,6 +65,41 @@ class _Layer:
 
 def _read_layer(root: Path, b: _Builder, hasher: Any) -> _Layer | None:
     """Read one pack folder: YAML, then the JSON Schema stage."""
+    docs, unreadable = _read_files(root, b, hasher)
+    manifest_doc = next((d for d in docs if Path(d.file).name == "pack.yaml"), None)
+    if manifest_doc is None or unreadable:
+        # every id an unreadable file defines would be reported as unknown
+        # wherever it is used: fix the files that cannot be read first
+        return None
+    content_docs = [d for d in docs if d is not manifest_doc]
+    # Items that fail the schema are left out of the cross-reference stage
+    # (checking them would only add noise), but every other item is still
+    # checked, so one run reports every mistake.
+    broken: set[tuple[str, PathKey]] = set()
+    usable: list[Document] = []
+    for doc, schema in [(manifest_doc, manifest_schema()), *[(d, pack_file_schema()) for d in content_docs]]:
+        if doc.data is None:
+            b.err(doc, (), "the file is empty", "empty")
+            continue
+        if not isinstance(doc.data, dict):
+            b.err(doc, (), "the file must be a mapping of keys (e.g. `actions:`) to lists", "type")
+            continue
+        errs = schema_errors(doc, schema)
+        b.problems.extend(p for _, p in errs)
+        if any(len(path) < 2 for path, _ in errs) and doc is not manifest_doc:
+            continue  # the file's own shape is wrong: nothing in it can be trusted
+        broken |= {(doc.file, path[:2]) for path, _ in errs}
+        broken |= {(doc.file, path[:3]) for path, _ in errs if path[:1] in (("override",), ("disable",))}
+        if doc is not manifest_doc:
+            usable.append(doc)
+    if any(p.file == manifest_doc.file for p in b.problems) or not isinstance(manifest_doc.data, dict):
+        return None
+    return _Layer(root, manifest_doc, usable, broken)
+
+
+def _read_files(root: Path, b: _Builder, hasher: Any) -> tuple[list[Document], bool]:
+    """pack.yaml and the folder's other .yaml files, parsed and hashed; and
+    whether any could not be read (its problems are in `b`)."""
     files = sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")
     base = root.parent
 
@@ -97,35 +132,7 @@ def _read_layer(root: Path, b: _Builder, hasher: Any) -> _Layer | None:
             continue
         hasher.update(p.name.encode() + b"\0" + raw + b"\0")
         docs.append(doc)
-    manifest_doc = next((d for d in docs if Path(d.file).name == "pack.yaml"), None)
-    if manifest_doc is None or unreadable:
-        # every id an unreadable file defines would be reported as unknown
-        # wherever it is used: fix the files that cannot be read first
-        return None
-    content_docs = [d for d in docs if d is not manifest_doc]
-    # Items that fail the schema are left out of the cross-reference stage
-    # (checking them would only add noise), but every other item is still
-    # checked, so one run reports every mistake.
-    broken: set[tuple[str, PathKey]] = set()
-    usable: list[Document] = []
-    for doc, schema in [(manifest_doc, manifest_schema()), *[(d, pack_file_schema()) for d in content_docs]]:
-        if doc.data is None:
-            b.err(doc, (), "the file is empty", "empty")
-            continue
-        if not isinstance(doc.data, dict):
-            b.err(doc, (), "the file must be a mapping of keys (e.g. `actions:`) to lists", "type")
-            continue
-        errs = schema_errors(doc, schema)
-        b.problems.extend(p for _, p in errs)
-        if any(len(path) < 2 for path, _ in errs) and doc is not manifest_doc:
-            continue  # the file's own shape is wrong: nothing in it can be trusted
-        broken |= {(doc.file, path[:2]) for path, _ in errs}
-        broken |= {(doc.file, path[:3]) for path, _ in errs if path[:1] in (("override",), ("disable",))}
-        if doc is not manifest_doc:
-            usable.append(doc)
-    if any(p.file == manifest_doc.file for p in b.problems) or not isinstance(manifest_doc.data, dict):
-        return None
-    return _Layer(root, manifest_doc, usable, broken)
+    return docs, unreadable
 
 
 def _extends_target(root: Path, spec: str) -> Path | None:

@@ -5,32 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from playbook.base import operators as ops
-from playbook.base.model import All, AnyOf, Condition, Leaf, Not, Pack
+from playbook.base.model import Condition, Leaf, Not, Pack
+from playbook.engine.words import words
 from playbook.pack.computations import COMPUTATIONS, describe_formula
-
-
-def words(cond: Condition | None) -> str:
-    """A condition in plain words."""
-    if cond is None:
-        return "always"
-    if isinstance(cond, Leaf):
-        op = ops.OPERATORS[cond.op]
-        if cond.subject == "finding":
-            return f"benchmark {cond.ref} is {str(cond.shown).replace('_', ' ')}"
-        shown = cond.shown
-        if isinstance(shown, (list, tuple)):
-            shown = " and ".join(map(str, shown)) if cond.op == "between" else ", ".join(map(str, shown))
-        elif isinstance(shown, bool):
-            shown = "yes" if shown else "no"
-        tail = "" if op.operand == "flag" else f" {shown}"
-        return f"{cond.subject} {cond.ref} {op.words}{tail}"
-    if isinstance(cond, Not):
-        return f"not ({words(cond.item)})"
-    joiner = " and " if isinstance(cond, All) else " or "
-    assert isinstance(cond, (All, AnyOf))
-    parts = [words(c) for c in cond.items]
-    return parts[0] if len(parts) == 1 else "(" + joiner.join(parts) + ")"
 
 
 def catalog_context(pack: Pack) -> dict[str, Any]:
@@ -53,7 +30,7 @@ def catalog_context(pack: Pack) -> dict[str, Any]:
                    "bands": [(words(bd.when).replace(f"metric {b.metric} ", ""), bd.label) for bd in b.bands]}
                   for b in pack.benchmarks]
     asked_when = {q.id: words(q.applies_when) for q in pack.questions.values() if q.applies_when}
-    from playbook.report.render import citer
+    from playbook.report.wording import citer
 
     return {"pack": pack, "cite": citer(pack), "sections": dict(sorted(sections.items())), "metrics": metrics,
             "asked_when": asked_when,
@@ -61,9 +38,9 @@ def catalog_context(pack: Pack) -> dict[str, Any]:
 
 
 def render_catalog(pack: Pack, fmt: str) -> str:
-    from playbook.report.render import _env
+    from playbook.report.env import environment
 
-    env = _env(None, markdown=fmt == "md")
+    env = environment(markdown=fmt == "md")
     return env.get_template(f"catalog.{fmt}.j2").render(**catalog_context(pack))
 
 

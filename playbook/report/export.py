@@ -54,8 +54,7 @@ def plan_rows(result: Result, cite: Callable[[str], str] = str,
 
 def rows_from_result_dict(d: dict[str, Any], pack: Pack) -> list[dict[str, str]]:
     """plan_rows for a result read back from its JSON (a portfolio of batch results)."""
-    from playbook.report.render import citer
-    from playbook.report.wording import reason_text
+    from playbook.report.wording import citer, reason_text
 
     cite, reason = citer(pack), reason_text(pack)
     names = {s.id: s.name for s in pack.stages}
@@ -128,8 +127,7 @@ def plan_xlsx(rows: Iterable[dict[str, str]]) -> bytes:
 def render_plan(results: Iterable[tuple[Result, Pack]], fmt: str) -> bytes:
     """The plans of `results` (one or many partners, each with the pack that
     assessed it) as one CSV or XLSX table."""
-    from playbook.report.render import citer
-    from playbook.report.wording import reason_text
+    from playbook.report.wording import citer, reason_text
 
     return plan_table([r for res, pack in results
                        for r in plan_rows(res, citer(pack), {s.id: s.name for s in pack.stages}, reason_text(pack))],

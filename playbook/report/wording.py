@@ -29,3 +29,13 @@ def without_ids(e: Evidence, metric_of: Mapping[str, str]) -> str:
 def reason_text(pack: Pack) -> Callable[[Evidence], str]:
     metric_of = {b.id: b.metric for b in pack.benchmarks}
     return lambda e: without_ids(e, metric_of)
+
+
+def citer(pack: Pack) -> Callable[[str], str]:
+    """"<file> § <section>" as a reader sees it: the source's title, not its file name."""
+    titles = {s.file: s.title for s in pack.sources}
+
+    def cite(source: str) -> str:
+        file, sep, section = source.partition(" § ")
+        return f"{titles.get(file.strip()) or file}{sep}{section}"
+    return cite
