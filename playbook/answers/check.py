@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,42 +15,55 @@ from playbook.base.model import Answers, Customer, Pack
 from playbook.base.suggest import did_you_mean, one_of
 from playbook.base.values import (
     Bounds,
+    Reading,
     check_range,
     describe,
     normalize_choice,
-    parse_bool,
     parse_date,
     parse_number,
+    read_value,
 )
 from playbook.base.yamlio import Document, decode, loads, read_file
-from playbook.customers import customers_from_path
+from playbook.customers import read_customers_entry
 from playbook.errors import InvalidInput, Problem
 from playbook.i18n import Convention
 from playbook.pack.schema import NOT_APPLICABLE_PATTERN, answers_schema
 from playbook.pack.validation import schema_errors
 
+NEUTRAL = Convention()
 TOP_KEYS = ("partner", "answers", "metrics", "nps_responses", "customers")
 # Free text is printed in every report: a bound keeps a pasted document (or
 # an attack) from making a 15 MB HTML file and a PDF past its deadline.
 TEXT_LIMITS = {"name": 200, "contact": 200, "industry": 200, "region": 200, "notes": 2000}
 
 
-def load_answers(path: Path, pack: Pack, display: str | None = None, *, decimal: str | None = None) -> Answers:
+def load_answers(path: Path, pack: Pack, display: str | None = None, *, decimal: str | None = None,
+                 columns: Mapping[str, str] | None = None) -> Answers:
+    """`columns`: what the customer CSV's columns are (``assess --columns``)."""
     name = display or str(path)
-    return parse_answers(read_file(path, name), pack, name, decimal=decimal, customers_dir=path.parent)
+    return parse_answers(read_file(path, name), pack, name, decimal=decimal, customers_dir=path.parent,
+                         columns=columns)
 
 
 def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>", *, decimal: str | None = None,
-                  customers_dir: Path | None = None) -> Answers:
+                  customers_dir: Path | None = None, columns: Mapping[str, str] | None = None) -> Answers:
     doc = loads(decode(raw, name), name)
     return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest(), decimal=decimal,
-                         customers_dir=customers_dir)
+                         customers_dir=customers_dir, columns=columns)
+
+
+# question type -> the kind of value values.read_value reads (the customer CSV reads the same kinds)
+_KIND = {"yesno": "yesno", "number": "number", "percent": "percent", "money": "money", "days": "number",
+         "date": "date"}
+
+
+def _metric_kind(unit: str) -> str:
+    return "percent" if unit == "percent" else "money" if unit.startswith("money") else \
+        "count" if unit == "count" else "number"
 
 
 def _value(question_type: str, v: Any, choices: tuple[str, ...], currency: str | None = None,
-           decimal: str | None = None, within: Bounds = (None, None)) -> Any:
-    if question_type == "yesno":
-        return parse_bool(v)
+           convention: Reading = NEUTRAL, within: Bounds = (None, None)) -> Any:
     if question_type == "choice":
         c = normalize_choice(v)
         if c not in choices:
@@ -57,10 +71,7 @@ def _value(question_type: str, v: Any, choices: tuple[str, ...], currency: str |
             raise ValueError(f"{shown} is not one of the allowed answers{did_you_mean(c, choices)} "
                              f"(allowed: {', '.join(choices)})")
         return c
-    if question_type == "date":
-        return parse_date(v)
-    return parse_number(v, percent=question_type == "percent", money=question_type == "money",
-                        currency=currency, decimal=decimal, within=within)
+    return read_value(_KIND.get(question_type, "number"), v, convention, currency=currency, within=within)
 
 
 def _currency(v: Any) -> str | None:
@@ -127,7 +138,7 @@ def _fraction_warning(doc: Document, path: tuple[str, str], key: str, raw: Any, 
 
 
 def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: str | None = None,
-                  customers_dir: Path | None = None) -> Answers:
+                  customers_dir: Path | None = None, columns: Mapping[str, str] | None = None) -> Answers:
     """The checked answers. `decimal` is the decimal separator when a locale
     settles it ("." or ","); None refuses numbers that read differently under
     the two conventions (1.200). `customers_dir` is where a `customers:` CSV
@@ -174,17 +185,15 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
             problems.append(doc.problem(("partner", "currency"), f"currency: {describe(partner['currency'])} is "
                                         "not a currency; write a three-letter ISO 4217 code (USD, EUR, GBP) or a "
                                         "symbol such as $ or €", "value"))
-    language = ""
+    language = locale = ""
     if partner.get("language") is not None:
         language, found = _language(doc, partner["language"])
+        locale = str(partner["language"]).strip() if language else ""
         problems.extend(p for p in found if p.severity == "error")
         warnings.extend(p for p in found if p.severity != "error")
     # the partner's own convention settles 1.200 (a thousand in German) and
     # 01.11.2026; a language whose decimal mark is neither . nor , refuses such values
-    convention = Convention.of(language)
-    if language:
-        decimal = convention.decimal
-    order = convention.date_order
+    convention = Convention.of(locale) if language else Convention(decimal, tag="")
     raw_partner = (data.get("partner") if ok("partner") else None) or {}
     for field, hint in PARTNER_HINTS.items():
         if field in raw_partner and raw_partner[field] in (None, "", []):
@@ -197,15 +206,15 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     years = None
     if partner.get("years_in_cloud") is not None:
         try:
-            years = parse_number(doc.written.get(("partner", "years_in_cloud"), partner["years_in_cloud"]),
-                                 decimal=decimal, within=(0, 100))
+            years = read_value("number", doc.written.get(("partner", "years_in_cloud"), partner["years_in_cloud"]),
+                               convention, within=(0, 100))
             check_range(years, 0, 100)
         except ValueError as exc:
             problems.append(doc.problem(("partner", "years_in_cloud"), f"years_in_cloud: {exc}", "value"))
     assessed_on = None
     if partner.get("assessed_on") is not None:
         try:
-            assessed_on = parse_date(partner["assessed_on"], order)
+            assessed_on = read_value("date", partner["assessed_on"], convention)
         except ValueError as exc:
             problems.append(doc.problem(("partner", "assessed_on"), f"assessed_on: {exc}", "value"))
     focus = tuple(sorted(set(partner.get("focus") or [])))
@@ -225,7 +234,8 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         listed.add(qid)
         if v is None:  # left blank: not assessed, unless the answer went into the comment
             found = _typed_after_hint(doc, ("answers", qid), question_hint(q),
-                                      lambda t, q=q: _value(q.type, t, q.choices, currency, decimal, (q.min, q.max)))
+                                      lambda t, q=q: _value(q.type, t, q.choices, currency, convention,
+                                                            (q.min, q.max)))
             (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
             continue
         if _is_not_applicable(v):
@@ -233,7 +243,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
             continue
         v = doc.written.get(("answers", qid), v)  # `1.200` as typed, not the float YAML made of it
         try:
-            val = _value(q.type, v, q.choices, currency, decimal, (q.min, q.max))
+            val = _value(q.type, v, q.choices, currency, convention, (q.min, q.max))
             if isinstance(val, float):
                 check_range(val, q.min, q.max, q.type)
             answers[qid] = val
@@ -254,9 +264,8 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
             continue
         listed.add(mid)
         if v is None:
-            found = _typed_after_hint(doc, ("metrics", mid), metric_hint(m), lambda t, m=m: parse_number(
-                t, percent=m.unit == "percent", money=m.unit.startswith("money"), whole=m.unit == "count",
-                currency=currency, decimal=decimal, within=(m.min, m.max)))
+            found = _typed_after_hint(doc, ("metrics", mid), metric_hint(m), lambda t, m=m: read_value(
+                _metric_kind(m.unit), t, convention, currency=currency, within=(m.min, m.max)))
             (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
             continue
         if _is_not_applicable(v):
@@ -264,8 +273,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
             continue
         v = doc.written.get(("metrics", mid), v)
         try:
-            val = parse_number(v, percent=m.unit == "percent", money=m.unit.startswith("money"),
-                               whole=m.unit == "count", currency=currency, decimal=decimal, within=(m.min, m.max))
+            val = read_value(_metric_kind(m.unit), v, convention, currency=currency, within=(m.min, m.max))
             check_range(val, m.min, m.max, m.unit)
             metrics[mid] = val
             if m.unit == "percent":
@@ -281,8 +289,10 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     customers: list[Customer] = []
     stage_ids = [s.id for s in pack.maturity_stages]
     given_customers = data.get("customers") if ok("customers") else None
-    if isinstance(given_customers, str):  # a CSV export, relative to the answers file (playbook/customers)
-        rows, found = customers_from_path(given_customers, customers_dir, doc, stage_ids, language)
+    customer_columns = None
+    if isinstance(given_customers, (str, dict)):  # a CSV export, relative to the answers file (playbook/customers)
+        rows, found, customer_columns = read_customers_entry(given_customers, customers_dir, doc, stage_ids, locale,
+                                                             currency, columns)
         customers.extend(rows)
         problems.extend(p for p in found if p.severity == "error")
         warnings.extend(p for p in found if p.severity != "error")
@@ -299,15 +309,15 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         revenue = None
         if c.get("revenue") is not None:
             try:
-                revenue = parse_number(doc.written.get(("customers", i, "revenue"), c["revenue"]), money=True,
-                                       currency=currency, decimal=decimal)
+                revenue = read_value("money", doc.written.get(("customers", i, "revenue"), c["revenue"]),
+                                     convention, currency=currency)
                 check_range(revenue, 0, None, "money")
             except ValueError as exc:
                 problems.append(doc.problem(("customers", i, "revenue"), f"revenue: {exc}", "value"))
         renewal = None
         if c.get("renewal_date") is not None:
             try:
-                renewal = parse_date(c["renewal_date"], order)
+                renewal = read_value("date", c["renewal_date"], convention)
             except ValueError as exc:
                 problems.append(doc.problem(("customers", i, "renewal_date"), f"renewal_date: {exc}", "value"))
         customers.append(Customer(str(c.get("name", "")), stage, revenue, renewal))
@@ -320,7 +330,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         currency=currency or "", answers=answers, metrics=metrics,
         nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
         warnings=tuple(warnings), not_applicable=frozenset(not_applicable), listed=frozenset(listed),
-        language=language,
+        language=language, locale=locale, customer_columns=customer_columns,
     )
 
 

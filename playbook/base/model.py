@@ -265,6 +265,18 @@ class Customer:
 
 
 @dataclass(frozen=True)
+class ColumnsRead:
+    """What the columns of a customer export were read as, so a run can show
+    it before its figures: the CRM profile chosen ("" for none), each column
+    used (its header, our column, what that means) and each one not used
+    (its header and why)."""
+
+    profile: str
+    used: tuple[tuple[str, str, str], ...]
+    unused: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Answers:
     file: str
     partner_name: str
@@ -284,3 +296,5 @@ class Answers:
     not_applicable: frozenset[str] = frozenset()
     listed: frozenset[str] = frozenset()  # question and metric ids the file names, blank or not
     language: str = ""  # partner.language as a base tag ("de"), or "" when not given
+    customer_columns: ColumnsRead | None = None  # how the customer CSV's header was read
+    locale: str = ""  # partner.language as written ("de-CH"): its region settles how numbers and dates read

@@ -11,56 +11,86 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from playbook.base.model import Answers, Customer, Pack
+from playbook.base.model import Answers, ColumnsRead, Customer, Pack
 from playbook.customers.analysis import analyse
 from playbook.customers.figures import CustomerBase
-from playbook.customers.read import CustomerRow, parse_customers, read_customers_file
+from playbook.customers.read import CustomerRow, parse_customers, read_customers_file, read_export
 from playbook.errors import InvalidInput, Problem
 from playbook.i18n import Convention, t
 
 if TYPE_CHECKING:  # result.py imports this package for CustomerBase
     from playbook.engine.result import Result
 
-__all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "annotate", "base_to_dict", "customers_from_path", "input_files",
+__all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "read_customers_entry", "read_customers_file", "annotate",
+           "base_to_dict", "customers_from_path", "input_files",
            "load_customers_option", "parse_customers", "pseudonym", "redact", "with_row_metrics"]
 
 
-def customers_from_path(value: str, customers_dir: Path | None, doc: Any, stage_ids: Iterable[str],
-                        language: str = "") -> tuple[tuple[Customer, ...], list[Problem]]:
-    """``customers: file.csv`` in an answers file: the rows and every problem
-    (errors and warnings). The path must stay inside the answers file's folder,
-    so an answers file from elsewhere cannot make us read any file it names."""
+def customers_from_path(value: Any, customers_dir: Path | None, doc: Any, stage_ids: Iterable[str],
+                        language: str = "", currency: str | None = None,
+                        columns: Mapping[str, str] | None = None) -> tuple[tuple[Customer, ...], list[Problem]]:
+    """``customers: file.csv`` (or ``{file: ..., columns: {...}}``) in an answers
+    file: the rows and every problem (errors and warnings)."""
+    rows, found, _ = read_customers_entry(value, customers_dir, doc, stage_ids, language, currency, columns)
+    return rows, found
+
+
+def read_customers_entry(value: Any, customers_dir: Path | None, doc: Any, stage_ids: Iterable[str],
+                         language: str = "", currency: str | None = None,
+                         columns: Mapping[str, str] | None = None,
+                         ) -> tuple[tuple[Customer, ...], list[Problem], ColumnsRead | None]:
+    """The rows, problems and column reading of an answers file's ``customers:``.
+    The file must be inside the answers file's folder once every symlink is
+    followed, and is opened without following a final one, so an answers file
+    cannot make us read a file elsewhere; a refused file is never opened, so
+    no message shows its content. `columns` (``assess --columns``) adds to the
+    entry's own map."""
     where = ("customers",)
+    mapping: dict[str, str] = {}
+    if isinstance(value, dict):
+        mapping = {str(k): str(v) for k, v in (value.get("columns") or {}).items()}
+        value = value.get("file") or ""
+    mapping.update(columns or {})
+    value = str(value)
     if customers_dir is None:
         return (), [doc.problem(where, "customers: names a file, which only an answers file on disk can do; "
-                                "list the customers inline instead", "customers-path")]
+                                "list the customers inline instead", "customers-path")], None
     rel = PurePath(value.strip())
     if rel.is_absolute() or ".." in rel.parts or not value.strip():
-        return (), [doc.problem(where, f"customers: {value!r} must be a path relative to the answers file, inside "
-                                "its folder (e.g. customers.csv), not an absolute path or one with ..",
-                                "customers-path")]
+        return (), [doc.problem(where, f"customers: {value[:200]!r} must be a path relative to the answers file, "
+                                "inside its folder (e.g. customers.csv), not an absolute path or one with ..",
+                                "customers-path")], None
     if rel.suffix.lower() != ".csv":
-        return (), [doc.problem(where, f"customers: {value!r} must be a .csv file (export the CRM list as "
-                                "'CSV UTF-8'), or the list itself", "customers-path")]
+        return (), [doc.problem(where, f"customers: {value[:200]!r} must be a .csv file (export the CRM list as "
+                                "'CSV UTF-8'), or the list itself", "customers-path")], None
     path = customers_dir / rel
     try:
-        rows, warnings = read_customers_file(path, stage_ids, str(Path(doc.file).parent / rel)
-                                             if doc.file and not doc.file.startswith("<") else str(rel),
-                                             Convention.of(language))
+        real, home = path.resolve(), customers_dir.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        real, home = path, Path("/nonexistent-folder")
+    if not real.is_relative_to(home):
+        return (), [doc.problem(where, f"customers: {value[:200]!r} leads outside the answers file's folder "
+                                "(through a symbolic link); copy the export into the folder", "customers-path")], None
+    display = str(Path(doc.file).parent / rel) if doc.file and not doc.file.startswith("<") else str(rel)
+    try:
+        export = read_export(real, stage_ids, display, Convention.of(language), currency, mapping or None,
+                             no_follow=True)
     except InvalidInput as exc:
-        return (), list(exc.problems)
-    return rows, list(warnings)
+        return (), list(exc.problems), None
+    return export.rows, list(export.warnings), export.columns
 
 
-def load_customers_option(answers: Answers, path: Path, pack: Pack) -> Answers:
+def load_customers_option(answers: Answers, path: Path, pack: Pack,
+                          columns: Mapping[str, str] | None = None) -> Answers:
     """``assess --customers FILE``: the file's rows replace the answers file's."""
-    rows, warnings = read_customers_file(path, [s.id for s in pack.maturity_stages], str(path),
-                                         Convention.of(answers.language))
-    return dataclasses.replace(answers, customers=rows, warnings=(*answers.warnings, *warnings))
+    export = read_export(path, [s.id for s in pack.maturity_stages], str(path),
+                         Convention.of(answers.locale or answers.language), answers.currency or None, columns)
+    return dataclasses.replace(answers, customers=export.rows, warnings=(*answers.warnings, *export.warnings),
+                               customer_columns=export.columns)
 
 
 def input_files(answers: Answers) -> tuple[Path, ...]:
@@ -96,9 +126,10 @@ def analyse_answers(pack: Pack, answers: Answers) -> CustomerBase | None:
         return None
     first = answers.customers[0]
     source = first.file if isinstance(first, CustomerRow) and first.file else "the answers file"
-    return analyse(answers.customers, source=source, assessed_on=answers.assessed_on, metrics=answers.metrics,
+    base = analyse(answers.customers, source=source, assessed_on=answers.assessed_on, metrics=answers.metrics,
                    nps_responses=answers.nps_responses, maturity_stages=pack.maturity_stages,
                    metric_ids=pack.metrics)
+    return dataclasses.replace(base, columns=answers.customer_columns) if answers.customer_columns else base
 
 
 def with_row_metrics(answers: Answers, base: CustomerBase | None) -> Answers:
@@ -182,5 +213,9 @@ def base_to_dict(b: CustomerBase | None) -> dict[str, Any] | None:
         "stages": [{"stage": st.stage or None, "name": st.name, "customers": st.customers, "revenue": _r(st.revenue),
                     "largest": list(st.names)} for st in b.stages],
         "derived_metrics": {k: _r(v) for k, v in sorted(b.derived.items())},
+        "columns": None if b.columns is None else {
+            "profile": b.columns.profile,
+            "used": [{"header": h, "column": c, "meaning": m} for h, c, m in b.columns.used],
+            "unused": [{"header": h, "why": w} for h, w in b.columns.unused]},
         "warnings": list(b.warnings), "notes": list(b.notes),
     }

@@ -270,7 +270,13 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
                               "items": {"type": "integer", "minimum": 0, "maximum": 10}},
             "customers": {"anyOf": [{"type": ["array", "null"], "items": customer},
                                     {"type": "string", "maxLength": 500,
-                                     "description": "a CSV export, relative to the answers file"}]},
+                                     "description": "a CSV export, relative to the answers file"},
+                                    {"type": "object", "required": ["file"], "additionalProperties": False,
+                                     "description": "a CSV export and what its columns are",
+                                     "properties": {"file": {"type": "string", "maxLength": 500},
+                                                    "columns": {"type": ["object", "null"], "maxProperties": 50,
+                                                                "additionalProperties": {"type": "string",
+                                                                                         "maxLength": 200}}}}]},
         },
     }
 
@@ -386,6 +392,12 @@ def _customer_base() -> dict[str, Any]:
             "stage": {"type": ["string", "null"]}, "name": {"type": "string"}, "customers": {"type": "integer"},
             "revenue": num, "largest": {"type": "array", "items": {"type": "string"}}}}},
         "derived_metrics": {"type": "object", "additionalProperties": {"type": "number"}},
+        "columns": {"type": ["object", "null"], "description": "what the CSV's columns were read as",
+                    "properties": {"profile": {"type": "string"}, "used": {"type": "array", "items": {
+                        "type": "object", "properties": {"header": {"type": "string"}, "column": {"type": "string"},
+                                                         "meaning": {"type": "string"}}}},
+                                   "unused": {"type": "array", "items": {"type": "object", "properties": {
+                                       "header": {"type": "string"}, "why": {"type": "string"}}}}}},
         "warnings": {"type": "array", "items": {"type": "string"}},
         "notes": {"type": "array", "items": {"type": "string"}},
     }}
