@@ -204,19 +204,21 @@ STRICT_OPTION = click.option("--strict", is_flag=True,
               default=None, help="A CSV export of customers; replaces the answers file's customers:.")
 @click.option("--redact-customers", is_flag=True,
               help="Replace customer names with stable pseudonyms (Customer 7F3A09) in every format.")
+@click.option("--columns", "columns_file", type=click.Path(dir_okay=False, path_type=Path, exists=True),
+              default=None, help="A YAML map of what the customer CSV's columns are (columns: {revenue: ARR}).")
 @LANG_OPTION
 @BATCH_OPTIONS
 def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, output: str | None,
            brand_file: Path | None, template_dir: str | None, pdfa: bool, strict: bool = False,
            customers_file: Path | None = None, redact_customers: bool = False, lang: str | None = None,
-           **batch: Any) -> None:
+           columns_file: Path | None = None, **batch: Any) -> None:
     """Assess answers files (or folders of them) against a rule pack and write the reports.
 
     One file: the report goes to -o. Several files, a folder or --out-dir: a batch
     (see --jobs, --summary); an invalid file is reported and skipped."""
     if len(inputs) > 1 or inputs[0].is_dir() or batch["out_dir"] is not None:
-        if customers_file or redact_customers:
-            raise UsageError("--customers and --redact-customers take one answers file; in a batch, name each "
+        if customers_file or redact_customers or columns_file:
+            raise UsageError("--customers, --columns and --redact-customers take one answers file; in a batch, name each "
                              "partner's CSV under customers: in its answers file")
         from playbook.cli.batch import assess_batch
 
@@ -241,11 +243,16 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
     from playbook.engine.questionnaire import answer_counts, counts_line, nothing_answered
 
     pack = load_pack(pack_spec)
-    data = load_answers(answers, pack, _display(answers))
     from playbook import customers
+    columns = customers.load_columns_map(columns_file) if columns_file else None
+    data = load_answers(answers, pack, _display(answers), columns=columns)
     if customers_file or redact_customers:
-        data = customers.load_customers_option(data, customers_file, pack) if customers_file else data
+        data = customers.load_customers_option(data, customers_file, pack, columns) if customers_file else data
         data = customers.redact(data) if redact_customers else data
+    if data.customer_columns is not None:  # before the figures: what each column was read as
+        from playbook.customers.header import summary
+
+        click.echo(summary(data.customer_columns), err=True)
     warnings = [*pack.warnings, *data.warnings] if strict else list(data.warnings)
     for w in warnings:
         click.echo(w.format(), err=True)

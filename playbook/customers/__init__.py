@@ -25,7 +25,7 @@ from playbook.i18n import Convention, t
 if TYPE_CHECKING:  # result.py imports this package for CustomerBase
     from playbook.engine.result import Result
 
-__all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "read_customers_entry", "read_customers_file", "annotate",
+__all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "load_columns_map", "read_customers_entry", "read_customers_file", "annotate",
            "base_to_dict", "customers_from_path", "input_files",
            "load_customers_option", "parse_customers", "pseudonym", "redact", "with_row_metrics"]
 
@@ -91,6 +91,19 @@ def load_customers_option(answers: Answers, path: Path, pack: Pack,
                          Convention.of(answers.locale or answers.language), answers.currency or None, columns)
     return dataclasses.replace(answers, customers=export.rows, warnings=(*answers.warnings, *export.warnings),
                                customer_columns=export.columns)
+
+
+def load_columns_map(path: Path) -> dict[str, str]:
+    """``assess --columns map.yaml``: our column -> the export's header, as
+    ``columns: {revenue: "ARR (USD)"}`` or the mapping alone."""
+    from playbook.base.yamlio import decode, loads, read_file
+
+    doc = loads(decode(read_file(path, str(path)), str(path)), str(path))
+    data = doc.data.get("columns", doc.data) if isinstance(doc.data, dict) else doc.data
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise InvalidInput([doc.problem((), "a columns map names our columns and the export's headers, e.g. "
+                                        "columns: {name: Client, revenue: \"ARR (USD)\"}", "columns")])
+    return dict(data)
 
 
 def input_files(answers: Answers) -> tuple[Path, ...]:

@@ -99,7 +99,7 @@ def read_header(cells: list[str], error: Report, warn: Report,
         why = (profile.notes.get(key) if profile else None) or pf.NOT_OURS.get(key) or \
             (f"also {ours}, which column {seen[ours]} gives" if ours else "not one of our columns")
         unused.append((h.strip()[:60], why))
-        if key and ours is None and key not in pf.NOT_OURS and not (profile and key in profile.notes):
+        if key and ours is None and profile is None and key not in pf.NOT_OURS:  # a profile's are listed, not warned
             hint = pf.suggest(key, suggestions)
             suggestions -= 1
             warn(1, i + 1, f"unknown column {h.strip()[:60]!r} is ignored{hint} (columns: {', '.join(pf.COLUMNS)})",
