@@ -61,12 +61,13 @@ SYMBOLS: dict[str, frozenset[str]] = {
     "$CA": frozenset({"CAD"}), "A$": frozenset({"AUD"}), "AU$": frozenset({"AUD"}), "$AU": frozenset({"AUD"}),
     "NZ$": frozenset({"NZD"}), "$NZ": frozenset({"NZD"}), "S$": frozenset({"SGD"}), "SG$": frozenset({"SGD"}),
     "HK$": frozenset({"HKD"}), "$HK": frozenset({"HKD"}), "MX$": frozenset({"MXN"}), "NT$": frozenset({"TWD"}),
-    "R$": frozenset({"BRL"}),
+    "R$": frozenset({"BRL"}), "$SG": frozenset({"SGD"}), "$MX": frozenset({"MXN"}), "£GB": frozenset({"GBP"}),
+    "JP¥": frozenset({"JPY"}), "CN¥": frozenset({"CNY"}),
 }
 # How a money value may be written, for hints: every form above reads.
 MONEY_FORMS = "$180,000, USD 180,000, CAD 180,000, CA$180,000, A$180,000, 180.000 € or 180k"
-_CUR_PREFIX = re.compile(r"([A-Z]{3}|[A-Z]{1,2}\$|\$[A-Z]{2}|[$€£¥₹])\s*")
-_CUR_SUFFIX = re.compile(r"\s*([A-Z]{3}|[A-Z]{1,2}\$|\$[A-Z]{2}|[$€£¥₹])\Z")
+_CUR_PREFIX = re.compile(r"([A-Z]{3}|[A-Z]{1,2}[$¥]|[$£]\s?[A-Z]{2}|[$€£¥₹])\s*")
+_CUR_SUFFIX = re.compile(r"\s*([A-Z]{3}|[A-Z]{1,2}[$¥]|[$£]\s?[A-Z]{2}|[$€£¥₹])\Z")
 _SCALE = {"k": 1e3, "m": 1e6, "mm": 1e6, "bn": 1e9, "b": 1e9}
 _SCALE_SUFFIX = re.compile(r"(?:k|mm|m|bn|b)\Z", re.IGNORECASE)
 _UNIT_WORDS = ("days", "day", "x", "×")
@@ -104,12 +105,18 @@ def _split_currency(s: str) -> tuple[str | None, str]:
     if s[:1] in "-+" and _CUR_PREFIX.match(s, 1):  # -€1,234.50, as English writes a negative amount
         sign, s = s[0], s[1:]
     m = _CUR_PREFIX.match(s)
-    if m and (m.group(1) in SYMBOLS or m.group(1).isalpha()):
-        return m.group(1), sign + s[m.end():]
+    if m and _marker(m.group(1)):
+        return _marker(m.group(1)), sign + s[m.end():]
     m = _CUR_SUFFIX.search(s)  # 1.200 € and 1 234,50 $US are how much of Europe writes it
-    if m and m.start() > 0 and (m.group(1) in SYMBOLS or m.group(1).isalpha()):
-        return m.group(1), sign + s[:m.start()]
+    if m and m.start() > 0 and _marker(m.group(1)):
+        return _marker(m.group(1)), sign + s[:m.start()]
     return None, sign + s
+
+
+def _marker(text: str) -> str | None:
+    """A currency marker as SYMBOLS names it ($ US, as Swiss French writes it, is $US), or None."""
+    m = "".join(text.split())
+    return m if m in SYMBOLS or (m.isalpha() and len(m) == 3) else None
 
 
 def _read(t: str, point: str, group: str) -> float | None:
@@ -134,10 +141,15 @@ def _normalise(s: str, point: str | None, group: str | None) -> str:
     for m in _MINUS:
         if s.startswith(m):
             s = "-" + s[1:]
-    if group in _OTHER_GROUPS or any(g in s for g in ("'", "\u2019")):
+    if "'" in s or "\u2019" in s:
+        # an apostrophe is never a decimal mark, so dropping it cannot make a value read
+        # another way; its groups are not checked, since Babel itself writes de-CH
+        # amounts as 1000000'000.00
+        s = s.replace("'", "").replace("\u2019", "")
+    if group in _OTHER_GROUPS:
         canon = "." if point == "," else ","
-        for g in _OTHER_GROUPS:
-            if g in s and (g in ("'", "\u2019") or group in _OTHER_GROUPS):
+        for g in _OTHER_GROUPS[2:]:
+            if g in s:
                 s = s.replace(g, canon)
     return s
 

@@ -226,9 +226,9 @@ def base_to_dict(b: CustomerBase | None) -> dict[str, Any] | None:
         "stages": [{"stage": st.stage or None, "name": st.name, "customers": st.customers, "revenue": _r(st.revenue),
                     "largest": list(st.names)} for st in b.stages],
         "derived_metrics": {k: _r(v) for k, v in sorted(b.derived.items())},
-        "columns": None if b.columns is None else {
+        "warnings": list(b.warnings), "notes": list(b.notes),
+        **({} if b.columns is None else {"columns": {  # a CSV's columns, as read (the inline list has none)
             "profile": b.columns.profile,
             "used": [{"header": h, "column": c, "meaning": m} for h, c, m in b.columns.used],
-            "unused": [{"header": h, "why": w} for h, w in b.columns.unused]},
-        "warnings": list(b.warnings), "notes": list(b.notes),
+            "unused": [{"header": h, "why": w} for h, w in b.columns.unused]}}),
     }
