@@ -235,3 +235,24 @@ def test_a_very_wide_header_is_cut_before_any_suggestion(monkeypatch: pytest.Mon
     assert rows[0].name == "A"
     assert len(calls) <= 500  # the header is cut to 500 columns, so 300,000 never reach did-you-mean
     assert any(w.code == "too-wide" and "300,001 columns" in w.message for w in warnings)
+
+
+def test_a_client_cannot_read_another_clients_export(tmp_path: Path) -> None:
+    (tmp_path / "acme-customers.csv").write_bytes(b"name,revenue\nACME SECRET CUSTOMER,100\n")
+    (tmp_path / "acme.yaml").write_text(ANSWERS.format(extra="", customers="acme-customers.csv"), encoding="utf-8")
+    (tmp_path / "beta.yaml").write_text(ANSWERS.format(extra="", customers="acme-customers.csv"), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    r = CliRunner().invoke(cli, ["assess", str(tmp_path / "acme.yaml"), str(tmp_path / "beta.yaml"),
+                                 "--out-dir", str(out), "--format", "json", "--jobs", "1"])
+    assert "beta.yaml" in r.output and "is the customer export acme.yaml names" in r.output
+    assert (out / "acme-report.json").is_file() and not (out / "beta-report.json").exists()
+    assert "ACME SECRET" in (out / "acme-report.json").read_text(encoding="utf-8")
+
+
+def test_one_partners_files_of_two_years_share_an_export(tmp_path: Path) -> None:
+    (tmp_path / "acme.csv").write_bytes(b"name,revenue\nA,100\n")
+    for stem in ("acme-2025", "acme-2026"):
+        (tmp_path / f"{stem}.yaml").write_text(ANSWERS.format(extra="", customers="acme.csv"), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["assess", str(tmp_path / "acme-2026.yaml"), "--format", "json", "-o", "-"])
+    assert r.exit_code == 0, r.output

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -76,12 +78,64 @@ def read_customers_entry(value: Any, customers_dir: Path | None, doc: Any, stage
         return (), [doc.problem(where, f"customers: {value[:200]!r} leads outside the answers file's folder "
                                 "(through a symbolic link); copy the export into the folder", "customers-path")], None
     display = str(Path(doc.file).parent / rel) if doc.file and not doc.file.startswith("<") else str(rel)
+    other = _declared_by_another(home, Path(doc.file).name if doc.file else "", real)
+    if other is not None:
+        return (), [doc.problem(where, f"customers: {value[:200]!r} is the customer export {other} names, in the "
+                                "same folder; give each partner its own export (a file whose name starts with "
+                                "the answers file's, e.g. acme-customers.csv for acme.yaml)", "customers-path")], None
     try:
         export = read_export(real, stage_ids, display, Convention.of(language), currency, mapping or None,
                              no_follow=True)
     except InvalidInput as exc:
         return (), list(exc.problems), None
     return export.rows, list(export.warnings), export.columns
+
+
+# An answers file names its export on one line (customers: x.csv, or customers: {file: x.csv, ...}).
+_DECLARED = re.compile(r"^customers:[ \t]*(?:\{[ \t]*file:[ \t]*)?['\"]?([^'\"\s,}#]+)", re.MULTILINE)
+_MAX_SIBLINGS = 2000
+
+
+def _owns(answers_stem: str, csv_stem: str) -> bool:
+    """acme.yaml and acme-2026.yaml own acme.csv and acme-customers.csv."""
+    a, c = answers_stem.lower(), csv_stem.lower()
+    return c.startswith(a) or a.startswith(c)
+
+
+def _declared_by_another(folder: Path, own: str, real: Path) -> str | None:
+    """The name of another answers file in `folder` that declares `real` as its
+    customer export, when the one reading it (`own`) does not own it by name:
+    in a folder of clients, one client's file cannot pull in another's customers."""
+    if own and _owns(Path(own).stem, real.stem):
+        return None
+    try:
+        key = (str(folder), folder.stat().st_mtime_ns)
+    except OSError:
+        return None
+    for name in _declarations(key).get(str(real), ()):
+        if name != own:
+            return name
+    return None
+
+
+@lru_cache(maxsize=16)
+def _declarations(key: tuple[str, int]) -> dict[str, tuple[str, ...]]:
+    """real path of a CSV -> the answers files in the folder that name it (read once per folder and change)."""
+    folder = Path(key[0])
+    out: dict[str, list[str]] = {}
+    try:
+        entries = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml"))[:_MAX_SIBLINGS]
+    except OSError:
+        return {}
+    for p in entries:
+        try:
+            with p.open("rb") as fh:
+                head = fh.read(65536).decode("utf-8", "replace")
+            for m in _DECLARED.finditer(head):
+                out.setdefault(str((folder / m.group(1)).resolve()), []).append(p.name)
+        except (OSError, RuntimeError, ValueError):
+            continue
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def load_customers_option(answers: Answers, path: Path, pack: Pack,
