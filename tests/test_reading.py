@@ -156,3 +156,48 @@ def test_a_date_that_reads_two_ways_without_a_locale_is_refused(day: int, month:
 
 def test_parse_number_keeps_its_signature() -> None:
     assert parse_number("1.200,5", decimal=",") == 1200.5
+
+
+# ---- bounded work: suggestions are counted before they run ---------------------------
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts the fuzzy comparisons (the work a suggestion costs), wherever they are made."""
+    import difflib
+
+    calls: list[str] = []
+    real = difflib.get_close_matches
+
+    def counting(word, options, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(word)
+        return real(word, options, *args, **kwargs)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    return calls
+
+
+def test_unknown_ids_get_at_most_twenty_suggestions(mini, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting(monkeypatch)
+    raw = "answers:\n" + "".join(f"  unknown_{i}: yes\n" for i in range(3000))
+    with pytest.raises(InvalidInput) as exc:
+        parse_answers(raw.encode(), mini, "a.yaml")
+    assert len(exc.value.problems) >= 3000  # every one is still reported
+    assert len(calls) <= 20
+
+
+def test_unknown_csv_stages_get_at_most_twenty_suggestions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from playbook.customers import parse_customers
+
+    calls = _counting(monkeypatch)
+    csv = "name,stage\n" + "".join(f"c{i},stage{i}\n" for i in range(3000))
+    with pytest.raises(InvalidInput):
+        parse_customers(csv.encode(), ("ad_hoc", "managed"))
+    assert len(calls) <= 20
+
+
+def test_unknown_keys_get_at_most_twenty_suggestions(mini, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting(monkeypatch)
+    raw = "partner:\n" + "".join(f"  namex{i}: x\n" for i in range(3000))
+    with pytest.raises(InvalidInput) as exc:
+        parse_answers(raw.encode(), mini, "a.yaml")
+    assert sum(p.code == "unknown-key" for p in exc.value.problems) == 3000
+    assert len(calls) <= 20

@@ -12,7 +12,7 @@ from typing import Any
 from playbook.answers.template import PARTNER_HINTS, metric_hint, question_hint
 from playbook.base import operators as ops
 from playbook.base.model import Answers, Customer, Pack
-from playbook.base.suggest import did_you_mean, one_of
+from playbook.base.suggest import Suggestions, did_you_mean, one_of
 from playbook.base.values import (
     Bounds,
     Reading,
@@ -219,6 +219,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
             problems.append(doc.problem(("partner", "assessed_on"), f"assessed_on: {exc}", "value"))
     focus = tuple(sorted(set(partner.get("focus") or [])))
 
+    suggest = Suggestions()  # for unknown ids: capped before it runs, however many the file has
     answers: dict[str, Any] = {}
     not_applicable: set[str] = set()
     listed: set[str] = set()  # every question and metric id the file names, answered or blank
@@ -229,7 +230,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
             continue  # the same answers file serves a pack that leaves this question out
         if q is None:
             problems.append(doc.problem(("answers", qid), f"unknown question {qid!r}"
-                                        f"{did_you_mean(qid, pack.questions)}", "unknown-question", key=True))
+                                        f"{suggest(qid, pack.questions)}", "unknown-question", key=True))
             continue
         listed.add(qid)
         if v is None:  # left blank: not assessed, unless the answer went into the comment
@@ -260,7 +261,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
             continue
         if m is None:
             problems.append(doc.problem(("metrics", mid), f"unknown metric {mid!r}"
-                                        f"{did_you_mean(mid, pack.metrics)}", "unknown-metric", key=True))
+                                        f"{suggest(mid, pack.metrics)}", "unknown-metric", key=True))
             continue
         listed.add(mid)
         if v is None:
@@ -303,7 +304,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         stage = normalize_choice(c.get("stage", ""))
         if stage_ids and stage not in stage_ids:
             problems.append(doc.problem(("customers", i, "stage"), f"unknown customer stage {describe(c.get('stage'))}"
-                                        f"{did_you_mean(stage, stage_ids)} (stages: {one_of(stage_ids)})",
+                                        f"{suggest(stage, stage_ids)} (stages: {one_of(stage_ids)})",
                                         "unknown-stage"))
             continue
         revenue = None

@@ -29,7 +29,7 @@ from typing import Any
 
 from playbook.base.formula import FORMULA_LEAD, is_formula, neutralise, split_list
 from playbook.base.model import ColumnsRead, Customer
-from playbook.base.suggest import did_you_mean, one_of
+from playbook.base.suggest import Suggestions, one_of
 from playbook.base.values import MAX_MAGNITUDE, date_order_of, normalize_choice, read_value
 from playbook.customers import profiles as pf
 from playbook.customers.header import Layout, read_header
@@ -319,6 +319,7 @@ def _nps_col(vals: list[str], rows: list[int], col: int, sink: _Sink) -> list[in
 
 def _stage_col(vals: list[str], rows: list[int], col: int, stages: tuple[str, ...], sink: _Sink) -> list[str]:
     known = set(stages)
+    suggest = Suggestions()
     cache: dict[str, str | None] = {"": ""}
     out: list[str] = []
     for s, n in zip(vals, rows):
@@ -327,7 +328,7 @@ def _stage_col(vals: list[str], rows: list[int], col: int, stages: tuple[str, ..
             c = normalize_choice(s)
             st = cache[s] = c if c in known or not known else None
         if st is None:
-            sink.error(n, col, f"stage: unknown customer stage {s!r}{did_you_mean(normalize_choice(s), known)} "
+            sink.error(n, col, f"stage: unknown customer stage {s!r}{suggest(normalize_choice(s), known)} "
                        f"(stages: {one_of(known)})", "unknown-stage")
             st = ""
         out.append(st)
