@@ -23,7 +23,15 @@ _TYPE_HINT = {
     "days": N_("a number of days"),
     "date": N_("a date, YYYY-MM-DD"),
 }
-_UNIT = {"percent": "%", "money": N_("money"), "money_month": N_("money per month")}
+# The units as the template's comments name them, in the template's language
+# (the pack's unit ids are not words a German partner reads).
+_UNIT = {"percent": "%", "money": N_("money"), "money_month": N_("money per month"), "count": N_("count"),
+         "number": N_("number"), "days": N_("days"), "hours": N_("hours"), "years": N_("years"),
+         "ratio": N_("ratio"), "score": N_("score")}
+
+
+def _unit(unit: str) -> str:
+    return t(_UNIT[unit]) if unit in _UNIT else unit
 
 
 # The hints written after each partner field, kept here so the answers
@@ -78,7 +86,7 @@ def _question_lines(pack: Pack, e: Entry) -> list[str]:
     else:
         hint = t(_TYPE_HINT[q.type])
     if q.unit:
-        hint += f" ({q.unit})"
+        hint += f" ({_unit(q.unit)})"
     # the hint sits on a line of its own: an answer typed after a `#` would be a comment, not read
     out.append("  # " + t("(%(hint)s; or n/a)", hint=hint))
     out.append(f"  {q.id}:")
@@ -90,7 +98,7 @@ def _metric_lines(pack: Pack, e: Entry) -> list[str]:
     derived = " (worked out for you when left blank)" if (m.compute or m.formula) else ""
     if derived:
         derived = " " + t("(worked out for you when left blank)")
-    out = _comment(f"{m.name}; {t(_UNIT[m.unit]) if m.unit in _UNIT else m.unit}{derived}")
+    out = _comment(f"{m.name}; {_unit(m.unit)}{derived}")
     if m.description:
         out += _comment(t("Definition: %(text)s", text=m.description))
     out.append(f"  {m.id}:")
