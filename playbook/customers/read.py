@@ -250,8 +250,8 @@ def _money_col(vals: list[str], rows: list[int], col: int, column: str, sink: _S
             out.append(None)
             continue
         try:
-            x = float(s) if plain(s) and kind == "money" else read_value(kind, s, reading.convention,
-                                                                         currency=reading.currency)
+            x = float(s) if (s.isdigit() and len(s) <= 15) or (kind == "money" and plain(s)) else \
+                read_value(kind, s, reading.convention, currency=reading.currency)
         except ValueError as exc:
             sink.error(n, col, f"{column}: {exc}")
             out.append(None)
