@@ -19,8 +19,6 @@ from playbook.base.values import (
     check_range,
     describe,
     normalize_choice,
-    parse_date,
-    parse_number,
     read_value,
 )
 from playbook.base.yamlio import Document, decode, loads, read_file
@@ -197,7 +195,8 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     raw_partner = (data.get("partner") if ok("partner") else None) or {}
     for field, hint in PARTNER_HINTS.items():
         if field in raw_partner and raw_partner[field] in (None, "", []):
-            checker = {"assessed_on": parse_date, "years_in_cloud": parse_number,
+            checker = {"assessed_on": lambda t: read_value("date", t, convention),
+                       "years_in_cloud": lambda t: read_value("number", t, convention, within=(0, 100)),
                        "focus": lambda t: [_focus_word(w) for w in re.split(r"[\s,]+", t.strip("[]")) if w]
                        }.get(field, lambda t: t)
             found = _typed_after_hint(doc, ("partner", field), hint, checker)
