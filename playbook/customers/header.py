@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from playbook.base.model import ColumnsRead
 from playbook.base.suggest import did_you_mean
 from playbook.customers import profiles as pf
+from playbook.i18n import N_
 
 # Past this a header is not a customer list (or is an attack): the rest is
 # not looked at, and the message says so at once.
@@ -20,6 +21,7 @@ MAX_COLUMNS = 500
 MAX_UNUSED_SHOWN = 40
 MAX_MAP_ENTRIES = 50  # a columns: map names our columns; there are a dozen
 
+NOT_OURS_COLUMN = N_("not one of our columns")
 Report = Callable[[int, int, str, str], None]  # row, column, message, code
 
 
@@ -97,7 +99,7 @@ def read_header(cells: list[str], error: Report, warn: Report,
                   "duplicate")
             continue
         why = (profile.notes.get(key) if profile else None) or pf.NOT_OURS.get(key) or \
-            (f"also {ours}, which column {seen[ours]} gives" if ours else "not one of our columns")
+            (f"also {ours}, which column {seen[ours]} gives" if ours else NOT_OURS_COLUMN)
         unused.append((h.strip()[:60], why))
         if key and ours is None and profile is None and key not in pf.NOT_OURS:  # a profile's are listed, not warned
             hint = pf.suggest(key, suggestions)

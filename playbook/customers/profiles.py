@@ -21,20 +21,22 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from playbook.i18n import N_
+
 # canonical column -> what it means (the documented columns, in this order)
 COLUMNS: dict[str, str] = {
-    "name": "customer name (required)",
-    "stage": "cloud-maturity stage id (ad_hoc, opportunistic, repeatable, managed, optimized)",
-    "revenue": "annual recurring revenue (ARR)",
-    "mrr": "monthly recurring revenue, used when there is no annual figure",
-    "first_purchase": "first purchase date, YYYY-MM-DD",
-    "renewal_date": "next renewal date, YYYY-MM-DD",
-    "services": "services consumed, separated by ; or |",
-    "seats": "licensed seats",
-    "industry": "industry",
-    "size": "company size (e.g. small, mid, enterprise)",
-    "nps": "last NPS response, 0-10",
-    "ended": "date the customer left (blank when still a customer)",
+    "name": N_("customer name (required)"),
+    "stage": N_("cloud-maturity stage id (ad_hoc, opportunistic, repeatable, managed, optimized)"),
+    "revenue": N_("annual recurring revenue (ARR)"),
+    "mrr": N_("monthly recurring revenue, used when there is no annual figure"),
+    "first_purchase": N_("first purchase date, YYYY-MM-DD"),
+    "renewal_date": N_("next renewal date, YYYY-MM-DD"),
+    "services": N_("services consumed, separated by ; or |"),
+    "seats": N_("licensed seats"),
+    "industry": N_("industry"),
+    "size": N_("company size (e.g. small, mid, enterprise)"),
+    "nps": N_("last NPS response, 0-10"),
+    "ended": N_("date the customer left (blank when still a customer)"),
 }
 # What a CRM profile reads beside ours: an opportunity's close date and its
 # outcome, which together give the renewal date (open) or the date a customer
@@ -42,8 +44,8 @@ COLUMNS: dict[str, str] = {
 CLOSE, OUTCOME = "close_date", "outcome"
 MEANINGS: dict[str, str] = {
     **COLUMNS,
-    CLOSE: "close date of the renewal: the renewal date while open, the date the customer left when lost",
-    OUTCOME: "stage of the renewal: open, won or lost",
+    CLOSE: N_("close date of the renewal: the renewal date while open, the date the customer left when lost"),
+    OUTCOME: N_("stage of the renewal: open, won or lost"),
 }
 # The kind of value each column holds; a header is only ever suggested as a
 # column of its own kind, and ids never as anything.
@@ -75,11 +77,11 @@ ALIASES: dict[str, str] = {
 # Headers a CRM writes that mean something else than any of our columns,
 # with what they do mean (shown among the columns not used).
 NOT_OURS: dict[str, str] = {
-    "annual_revenue": "the customer company's own yearly turnover, not what it pays you",
-    "employees": "the customer company's head count",
-    "number_of_employees": "the customer company's head count",
-    "account_id": "the CRM's record id",
-    "status": "a record status, not a renewal or churn date",
+    "annual_revenue": N_("the customer company's own yearly turnover, not what it pays you"),
+    "employees": N_("the customer company's head count"),
+    "number_of_employees": N_("the customer company's head count"),
+    "account_id": N_("the CRM's record id"),
+    "status": N_("a record status, not a renewal or churn date"),
 }
 
 
@@ -100,7 +102,7 @@ class Profile:
     notes: Mapping[str, str] = field(default_factory=dict)  # header -> what it is, when not used
 
 
-_STAGE_NOTE = {"type": "the opportunity type (new business, renewal); every row is read as one customer"}
+_STAGE_NOTE = {"type": N_("the opportunity type (new business, renewal); every row is read as one customer")}
 PROFILES: tuple[Profile, ...] = (
     Profile("Salesforce opportunities", frozenset({"account_name", "stage", "close_date", "amount"}),
             {"name": ("Account Name",), "revenue": ("Amount",), CLOSE: ("Close Date",), OUTCOME: ("Stage",),
@@ -110,14 +112,14 @@ PROFILES: tuple[Profile, ...] = (
             {"name": ("Company name",), "revenue": ("Amount",), CLOSE: ("Close Date",),
              OUTCOME: ("Deal Stage",), "industry": ("Industry",)},
             frozenset({"closed won", "closedwon"}), frozenset({"closed lost", "closedlost"}),
-            {"create_date": "when the deal was entered in HubSpot, not a first purchase"}),
+            {"create_date": N_("when the deal was entered in HubSpot, not a first purchase")}),
     Profile("Dynamics 365 opportunities", frozenset({"account_name", "est_close_date", "est_revenue",
                                                     "status_reason"}),
             {"name": ("Account Name",), "revenue": ("Actual Revenue", "Est. Revenue"),
              CLOSE: ("Actual Close Date", "Est. Close Date"), OUTCOME: ("Status Reason",),
              "industry": ("Industry",)},
             frozenset({"won"}), frozenset({"canceled", "cancelled", "out-sold", "outsold", "lost"}),
-            {"status": "the record state (Open, Won, Lost); Status Reason is read for the outcome"}),
+            {"status": N_("the record state (Open, Won, Lost); Status Reason is read for the outcome")}),
 )
 
 
