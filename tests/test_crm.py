@@ -256,3 +256,18 @@ def test_one_partners_files_of_two_years_share_an_export(tmp_path: Path) -> None
         (tmp_path / f"{stem}.yaml").write_text(ANSWERS.format(extra="", customers="acme.csv"), encoding="utf-8")
     r = CliRunner().invoke(cli, ["assess", str(tmp_path / "acme-2026.yaml"), "--format", "json", "-o", "-"])
     assert r.exit_code == 0, r.output
+
+
+def test_the_columns_table_is_in_the_report_and_escapes_headers(tmp_path: Path) -> None:
+    csv = b"name,services,<img src=x onerror=alert(1)>\nA,Backup,1\n"
+    (tmp_path / "acme.yaml").write_text(ANSWERS.format(extra="  language: de\n", customers="customers.csv"),
+                                        encoding="utf-8")
+    (tmp_path / "customers.csv").write_bytes(csv)
+    out = {}
+    for fmt in ("html", "md"):
+        r = CliRunner().invoke(cli, ["assess", str(tmp_path / "acme.yaml"), "--format", fmt, "-o", "-"])
+        assert r.exit_code == 0, r.output
+        out[fmt] = r.stdout
+    assert "So wurden die Spalten gelesen" in out["html"] and "<img src=x" not in out["html"]
+    assert "&lt;img src=x onerror=alert(1)&gt; (keine unserer Spalten)" in out["html"]
+    assert "| services | genutzte Services, getrennt durch ; oder \\| |" in out["md"]
