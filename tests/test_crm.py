@@ -271,3 +271,11 @@ def test_the_columns_table_is_in_the_report_and_escapes_headers(tmp_path: Path) 
     assert "So wurden die Spalten gelesen" in out["html"] and "<img src=x" not in out["html"]
     assert "&lt;img src=x onerror=alert(1)&gt; (keine unserer Spalten)" in out["html"]
     assert "| services | genutzte Services, getrennt durch ; oder \\| |" in out["md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_as_the_export_is_refused_not_waited_on(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "customers.csv")
+    (tmp_path / "acme.yaml").write_text(ANSWERS.format(extra="", customers="customers.csv"), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["assess", str(tmp_path / "acme.yaml"), "--format", "json", "-o", "-"])
+    assert r.exit_code == 1 and "not a regular file" in r.stderr

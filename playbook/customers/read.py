@@ -125,7 +125,9 @@ def read_export(path: Path, stage_ids: Iterable[str], display: str | None = None
     link swapped in after the path was checked is not read."""
     name = display or str(path)
     try:
-        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | (getattr(os, "O_NOFOLLOW", 0) if no_follow else 0)
+        # O_NONBLOCK: a FIFO named x.csv opens at once (and is refused below) instead of hanging the run
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | \
+            (getattr(os, "O_NOFOLLOW", 0) if no_follow else 0)
         try:
             fd = os.open(path, flags)
         except FileNotFoundError:
