@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from playbook.answers.check import parse_answers
 from playbook.base.formula import is_formula, neutralise
-from playbook.base.values import parse_number, read_value
+from playbook.base.reading import read_value
+from playbook.base.values import parse_number
 from playbook.errors import InvalidInput
 from playbook.i18n import Convention
 
@@ -63,7 +64,7 @@ def test_a_group_after_a_lone_zero_is_refused_with_both_readings(mini, tag: str,
 
 
 def test_plain_english_never_imports_babel() -> None:
-    code = ("import sys; from playbook.i18n import Convention; from playbook.base.values import read_value;"
+    code = ("import sys; from playbook.i18n import Convention; from playbook.base.reading import read_value;"
             "c = Convention.of('en'); read_value('money', '$1,200.50', c); read_value('date', '1/11/2026', c);"
             "print('babel' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -12,15 +12,9 @@ from typing import Any
 from playbook.answers.template import PARTNER_HINTS, metric_hint, question_hint
 from playbook.base import operators as ops
 from playbook.base.model import Answers, Customer, Pack
+from playbook.base.reading import Reading, read_value
 from playbook.base.suggest import Suggestions, did_you_mean, one_of
-from playbook.base.values import (
-    Bounds,
-    Reading,
-    check_range,
-    describe,
-    normalize_choice,
-    read_value,
-)
+from playbook.base.values import Bounds, check_range, describe, normalize_choice
 from playbook.base.yamlio import Document, decode, loads, read_file
 from playbook.customers import read_customers_entry
 from playbook.errors import InvalidInput, Problem

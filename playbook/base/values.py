@@ -10,7 +10,7 @@ import datetime as _dt
 import math
 import re
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from playbook.base import operators as ops
 
@@ -415,38 +415,6 @@ def format_value(x: Any, unit: str | None, currency: str = "") -> str:
     if unit in ("days", "hours"):
         return f"{n} {unit}"
     return n
-
-
-class Reading(Protocol):
-    """How a file writes numbers and dates (playbook.i18n.Convention, made
-    from partner.language): what the readers below need of it."""
-
-    @property
-    def decimal(self) -> str | None: ...
-    @property
-    def group(self) -> str | None: ...
-    @property
-    def date_order(self) -> str | None: ...
-
-
-# The field kinds, each read by one function below, the same for an answers
-# file and a customer CSV: what one accepts, the other accepts.
-KINDS = ("number", "percent", "money", "count", "date", "yesno")
-
-
-def read_value(kind: str, v: Any, convention: Reading, *, currency: str | None = None,
-               within: Bounds = (None, None)) -> Any:
-    """`v` read as a value of `kind` the way `convention` writes it: a float
-    (number, percent, money: currency always checked against `currency`;
-    count: whole), an ISO date string, or a bool. ValueError says why not."""
-    if kind == "date":
-        return parse_date(v, convention.date_order)
-    if kind == "yesno":
-        return parse_bool(v)
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind of value {kind!r}")
-    return parse_number(v, percent=kind == "percent", money=kind == "money", whole=kind == "count",
-                        currency=currency, decimal=convention.decimal, group=convention.group, within=within)
 
 
 # The number grammar under public names, for the questionnaire page, which

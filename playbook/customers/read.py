@@ -29,16 +29,15 @@ from typing import Any
 
 from playbook.base.formula import FORMULA_LEAD, is_formula, neutralise, split_list
 from playbook.base.model import ColumnsRead, Customer
+from playbook.base.reading import read_value
 from playbook.base.suggest import Suggestions, one_of
-from playbook.base.values import MAX_MAGNITUDE, date_order_of, normalize_choice, read_value
+from playbook.base.values import MAX_MAGNITUDE, date_order_of, normalize_choice
 from playbook.customers import profiles as pf
 from playbook.customers.header import Layout, read_header
+from playbook.customers.source import MAX_BYTES, decode, sniff
 from playbook.errors import InvalidInput, Problem
 from playbook.i18n import Convention
 
-# 20 MB holds some 200,000 rows of a typical export, twice the largest base we
-# plan for; anything bigger is more likely the wrong file than a customer list.
-MAX_BYTES = 20_000_000
 MAX_ROWS = 200_000
 MAX_WARNINGS_PER_KIND = 20  # past this a summary line, so real errors are not buried
 __all__ = ["COLUMNS", "FORMULA_LEAD", "CustomerRow", "Export", "parse_customers", "read_customers_file"]
@@ -149,43 +148,6 @@ def read_export(path: Path, stage_ids: Iterable[str], display: str | None = None
         return _parse(raw, stage_ids, name, _Reading(convention, currency), columns)
 
 
-def _decode(raw: bytes, file: str) -> str:
-    if len(raw) > MAX_BYTES:
-        raise InvalidInput([Problem(file, 0, 0, f"the customer file is over the {MAX_BYTES / 1e6:.0f} MB limit",
-                                    "too-large")])
-    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InvalidInput([Problem(file, 0, 0, "this is a spreadsheet workbook, not CSV; save it as "
-                                    "'CSV UTF-8 (comma delimited)' and point customers: at that file", "format")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[:exc.start]
-        row = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise InvalidInput([Problem(file, row, col, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                                    "save it as 'CSV UTF-8' from your spreadsheet or CRM", "encoding")]) from None
-    if "\x00" in text:
-        raise InvalidInput([Problem(file, 0, 0, "the file contains NUL bytes, so it is not a text CSV "
-                                    "(UTF-16 exports look like this; save it as 'CSV UTF-8')", "encoding")])
-    return text
-
-
-def _sniff(first_line: str, file: str, convention: Convention = NEUTRAL) -> str:
-    """The delimiter: a comma, or a semicolon where the partner's language writes
-    decimals with a comma (spreadsheets in such locales export that way)."""
-    counts = {d: first_line.count(d) for d in (";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    if first_line.count(",") == 0 and counts[best] > 0:
-        if best == ";" and convention.decimal == ",":
-            return ";"
-        shown = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}[best]
-        raise InvalidInput([Problem(file, 1, 1, f"the header is separated by {shown}, not commas; save the "
-                                    "export as 'CSV (comma delimited)' (spreadsheets set to a European locale "
-                                    "use ';'; with partner.language set to such a language, ';' is read)",
-                                    "delimiter")])
-    return ","
-
-
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
     """No cyclic collection while 100,000 rows are made: they hold no cycles, and
@@ -209,12 +171,12 @@ def parse_customers(raw: bytes, stage_ids: Iterable[str], file: str = "<customer
 
 def _parse(raw: bytes, stage_ids: Iterable[str], file: str, reading: _Reading,
            columns: Mapping[str, str] | None = None) -> Export:
-    text = _decode(raw, file)
+    text = decode(raw, file)
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise InvalidInput([Problem(file, 1, 1, "the file is empty or starts with a blank line; the first row "
                                     f"must name the columns ({', '.join(COLUMNS)})", "empty")])
-    delimiter = _sniff(first[:100_000], file, reading.convention)
+    delimiter = sniff(first[:100_000], file, reading.convention)
     sink = _Sink(file)
     del text  # checked; the reader decodes the bytes again in chunks, rather than hold a second copy
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""), strict=True,
