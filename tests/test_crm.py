@@ -240,7 +240,8 @@ def test_a_very_wide_header_is_cut_before_any_suggestion(monkeypatch: pytest.Mon
 def test_a_client_cannot_read_another_clients_export(tmp_path: Path) -> None:
     (tmp_path / "acme-customers.csv").write_bytes(b"name,revenue\nACME SECRET CUSTOMER,100\n")
     (tmp_path / "acme.yaml").write_text(ANSWERS.format(extra="", customers="acme-customers.csv"), encoding="utf-8")
-    (tmp_path / "beta.yaml").write_text(ANSWERS.format(extra="", customers="acme-customers.csv"), encoding="utf-8")
+    beta = ANSWERS.replace("Fabrikam", "Beta GmbH").format(extra="", customers="acme-customers.csv")
+    (tmp_path / "beta.yaml").write_text(beta, encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
     r = CliRunner().invoke(cli, ["assess", str(tmp_path / "acme.yaml"), str(tmp_path / "beta.yaml"),
@@ -279,3 +280,23 @@ def test_a_fifo_named_as_the_export_is_refused_not_waited_on(tmp_path: Path) -> 
     (tmp_path / "acme.yaml").write_text(ANSWERS.format(extra="", customers="customers.csv"), encoding="utf-8")
     r = CliRunner().invoke(cli, ["assess", str(tmp_path / "acme.yaml"), "--format", "json", "-o", "-"])
     assert r.exit_code == 1 and "not a regular file" in r.stderr
+
+
+def test_last_years_file_of_the_same_partner_shares_the_export(tmp_path: Path) -> None:
+    (tmp_path / "customers.csv").write_bytes(b"name,revenue\nA,100\n")
+    for stem in ("last", "this"):
+        (tmp_path / f"{stem}.yaml").write_text(ANSWERS.format(extra="", customers="customers.csv"), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["assess", str(tmp_path / "this.yaml"), "--format", "json", "-o", "-"])
+    assert r.exit_code == 0, r.output
+    other = ANSWERS.replace("Fabrikam", "Contoso").format(extra="", customers="customers.csv")
+    (tmp_path / "last.yaml").write_text(other, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["assess", str(tmp_path / "this.yaml"), "--format", "json", "-o", "-"])
+    assert r.exit_code == 1 and "is the customer export last.yaml names" in r.stderr
+
+
+def test_the_partner_name_scan_is_linear() -> None:
+    from playbook.customers import _PARTNER_NAME
+
+    text = "partner:\n" + "  # x\n" * 5000 + "answers:\n"  # no name: every way to fail is tried
+    assert _PARTNER_NAME.search(text) is None
+    assert _PARTNER_NAME.search("partner:\n  # c\n  assessed_on: 1\n  name: Acme  # x\n").group(1).strip() == "Acme"

@@ -286,7 +286,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     customer_columns = None
     if isinstance(given_customers, (str, dict)):  # a CSV export, relative to the answers file (playbook/customers)
         rows, found, customer_columns = read_customers_entry(given_customers, customers_dir, doc, stage_ids, locale,
-                                                             currency, columns)
+                                                             currency, columns, str(name or ""))
         customers.extend(rows)
         problems.extend(p for p in found if p.severity == "error")
         warnings.extend(p for p in found if p.severity != "error")

@@ -43,7 +43,7 @@ def customers_from_path(value: Any, customers_dir: Path | None, doc: Any, stage_
 
 def read_customers_entry(value: Any, customers_dir: Path | None, doc: Any, stage_ids: Iterable[str],
                          language: str = "", currency: str | None = None,
-                         columns: Mapping[str, str] | None = None,
+                         columns: Mapping[str, str] | None = None, partner: str = "",
                          ) -> tuple[tuple[Customer, ...], list[Problem], ColumnsRead | None]:
     """The rows, problems and column reading of an answers file's ``customers:``.
     The file must be inside the answers file's folder once every symlink is
@@ -78,7 +78,7 @@ def read_customers_entry(value: Any, customers_dir: Path | None, doc: Any, stage
         return (), [doc.problem(where, f"customers: {value[:200]!r} leads outside the answers file's folder "
                                 "(through a symbolic link); copy the export into the folder", "customers-path")], None
     display = str(Path(doc.file).parent / rel) if doc.file and not doc.file.startswith("<") else str(rel)
-    other = _declared_by_another(home, Path(doc.file).name if doc.file else "", real)
+    other = _declared_by_another(home, Path(doc.file).name if doc.file else "", real, partner)
     if other is not None:
         return (), [doc.problem(where, f"customers: {value[:200]!r} is the customer export {other} names, in the "
                                 "same folder; give each partner its own export (a file whose name starts with "
@@ -93,6 +93,10 @@ def read_customers_entry(value: Any, customers_dir: Path | None, doc: Any, stage
 
 # An answers file names its export on one line (customers: x.csv, or customers: {file: x.csv, ...}).
 _DECLARED = re.compile(r"^customers:[ \t]*(?:\{[ \t]*file:[ \t]*)?['\"]?([^'\"\s,}#]+)", re.MULTILINE)
+# partner.name as the template writes it (the first `  name:` under `partner:`)
+# (each line starts with a different character in each alternative, so the scan is linear)
+_PARTNER_NAME = re.compile(r"^partner:[^\n]*\n(?:[ \t][^\n]*\n|#[^\n]*\n|\n)*?[ \t]+name:[ \t]*([^#\n]*)",
+                           re.MULTILINE)
 _MAX_SIBLINGS = 2000
 
 
@@ -102,37 +106,39 @@ def _owns(answers_stem: str, csv_stem: str) -> bool:
     return c.startswith(a) or a.startswith(c)
 
 
-def _declared_by_another(folder: Path, own: str, real: Path) -> str | None:
+def _declared_by_another(folder: Path, own: str, real: Path, partner: str = "") -> str | None:
     """The name of another answers file in `folder` that declares `real` as its
-    customer export, when the one reading it (`own`) does not own it by name:
-    in a folder of clients, one client's file cannot pull in another's customers."""
+    customer export for another partner, when the one reading it (`own`, of
+    `partner`) does not own it by name: in a folder of clients, one client's
+    file cannot pull in another's customers; last year's file of the same
+    partner (same partner.name) may share this year's export."""
     if own and _owns(Path(own).stem, real.stem):
         return None
-    try:
-        key = (str(folder), folder.stat().st_mtime_ns)
+    try:  # each sibling's size and time in the key: a file saved in place is read again
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml"))[:_MAX_SIBLINGS]
+        key = (str(folder), tuple((p.name, st.st_mtime_ns, st.st_size) for p in files for st in (p.stat(),)))
     except OSError:
         return None
-    for name in _declarations(key).get(str(real), ()):
-        if name != own:
+    for name, theirs in _declarations(key).get(str(real), ()):
+        if name != own and not (partner and theirs == partner.strip()):
             return name
     return None
 
 
 @lru_cache(maxsize=16)
-def _declarations(key: tuple[str, int]) -> dict[str, tuple[str, ...]]:
-    """real path of a CSV -> the answers files in the folder that name it (read once per folder and change)."""
+def _declarations(key: tuple[str, tuple[tuple[str, int, int], ...]]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """real path of a CSV -> (answers file, its partner.name) of each file in
+    the folder that names it (read once per folder and its files' change)."""
     folder = Path(key[0])
-    out: dict[str, list[str]] = {}
-    try:
-        entries = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml"))[:_MAX_SIBLINGS]
-    except OSError:
-        return {}
-    for p in entries:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name, _, _ in key[1]:
         try:
-            with p.open("rb") as fh:
+            with (folder / name).open("rb") as fh:
                 head = fh.read(65536).decode("utf-8", "replace")
+            found = _PARTNER_NAME.search(head)
+            theirs = found.group(1).strip().strip("'\"").strip() if found else ""
             for m in _DECLARED.finditer(head):
-                out.setdefault(str((folder / m.group(1)).resolve()), []).append(p.name)
+                out.setdefault(str((folder / m.group(1)).resolve()), []).append((name, theirs))
         except (OSError, RuntimeError, ValueError):
             continue
     return {k: tuple(v) for k, v in out.items()}
