@@ -1,58 +1,54 @@
-"""The one guard against spreadsheet formulas in text we write or read.
+"""The one formula guard: text a spreadsheet would run as a formula is made inert.
 
-A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-is run as a formula by Excel, LibreOffice and Google Sheets when a CSV or
-workbook is opened (CSV injection). Text from a customer export, an answers
-file or a pack that reaches a CSV, an XLSX or a report is passed through
-:func:`neutralise`, which keeps the text and puts a ``'`` in front, so no
-spreadsheet runs it. A list written into one cell (``Backup;=HYPERLINK(...)``)
-is guarded part by part, since a spreadsheet or a later split sees each part.
+Excel, LibreOffice and Google Sheets treat a cell that starts with = + - @ (and,
+after a tab or carriage return, the same) as a formula; a partner or customer
+name is untrusted, so every CSV or workbook cell of text passes through here.
+A cell that holds a list (services: ``Backup;=HYPERLINK(...)``) is split at
+``;`` and ``|`` later, so each part is guarded as a cell of its own
+(:func:`neutralise_list`).
 """
 
 from __future__ import annotations
 
-# What makes a spreadsheet read a cell as a formula (OWASP's list).
+# the characters a spreadsheet reads as the start of a formula (OWASP CSV injection)
 FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 # Separators a cell of several values is split at (services: Backup;DR|Support).
 LIST_SEPARATORS = (";", "|")
 
 
-def is_formula(text: str) -> bool:
-    """Whether `text`, or a part of it after a ; or |, would start a formula."""
-    if text.startswith(FORMULA_LEAD):
-        return True
-    if ";" in text or "|" in text:
-        return any(part.lstrip(" ").startswith(FORMULA_LEAD) for part in split_list(text, strip=False))
-    return False
-
-
-def split_list(text: str, *, strip: bool = True) -> list[str]:
-    """The parts of a cell of several values, split at ; and |."""
-    parts = text.replace("|", ";").split(";")
-    return [p.strip() for p in parts if p.strip()] if strip else parts
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_LEAD)
 
 
 def neutralise(text: str) -> str:
-    """`text` as a spreadsheet shows it and never runs it: a leading ``'``
-    before a formula-looking start (the whole text, and each part of a list).
-    Already neutral text is returned unchanged, so guarding twice is harmless."""
-    if not isinstance(text, str) or not text:
-        return text
-    if ";" in text or "|" in text:
-        return _neutralise_parts(text)
+    """`text` with a leading apostrophe when a spreadsheet would run it as a formula."""
     return "'" + text if text.startswith(FORMULA_LEAD) else text
 
 
-def _neutralise_parts(text: str) -> str:
+def split_list(text: str) -> list[str]:
+    """The parts of a cell of several values, split at ; and |, trimmed, blanks dropped."""
+    return [p.strip() for p in text.replace("|", ";").split(";") if p.strip()]
+
+
+def list_has_formula(text: str) -> bool:
+    """Whether `text`, or a part of it after a ; or |, would start a formula."""
+    if text.startswith(FORMULA_LEAD):
+        return True
+    return any(p.lstrip(" ").startswith(FORMULA_LEAD) for p in text.replace("|", ";").split(";"))
+
+
+def neutralise_list(text: str) -> str:
+    """`text` with each part (split at ; and |) guarded as `neutralise` guards
+    a cell; the separators and spaces stay as written. Guarding twice is harmless."""
+    if ";" not in text and "|" not in text:
+        return neutralise(text)
     out = []
     part: list[str] = []
-    for ch in text + ";":  # keeps each separator as written
+    for ch in text + ";":
         if ch in LIST_SEPARATORS:
             p = "".join(part)
             lead = len(p) - len(p.lstrip(" "))
-            body = p[lead:]
-            out.append(p[:lead] + ("'" + body if body.startswith(FORMULA_LEAD) else body))
-            out.append(ch)
+            out.append(p[:lead] + neutralise(p[lead:]) + ch)
             part = []
         else:
             part.append(ch)
