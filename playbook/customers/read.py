@@ -27,7 +27,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from playbook.base.formula import FORMULA_LEAD, is_formula, neutralise, split_list
+from playbook.base.formula import FORMULA_LEAD, list_has_formula, neutralise, neutralise_list, split_list
 from playbook.base.model import ColumnsRead, Customer
 from playbook.base.reading import read_value
 from playbook.base.suggest import Suggestions, one_of
@@ -303,7 +303,7 @@ def _text_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Si
     # the checks run in C (map over str methods); only flagged cells take the Python path
     flagged = list(map(str.startswith, vals, itertools.repeat(FORMULA_LEAD)))
     if column == "services":  # each part after a ; or | is a cell of its own to a spreadsheet
-        flagged = [f or ((";" in v or "|" in v) and is_formula(v)) for f, v in zip(flagged, vals)]
+        flagged = [f or ((";" in v or "|" in v) and list_has_formula(v)) for f, v in zip(flagged, vals)]
     if not any(flagged) and max(map(len, vals), default=0) <= 200:
         return vals
     out = list(vals)
@@ -326,16 +326,13 @@ def _outcomes(vals: list[str], layout: Layout) -> list[str]:
     return out
 
 
-def _rows(reader: Any, layout: Layout, sink: _Sink, stage_ids: tuple[str, ...],
-          reading: _Reading) -> list[CustomerRow]:
-    if sink.errors:
-        return []
-    fields = layout.fields
-    width = max((i for ix in fields.values() for i in ix), default=-1) + 1
+def _load(reader: Any, width: int, sink: _Sink) -> tuple[list[list[str]], list[int]] | None:
+    """The data rows, each at least `width` cells, without blank lines, and
+    their row numbers; None when there are too many."""
     data: list[list[str]] = list(itertools.islice(reader, MAX_ROWS + 1))
     if len(data) > MAX_ROWS:
         sink.error(MAX_ROWS + 2, 0, f"more than {MAX_ROWS:,} customers; export current customers only", "too-large")
-        return []
+        return None
     numbers = list(range(2, len(data) + 2))
     if min(map(len, data), default=width) < width:
         data = [r + [""] * (width - len(r)) if len(r) < width else r for r in data]
@@ -343,6 +340,18 @@ def _rows(reader: Any, layout: Layout, sink: _Sink, stage_ids: tuple[str, ...],
     if not all(keep):  # blank lines, often at the end of exports
         numbers = list(itertools.compress(numbers, keep))
         data = list(itertools.compress(data, keep))
+    return data, numbers
+
+
+def _rows(reader: Any, layout: Layout, sink: _Sink, stage_ids: tuple[str, ...],
+          reading: _Reading) -> list[CustomerRow]:
+    if sink.errors:
+        return []
+    fields = layout.fields
+    loaded = _load(reader, max((i for ix in fields.values() for i in ix), default=-1) + 1, sink)
+    if loaded is None:
+        return []
+    data, numbers = loaded
     blank = [""] * len(data)
 
     def raw(column: str) -> list[str]:
@@ -388,24 +397,29 @@ def _rows(reader: Any, layout: Layout, sink: _Sink, stage_ids: tuple[str, ...],
     if mrr is not None:
         revenue = [r if r is not None or m is None else m * 12 for r, m in zip(revenue, mrr)]
 
-    file = sink.file
+    columns = (names, stages, revenue, renewal, first, services, seats, industry, size, nps, ended)
+    return _build(columns, numbers, where("name"), sink)
+
+
+def _build(columns: tuple[list[Any], ...], numbers: list[int], name_col: int, sink: _Sink) -> list[CustomerRow]:
+    """The rows from their columns (in CustomerRow's field order); a row without a
+    name is an error, a name twice a warning."""
+    names, file = columns[0], sink.file
     if "" not in names and len(set(names)) == len(names):  # the usual case, at C speed
-        return list(map(CustomerRow, names, stages, revenue, renewal, first, services, seats, industry, size, nps,
-                        ended, numbers, itertools.repeat(file)))
+        return list(map(CustomerRow, *columns, numbers, itertools.repeat(file)))
     seen: dict[str, int] = {}
     out: list[CustomerRow] = []
     for j, name in enumerate(names):
         n = numbers[j]
         if not name:
-            sink.error(n, where("name"), "name: every row needs a customer name", "missing-value")
+            sink.error(n, name_col, "name: every row needs a customer name", "missing-value")
             continue
         if name in seen:
-            sink.warn(n, where("name"), f"customer {name!r} is also on row {seen[name]}; both rows are counted",
+            sink.warn(n, name_col, f"customer {name!r} is also on row {seen[name]}; both rows are counted",
                       "duplicate")
         else:
             seen[name] = n
-        out.append(CustomerRow(name, stages[j], revenue[j], renewal[j], first[j], services[j], seats[j],
-                               industry[j], size[j], nps[j], ended[j], n, file))
+        out.append(CustomerRow(*[c[j] for c in columns], n, file))  # type: ignore[arg-type,call-arg]  # field order
     return out
 
 
@@ -413,8 +427,9 @@ def _text(s: str, row: int, col: int, column: str, sink: _Sink) -> str:
     if len(s) > 200:
         sink.warn(row, col, f"{column}: the text is {len(s)} characters long; it is cut to 200", "long-text")
         s = s[:200]
-    if is_formula(s):
+    is_list = column == "services"  # split at ; and | later: each part is a cell of its own
+    if list_has_formula(s) if is_list else s.startswith(FORMULA_LEAD):
         sink.warn(row, col, f"{column}: {s[:40]!r} looks like a spreadsheet formula; it is kept as text, never "
                   "run, and shown with a leading ' so no spreadsheet runs it either", "formula")
-        return neutralise(s)
+        return neutralise_list(s) if is_list else neutralise(s)
     return s
