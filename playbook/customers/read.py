@@ -419,7 +419,7 @@ def _build(columns: tuple[list[Any], ...], numbers: list[int], name_col: int, si
                       "duplicate")
         else:
             seen[name] = n
-        out.append(CustomerRow(*[c[j] for c in columns], n, file))  # type: ignore[arg-type,call-arg]  # field order
+        out.append(CustomerRow(*[c[j] for c in columns], n, file))  # type: ignore[call-arg]  # the columns in field order
     return out
 
 
