@@ -185,14 +185,17 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
         # each links to its field on the questionnaire, which the browser has kept
         items = "".join(f'<li><a href="/#w-{"q" if d.kind == "question" else "m"}-{escape(d.id)}">'
                         f"{escape(d.text)}</a></li>" for d in result.deciding_questions[:5])
-        settle = ('<div class="pb-settle" role="note"><p>' + t(
+        settle = ('<aside class="pb-settle" aria-labelledby="pb-settle-text"><p id="pb-settle-text">' + t(
             "<strong>Your stage is provisional</strong> (between %(low)s and %(high)s). Answer these to settle it:",
-            low=low, high=high) + f"</p><ol>{items}</ol></div>")
+            low=low, high=high) + f"</p><ol>{items}</ol></aside>")
+    # landmarks (a navigation bar, a complementary note) so that nothing on the page lies outside one;
+    # the bar sticks on a wide screen only, and the page's scroll padding keeps anchors below it
     return Markup(
-        f'<div class="pb-bar" role="region" aria-label="{escape(t("Downloads"))}">'
+        f'<nav class="pb-bar" aria-label="{escape(t("Downloads"))}">'
         f'<a href="/">{escape(t("Back to the questionnaire"))}</a>'
-        f'{buttons}</div>{settle}'
-        '<style>.pb-bar{position:sticky;top:0;z-index:10;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;padding:.6rem 1rem;'
+        f'{buttons}</nav>{settle}'
+        '<style>@media (min-width:48rem){.pb-bar{position:sticky}html{scroll-padding-top:5rem}}'
+        '.pb-bar{top:0;z-index:10;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;padding:.6rem 1rem;'
         'background:#f3f5f8;border-bottom:1px solid #c8ccd2;font:15px system-ui,sans-serif}'
         '.pb-bar form{margin:0}.pb-bar a{margin-right:auto;color:#1f5fa8;font-weight:600}'
         '.pb-bar button{font:inherit;font-weight:600;color:#fff;background:#1f5fa8;border:0;'

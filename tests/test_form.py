@@ -279,6 +279,34 @@ def test_the_form_is_self_contained_and_small(pack: Any, quick: bool) -> None:
     assert csp and "default-src 'none'" in html.unescape(csp.group(1))
 
 
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.refs: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for k, v in attrs:
+            if k == "id" and v:
+                self.ids.append(v)
+            if k in ("aria-describedby", "aria-labelledby", "for", "form") and v:
+                self.refs += v.split()
+
+
+@pytest.mark.parametrize("quick", [True, False])
+@pytest.mark.parametrize("action", [None, "/report"])
+def test_every_id_is_unique_and_every_reference_names_one(pack: Any, quick: bool, action: str | None) -> None:
+    # a duplicated id made a field's description read another's words
+    ids = _Ids()
+    ids.feed(form_mod.render_form(pack, quick=quick, action=action, errors={"nps": "x"}, summary=["y"]))
+    dupes = sorted({i for i in ids.ids if ids.ids.count(i) > 1})
+    assert not dupes, dupes
+    assert set(ids.refs) <= set(ids.ids), sorted(set(ids.refs) - set(ids.ids))
+    assert ids.tags.count("main") == 1 and ids.tags.count("header") == 1
+
+
 def test_a_hostile_name_is_data_not_markup(pack: Any, tmp_path: Path) -> None:
     answers = tmp_path / "a.yaml"
     answers.write_text(yaml.safe_dump({"partner": {"name": HOSTILE}}, allow_unicode=True), encoding="utf-8")
