@@ -36,11 +36,17 @@ def did_you_mean(word: Any, options: Iterable[Any]) -> str:
         return ""
     alias = ALIASES.get(word.lower())
     if alias and alias in opts:
-        return f"; did you mean {alias!r}?"
+        return _mean(alias)
     close = difflib.get_close_matches(word, opts, n=1, cutoff=0.6)
     if not close:
         close = [o for o in opts if word and (o.startswith(word) or word.startswith(o))][:1]
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return _mean(close[0]) if close else ""
+
+
+def _mean(name: str) -> str:
+    from playbook.i18n import t  # late: playbook.i18n itself suggests language names
+
+    return t("; did you mean %(name)s?", name=repr(name))
 
 
 class Suggestions:

@@ -18,7 +18,7 @@ import click
 from playbook import __version__
 from playbook.base import files
 from playbook.base.operators import FOCUS_VALUES
-from playbook.cli.output import LANG_OPTION, PACK_OPTION, STRICT_OPTION, batch_options, display, lang_value, single_checks, write_output
+from playbook.cli.output import LANG_OPTION, MESSAGES_LANG_OPTION, PACK_OPTION, STRICT_OPTION, batch_options, display, lang_value, single_checks, write_output
 from playbook.cli.output import write_stdout as _write_stdout
 from playbook.errors import EXIT_INTERNAL, InvalidInput, PlaybookError, Problem, UsageError
 
@@ -27,8 +27,12 @@ MAX_SHOWN = 200  # past this, more lines only bury the first mistakes
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
+        from playbook.i18n import environment_language, messages_asked
+
         try:
-            return super().invoke(ctx)
+            # messages about a partner's input: --lang, else the file's language, else the locale's
+            with messages_asked(None, environment_language()):
+                return super().invoke(ctx)
         except PlaybookError as exc:
             _report(exc)
             ctx.exit(exc.exit_code)
@@ -165,7 +169,8 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
 @PACK_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @STRICT_OPTION
-def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bool) -> None:
+@MESSAGES_LANG_OPTION
+def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bool, lang: str | None = None) -> None:
     """Check answers files and rule packs (a folder, its pack.yaml, or a bundled
     pack id such as `default`); report every problem."""
     from playbook.api import Assessor
