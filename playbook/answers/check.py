@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playbook.answers.choices import choice_words
 from playbook.answers.hints import PARTNER_HINTS, metric_hint, question_hint
 from playbook.base import operators as ops
 from playbook.base.model import Answers, ColumnsRead, Customer, Pack
@@ -23,6 +22,7 @@ from playbook.customers import read_customers_entry
 from playbook.errors import InvalidInput, Problem
 from playbook.i18n import Convention, message_language, t, using
 from playbook.pack.schema import NOT_APPLICABLE_PATTERN, answers_schema
+from playbook.pack.translations import choice_words
 from playbook.pack.validation import schema_errors
 
 NEUTRAL = Convention()

@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
+from playbook.base.messages import t
+
 # Longer than any id: comparing a pasted paragraph with every name costs
 # time and never finds a match worth offering.
 _MAX_WORD = 100
@@ -44,8 +46,6 @@ def did_you_mean(word: Any, options: Iterable[Any]) -> str:
 
 
 def _mean(name: str) -> str:
-    from playbook.i18n import t  # late: playbook.i18n itself suggests language names
-
     return t("; did you mean %(name)s?", name=repr(name))
 
 

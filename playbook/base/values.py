@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from playbook.base import operators as ops
+from playbook.base.messages import number, t
 
 # question type -> the operator kind of its values
 QUESTION_TYPES: dict[str, str] = {
@@ -94,19 +95,9 @@ def describe(v: Any) -> str:
     return r if len(r) <= 60 else r[:55] + "…" + r[-4:]
 
 
-def t(msg: str, **values: Any) -> str:
-    """`msg` in the language of the check under way, placeholders filled
-    (playbook.i18n.t, imported late: playbook.i18n formats with this module)."""
-    from playbook.i18n import t as translate
-
-    return translate(msg, **values)
-
-
 def _num(x: float) -> str:
     """A number in a message, as the message's language writes it (1,000 in English, 1.000 in German)."""
-    from playbook.i18n import DEFAULT, current, number
-
-    return fmt_number(x) if current() == DEFAULT else number(x)
+    return number(x, fmt_number(x))
 
 
 def currency_codes(marker: str) -> frozenset[str]:

@@ -22,6 +22,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from playbook.base.messages import translating
 from playbook.base.values import format_value as _format_value
 from playbook.errors import UsageError
 
@@ -112,9 +113,24 @@ def using(lang: str | None) -> Iterator[str]:
     """Within the block, sentences and values are written in `lang`."""
     token = _current.set(lang or DEFAULT)
     try:
-        yield lang or DEFAULT
+        with translating(None if (lang or DEFAULT) == DEFAULT else _Words(lang or DEFAULT)):
+            yield lang or DEFAULT
     finally:
         _current.reset(token)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The translator of playbook.base.messages for `lang`: base's messages
+    from this catalog, numbers in them as `lang` writes them."""
+
+    lang: str
+
+    def gettext(self, msg: str) -> str:
+        return _t(self.lang, msg)
+
+    def number(self, x: float) -> str:
+        return Formatter(self.lang).number(x)
 
 
 def current() -> str:

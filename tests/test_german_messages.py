@@ -1,0 +1,84 @@
+"""Messages about an answers file in the partner's language, and choices
+answered in the partner's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from playbook.cli.main import cli
+from playbook.i18n import environment_language
+
+# three mistakes: an unknown question, a bad yes/no, a bad number
+THREE = """partner:
+  name: Muster GmbH
+  language: de
+answers:
+  onboarding_prozess: ja
+  onboarding_kpis: vielleicht
+metrics:
+  nps: viele
+"""
+
+
+def _validate(tmp_path: Path, text: str, *args: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
+    f = tmp_path / "a.yaml"
+    f.write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["validate", *args, str(f)], env={"LANG": "C.UTF-8", "LC_ALL": "",
+                                                                  "LC_MESSAGES": "", **(env or {})})
+    return r.exit_code, [line for line in r.output.splitlines() if ": error: " in line]
+
+
+def test_a_german_file_is_told_its_three_mistakes_in_german(tmp_path: Path) -> None:
+    code, lines = _validate(tmp_path, THREE)
+    assert code == 1 and len(lines) == 3, lines
+    assert lines[0].endswith("error: unbekannte Frage 'onboarding_prozess'; meinten Sie 'onboarding_process'? "
+                             "[unknown-question]")
+    assert lines[0].startswith(f"{tmp_path / 'a.yaml'}:5:3: error: ")  # the located prefix stays as it was
+    assert "onboarding_kpis: 'vielleicht' ist weder ja noch nein [value]" in lines[1]
+    assert "nps: 'viele' ist keine Zahl [value]" in lines[2]
+
+
+def test_lang_en_keeps_the_messages_english(tmp_path: Path) -> None:
+    code, lines = _validate(tmp_path, THREE, "--lang", "en")
+    assert code == 1
+    assert [line.split(": error: ", 1)[1] for line in lines] == [
+        "unknown question 'onboarding_prozess'; did you mean 'onboarding_process'? [unknown-question]",
+        "onboarding_kpis: 'vielleicht' is not yes or no [value]",
+        "nps: 'viele' is not a number [value]"]
+
+
+def test_without_partner_language_the_locale_decides(tmp_path: Path) -> None:
+    english_file = THREE.replace("  language: de\n", "")
+    _, lines = _validate(tmp_path, english_file, env={"LANG": "de_DE.UTF-8"})
+    assert "ist keine Zahl" in lines[-1]
+    _, lines = _validate(tmp_path, english_file)
+    assert "is not a number" in lines[-1]
+    _, lines = _validate(tmp_path, THREE, "--lang", "en", env={"LANG": "de_DE.UTF-8"})  # --lang first
+    assert "is not a number" in lines[-1]
+
+
+def test_environment_language() -> None:
+    assert environment_language({"LANG": "de_DE.UTF-8"}) == "de"
+    assert environment_language({"LC_ALL": "C", "LANG": "de_DE.UTF-8"}) is None  # LC_ALL wins, as in POSIX
+    assert environment_language({"LANG": "fr_FR.UTF-8"}) is None  # no French translation ships
+    assert environment_language({}) is None
+
+
+def test_a_choice_may_be_answered_in_the_partners_words(tmp_path: Path) -> None:
+    text = "partner: {language: de}\nanswers:\n  partner_of_record: einige\n"
+    code, lines = _validate(tmp_path, text)
+    assert code == 0, lines
+    from playbook.answers.check import parse_answers
+    from playbook.pack.load import load_pack
+
+    pack = load_pack("default")
+    assert parse_answers(text.encode(), pack).answers["partner_of_record"] == "some"
+    assert parse_answers(text.replace("einige", "some").encode(), pack).answers["partner_of_record"] == "some"
+    # a near miss is offered the partner's word; the message lists words and ids
+    code, lines = _validate(tmp_path, text.replace("einige", "einig"))
+    assert code == 1 and "meinten Sie 'einige'?" in lines[0] and "einige (some)" in lines[0], lines
+    # an English file does not read German labels
+    code, lines = _validate(tmp_path, text.replace("{language: de}", "{name: X}"))
+    assert code == 1 and "'einige' is not one of the allowed answers" in lines[0], lines
