@@ -82,3 +82,17 @@ def test_a_choice_may_be_answered_in_the_partners_words(tmp_path: Path) -> None:
     # an English file does not read German labels
     code, lines = _validate(tmp_path, text.replace("{language: de}", "{name: X}"))
     assert code == 1 and "'einige' is not one of the allowed answers" in lines[0], lines
+
+
+def test_a_file_that_does_not_parse_is_told_in_lang_or_the_locale(tmp_path: Path) -> None:
+    dup = "partner:\n  name: a\n  name: b\n"
+    f = tmp_path / "a.yaml"
+    f.write_text(dup, encoding="utf-8")
+    base = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    r = CliRunner().invoke(cli, ["validate", "--lang", "de", str(f)], env=base)
+    assert "error: doppelter Schlüssel 'name' (zuerst in Zeile 2); entfernen Sie einen davon [duplicate-key]" \
+        in r.output and r.output.rstrip().endswith("1 Fehler.")
+    r = CliRunner().invoke(cli, ["assess", str(f), "-o", str(tmp_path / "r.html")], env={**base, "LANG": "de_DE.UTF-8"})
+    assert r.exit_code == 1 and "1 Fehler; es wurde nichts geschrieben." in r.output
+    r = CliRunner().invoke(cli, ["validate", str(f)], env=base)
+    assert "duplicate key 'name'" in r.output and r.output.rstrip().endswith("1 error.")

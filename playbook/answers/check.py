@@ -38,13 +38,15 @@ def load_answers(path: Path, pack: Pack, display: str | None = None, *, decimal:
                  columns: Mapping[str, str] | None = None) -> Answers:
     """`columns`: what the customer CSV's columns are (``assess --columns``)."""
     name = display or str(path)
-    return parse_answers(read_file(path, name), pack, name, decimal=decimal, customers_dir=path.parent,
-                         columns=columns)
+    with using(message_language()):  # before partner.language is read: --lang, else the locale's
+        raw = read_file(path, name)
+    return parse_answers(raw, pack, name, decimal=decimal, customers_dir=path.parent, columns=columns)
 
 
 def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>", *, decimal: str | None = None,
                   customers_dir: Path | None = None, columns: Mapping[str, str] | None = None) -> Answers:
-    doc = loads(decode(raw, name), name)
+    with using(message_language()):  # before partner.language is read: --lang, else the locale's
+        doc = loads(decode(raw, name), name)
     return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest(), decimal=decimal,
                          customers_dir=customers_dir, columns=columns)
 

@@ -29,10 +29,14 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from playbook.i18n import environment_language, messages_asked
 
+        # messages about a partner's input: --lang, else the file's language, else the locale's;
+        # the block holds the reporting below too, so a --lang given to the command still counts
+        with messages_asked(None, environment_language()):
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
-            # messages about a partner's input: --lang, else the file's language, else the locale's
-            with messages_asked(None, environment_language()):
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except PlaybookError as exc:
             _report(exc)
             ctx.exit(exc.exit_code)
@@ -59,8 +63,11 @@ def _report(exc: PlaybookError) -> None:
             click.echo(p.format(), err=True)
         if len(exc.problems) > MAX_SHOWN:
             click.echo(f"... and {len(exc.problems) - MAX_SHOWN} more; fix these first", err=True)
-        n = sum(p.severity == "error" for p in exc.problems)
-        click.echo(f"{n} error{'s' if n != 1 else ''}; nothing was written.", err=True)
+        from playbook.i18n import message_language, tn, using
+
+        with using(message_language()):
+            click.echo(tn("%(n)s error; nothing was written.", "%(n)s errors; nothing was written.",
+                          sum(p.severity == "error" for p in exc.problems)), err=True)
     elif isinstance(exc, UsageError):
         click.echo(f"usage error: {exc}", err=True)
     else:
@@ -227,9 +234,12 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
             if not any(p.file.startswith(c.rstrip("/")) for p in errors):
                 click.echo(f"{c}: ok")
         if errors:
-            kind = "problem" if strict else "error"
-            click.echo(f"{len(errors)} {kind}{'s' if len(errors) != 1 else ''}"
-                       f"{' (--strict counts warnings)' if strict else ''}.", err=True)
+            from playbook.i18n import message_language, tn, using
+
+            with using(message_language()):  # --lang, else the locale's (files may differ in language)
+                click.echo(tn("%(n)s problem (--strict counts warnings).", "%(n)s problems (--strict counts "
+                              "warnings).", len(errors)) if strict else
+                           tn("%(n)s error.", "%(n)s errors.", len(errors)), err=True)
     if errors:
         raise click.exceptions.Exit(1)
 
