@@ -96,3 +96,51 @@ def test_a_file_that_does_not_parse_is_told_in_lang_or_the_locale(tmp_path: Path
     assert r.exit_code == 1 and "1 Fehler; es wurde nichts geschrieben." in r.output
     r = CliRunner().invoke(cli, ["validate", str(f)], env=base)
     assert "duplicate key 'name'" in r.output and r.output.rstrip().endswith("1 error.")
+
+
+def _german_template(tmp_path: Path) -> str:
+    out = tmp_path / "antworten.yaml"
+    r = CliRunner().invoke(cli, ["init", "--lang", "de", "-o", str(out)], env={"LANG": "C.UTF-8"})
+    assert r.exit_code == 0, r.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_every_choice_word_the_german_template_offers_is_read_as_its_choice(tmp_path: Path) -> None:
+    import re
+
+    from playbook.answers.check import parse_answers
+    from playbook.pack.load import load_pack
+
+    pack = load_pack("default")
+    lines = _german_template(tmp_path).splitlines()
+    seen = 0
+    for hint, key in zip(lines, lines[1:]):
+        m = re.fullmatch(r"  # \(eines von: (.*); oder n/a\)", hint)
+        if not m:
+            continue
+        qid = key.strip().rstrip(":")
+        offered = [w.strip().strip("„“") for w in re.findall(r"\s*(„[^“]*“|[^,]+)", m.group(1))]
+        assert len(offered) == len(pack.questions[qid].choices), (qid, offered)
+        for word, choice in zip(offered, pack.questions[qid].choices):
+            text = f"partner: {{language: de}}\nanswers:\n  {qid}: \"{word}\"\n"
+            assert parse_answers(text.encode(), pack).answers[qid] == choice, (qid, word)
+            seen += 1
+    assert seen > 30  # the pack's choice questions were all found
+    assert "ad_hoc" not in "\n".join(ln for ln in lines if ln.startswith("  # (eines von:"))
+
+
+def test_the_german_template_says_when_a_group_applies_in_german(tmp_path: Path) -> None:
+    text = _german_template(tmp_path)
+    assert "Nur wenn: Ihr Schwerpunkt umfasst Managed Services" in text
+    assert "your focus" not in text and "includes" not in text
+
+
+def test_the_report_scorecard_shows_no_benchmark_ids() -> None:
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    for name in ("german-partner-report.html", "grow-stage-report.html"):
+        page = (root / "examples" / name).read_text(encoding="utf-8")
+        # the KPI rows (the table of every metric keeps its ids: they are the answers file's keys)
+        scorecard = re.search(r'<table class="scorecard">(.*?)</table>', page, re.S)
+        assert scorecard and 'class="id"' not in scorecard.group(1), name

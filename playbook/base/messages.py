@@ -43,3 +43,8 @@ def number(x: float, english: str) -> str:
     """`x` in a message: `english` as the English text writes it, else as the block's language does."""
     tr = _translator.get()
     return english if tr is None else tr.number(x)
+
+
+def N_(msg: str) -> str:
+    """Marks `msg` for the catalog where it is defined; t() translates it where it is shown."""
+    return msg

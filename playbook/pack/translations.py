@@ -379,21 +379,25 @@ def choice_words(pack: Pack, lang: str) -> dict[str, dict[str, str]]:
 
     if not lang or lang == DEFAULT or lang not in languages():
         return {}
-    out: dict[str, dict[str, str]] = {}
-    for q in translated(pack, lang).questions.values():
-        if q.type != "choice" or not q.choice_labels:
+    return {q.id: label_words(q) for q in translated(pack, lang).questions.values()
+            if q.type == "choice" and q.choice_labels}
+
+
+def label_words(q: Any) -> dict[str, str]:
+    """A translated choice question's labels, normalised as answers are ->
+    the choice each stands for (a label that reads as an id stands for that
+    id; one two choices share, for neither)."""
+    words: dict[str, str] = {}
+    shared: set[str] = set()
+    for choice, label in zip(q.choices, q.choice_labels):
+        key = normalize_choice(label)
+        if key in q.choices:
+            words[key] = key
             continue
-        words: dict[str, str] = {}
-        shared: set[str] = set()
-        for choice, label in zip(q.choices, q.choice_labels):
-            key = normalize_choice(label)
-            if key in q.choices:
-                continue
-            if key in words:
-                shared.add(key)
-            words[key] = choice
-        out[q.id] = {k: v for k, v in words.items() if k not in shared}
-    return out
+        if key in words:
+            shared.add(key)
+        words[key] = choice
+    return {k: v for k, v in words.items() if k not in shared}
 
 
 def choice_labels(pack: Pack) -> dict[str, list[str]]:
@@ -404,5 +408,5 @@ def choice_labels(pack: Pack) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for lang in languages()[1:]:
         for qid, words in choice_words(pack, lang).items():
-            out.setdefault(qid, []).extend(w for w in sorted(words) if w not in out.get(qid, []))
+            out.setdefault(qid, []).extend(w for w in sorted(words) if w != words[w] and w not in out.get(qid, []))
     return out

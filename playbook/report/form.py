@@ -25,7 +25,6 @@ from playbook.base import values
 from playbook.base.model import All, Answers, AnyOf, Condition, Leaf, Not, Pack
 from playbook.base.resources import data_dir
 from playbook.engine import questionnaire
-from playbook.i18n import N_
 from playbook.pack.schema import answers_schema
 from playbook.report.env import environment
 
@@ -177,9 +176,7 @@ def rules() -> dict[str, Any]:
 def _focus_label(v: str) -> str:
     from playbook.i18n import t
 
-    words = {"resale": N_("Resale"), "project_services": N_("Project services"),
-             "managed_services": N_("Managed services"), "ip": N_("IP (intellectual property)")}
-    return t(words[v]) if v in words else label(v)
+    return t(ops.FOCUS_LABELS[v]) if v in ops.FOCUS_LABELS else label(v)
 
 
 def _raw_number(v: float) -> str:
