@@ -226,9 +226,11 @@
           else if (R.bool["false"].indexOf(w) >= 0) res.value = false;
           else throw new Error(T("Answer yes or no."));
         } else if (t === "choice") {
-          var c = normChoice(text), ok = f.choices.some(function (x) { return x.value === c; });
-          if (!ok) throw new Error(T("Choose one of: %(choices)s.", { choices: f.choices.map(function (x) { return x.label; }).join(", ") }));
-          res.value = c;
+          // the id, or the label in the form's language (einige for some), as the answers check reads them
+          var c = normChoice(text), named = f.choices.filter(function (x) { return normChoice(x.label) === c; });
+          var hit = f.choices.filter(function (x) { return x.value === c; })[0] || (named.length === 1 ? named[0] : null);
+          if (!hit) throw new Error(T("Choose one of: %(choices)s.", { choices: f.choices.map(function (x) { return x.label; }).join(", ") }));
+          res.value = hit.value;
         } else if (t === "date") {
           res.value = checkDate(text);
         } else {

@@ -103,7 +103,7 @@ def fields(pack: Pack, quick: bool) -> list[dict[str, Any]]:
             m = pack.metrics[e["id"]]
             f = {"key": f"m:{m.id}", "kind": "metric", "id": m.id, "section": e["section"],
                  "text": m.name, "help": m.description, "type": m.unit, "choices": [],
-                 "unit": values.UNITS[m.unit][0], "min": _num(m.min), "max": _num(m.max),
+                 "unit": _unit_words(values.UNITS[m.unit][0]), "min": _num(m.min), "max": _num(m.max),
                  "derived": bool(m.compute or m.formula),
                  "applies_when": condition_json(m.applies_when)}
         f["seconds"] = int(e["seconds"])
@@ -171,6 +171,13 @@ def rules() -> dict[str, Any]:
         "nps": {"min": nps["minimum"], "max": nps["maximum"]},
         "money_units": [u for u in values.UNITS if u.startswith("money")],
     }
+
+
+def _unit_words(unit: str) -> str:
+    """A metric's unit beside its field in the form's language ("Tage" for days); signs stay."""
+    from playbook.i18n import t
+
+    return t(unit) if unit.strip(" /").isalpha() else unit
 
 
 def _focus_label(v: str) -> str:
