@@ -144,3 +144,29 @@ def test_the_report_scorecard_shows_no_benchmark_ids() -> None:
         # the KPI rows (the table of every metric keeps its ids: they are the answers file's keys)
         scorecard = re.search(r'<table class="scorecard">(.*?)</table>', page, re.S)
         assert scorecard and 'class="id"' not in scorecard.group(1), name
+
+
+def test_the_served_german_form_shows_the_servers_field_errors_in_german() -> None:
+    import json
+    import re
+
+    import pytest
+
+    pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
+    from starlette.testclient import TestClient
+
+    from playbook import web
+    from playbook.pack.load import load_pack
+
+    with TestClient(web.create_app(load_pack(None), lang="de")) as client:
+        # no partner.language: the questionnaire's language says how to tell it
+        r = client.post("/report", data={"answers": "metrics:\n  churn_rate_annual: 140%\n"})
+        assert r.status_code == 422
+        errors = json.loads(re.search(r'id="form-data">(.*?)</script>', r.text, re.S).group(1))["errors"]
+        assert "liegt über dem erlaubten Maximum 100" in errors["m:churn_rate_annual"], errors
+
+
+def test_an_answer_typed_after_the_german_hint_is_found(tmp_path: Path) -> None:
+    text = 'partner:\n  language: de\n  assessed_on: ""          # heutiges Datum, JJJJ-MM-TT 01.11.2026\n'
+    code, lines = _validate(tmp_path, text)
+    assert code == 1 and "gilt assessed_on als leer; setzen Sie `01.11.2026` vor das `#`" in lines[0], lines

@@ -112,7 +112,9 @@ def _typed_after_hint(doc: Document, path: tuple[str, str], hint: str, check: An
     if not rest.startswith("#"):
         return []
     comment = rest[1:].lstrip()
-    if not comment.startswith(hint):
+    # the template's hint in English, or in the language the file is checked in (init --lang de)
+    hint = next((h for h in (hint, t(hint) if hint else "") if h and comment.startswith(h)), "")
+    if not hint:
         return []
     tail = comment[len(hint):].strip()
     if not tail:
