@@ -149,10 +149,9 @@ def test_the_report_scorecard_shows_no_benchmark_ids() -> None:
 def test_the_served_german_form_shows_the_servers_field_errors_in_german() -> None:
     import json
     import re
+    import warnings
 
     import pytest
-
-    import warnings
 
     pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
     with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx still works
