@@ -173,3 +173,15 @@ def test_an_answer_typed_after_the_german_hint_is_found(tmp_path: Path) -> None:
     text = 'partner:\n  language: de\n  assessed_on: ""          # heutiges Datum, JJJJ-MM-TT 01.11.2026\n'
     code, lines = _validate(tmp_path, text)
     assert code == 1 and "gilt assessed_on als leer; setzen Sie `01.11.2026` vor das `#`" in lines[0], lines
+
+
+def test_structural_mistakes_are_told_in_german_too(tmp_path: Path) -> None:
+    text = "partner:\n  language: de\n  name: [a]\nantworten:\n  x: 1\nnps_responses: [11]\n"
+    code, lines = _validate(tmp_path, text)
+    said = [line.split(": error: ", 1)[1] for line in lines]
+    assert said == ["Text oder nichts erwartet in partner.name, gefunden: eine Liste [type]",
+                    "unbekannter Schlüssel 'antworten' (gültige Schlüssel: answers, customers, metrics, "
+                    "nps_responses, partner) [unknown-key]",
+                    "11 liegt über dem Maximum 10 in nps_responses[0] [maximum]"]
+    _, lines = _validate(tmp_path, text, "--lang", "en")
+    assert lines[-1].endswith("error: 11 is greater than the maximum of 10 in nps_responses[0] [maximum]")
