@@ -226,7 +226,7 @@ def _evaluate(pack: Pack, answers: Answers) -> Result:
             items.append(ChecklistItemResult(it.id, it.text, status, it.source))
         checklists.append(ChecklistResult(c.id, c.title, tuple(items), c.source))
 
-    verdict = decide(pack, states)
+    verdict = decide(pack, states, facts)
     skip = frozenset(n.id for n in inapplicable)
     deciding = {(d.kind, d.id) for d in verdict.deciding}
     return customers.annotate(Result(
@@ -240,6 +240,7 @@ def _evaluate(pack: Pack, answers: Answers) -> Result:
         customers=_customers(pack, answers),
         not_assessed=_not_assessed(pack, facts, bench_missing, skip, deciding),
         stage_status=verdict.status, stage_range=verdict.range, deciding_questions=verdict.deciding,
+        stage_advice=verdict.advice,
         not_applicable=inapplicable, stage_rule=(pack.stage_rule.in_place_share, pack.stage_rule.note),
         customer_base=base,
     ), base)

@@ -153,6 +153,28 @@ class DecidingInput:
 
 
 @dataclass(frozen=True)
+class AdviceAnswer:
+    """One answer of the stage advice: set question `id` to `answer`."""
+    kind: str  # question
+    id: str
+    text: str
+    answer: str  # as written in an answers file: yes, no, a choice, a number
+    phase: str  # the phase of the milestone it decides
+    change: bool = False  # answered already: the answer means putting the milestone in place
+
+
+@dataclass(frozen=True)
+class StageAdvice:
+    """The fewest answers that move the stage on (`goal` move) or confirm it
+    (`goal` confirm), worked out from the stage rule and checked against it:
+    with them, the stage is `stage` and its status `status`."""
+    goal: str  # move | confirm
+    stage: str
+    status: str  # confirmed | provisional
+    answers: tuple[AdviceAnswer, ...]
+
+
+@dataclass(frozen=True)
 class NotApplicable:
     """A question or metric that does not apply to the partner: answered n/a, or
     ruled out by its `applies_when` for the partner's profile."""
@@ -211,6 +233,8 @@ class Result:
     stage_status: str = "confirmed"  # confirmed | provisional
     stage_range: tuple[str, str] = ("start", "start")  # (lowest, highest) stage the blanks allow
     deciding_questions: tuple[DecidingInput, ...] = ()  # settle the stage, in the order to ask them
+    stage_advice: tuple[StageAdvice, ...] = ()  # the answers that move the stage on or confirm it
+    questionnaire: str = "full"  # full | quick: what the answers file was made from
     not_applicable: tuple[NotApplicable, ...] = ()
     stage_rule: tuple[float, str] = (0.75, "")  # the pack's in_place_share and note, for the Method section
     customer_base: CustomerBase | None = None  # the customer analysis (playbook/customers), when rows were given
@@ -250,6 +274,11 @@ def to_dict(r: Result) -> dict[str, Any]:
         "stage_range": list(r.stage_range),
         "deciding_questions": [{"kind": d.kind, "id": d.id, "text": d.text, "phase": d.phase}
                                for d in r.deciding_questions],
+        "stage_advice": [{"goal": a.goal, "stage": a.stage, "status": a.status,
+                          "answers": [{"kind": x.kind, "id": x.id, "text": x.text, "answer": x.answer,
+                                       "phase": x.phase, "change": x.change} for x in a.answers]}
+                         for a in r.stage_advice],
+        "questionnaire": r.questionnaire,
         "stage_rule": {"in_place_share": r.stage_rule[0], "note": r.stage_rule[1]},
         "phases": [{"phase": p.phase, "done": p.done, "open": p.open, "not_assessed": p.not_assessed,
                     "does_not_apply": p.does_not_apply, "status": p.status,
