@@ -170,6 +170,27 @@ class _BadRequest(Exception):
         self.status = status
 
 
+def _advice_banner(result: Result, pack: Pack) -> str:
+    """The stage advice above the served report: the same answers as the
+    report's, the first ADVICE_SHOWN of each list and how many more follow,
+    each linking to its field on the questionnaire (which the browser has kept)."""
+    from playbook.engine.stage import ADVICE_SHOWN, advice_head, advice_item
+
+    names = {s.id: s.name for s in pack.stages}
+    parts = []
+    if result.stage_status == "provisional":
+        low, high = (escape(names[s]) for s in result.stage_range)
+        parts.append("<p>" + t("<strong>Your stage is provisional</strong> (between %(low)s and %(high)s).",
+                               low=low, high=high) + "</p>")
+    for a in result.stage_advice:
+        items = "".join(f'<li><a href="/#w-q-{escape(x.id)}">{escape(x.text)}</a> {escape(advice_item(x))}</li>'
+                        for x in a.answers[:ADVICE_SHOWN])
+        if len(a.answers) > ADVICE_SHOWN:
+            items += f"<li>{escape(t('and %(n)s more', n=len(a.answers) - ADVICE_SHOWN))}</li>"
+        parts.append(f"<p>{escape(advice_head(a, names))}</p><ol>{items}</ol>")
+    return '<div class="pb-settle" role="note">' + "".join(parts) + "</div>"
+
+
 def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
     """The bar above the served report: downloads that re-submit the answers."""
     value = escape(answers)
@@ -179,14 +200,8 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
         for action, label in (("/report.pdf", escape(t("Download PDF"))), ("/report.json", escape(t("Download JSON"))),
                               ("/answers.yaml", escape(t("Download answers.yaml")))))
     settle = ""
-    if result.stage_status == "provisional" and result.deciding_questions:
-        low, high = (escape(s.name) for st_id in result.stage_range for s in pack.stages if s.id == st_id)
-        # each links to its field on the questionnaire, which the browser has kept
-        items = "".join(f'<li><a href="/#w-{"q" if d.kind == "question" else "m"}-{escape(d.id)}">'
-                        f"{escape(d.text)}</a></li>" for d in result.deciding_questions[:5])
-        settle = ('<div class="pb-settle" role="note"><p>' + t(
-            "<strong>Your stage is provisional</strong> (between %(low)s and %(high)s). Answer these to settle it:",
-            low=low, high=high) + f"</p><ol>{items}</ol></div>")
+    if result.stage_advice:
+        settle = _advice_banner(result, pack)
     return Markup(
         f'<div class="pb-bar" role="region" aria-label="{escape(t("Downloads"))}">'
         f'<a href="/">{escape(t("Back to the questionnaire"))}</a>'

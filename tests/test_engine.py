@@ -30,7 +30,11 @@ def test_plan_order_reasons_and_stage(mini) -> None:
     churn = r.plan[2]
     assert churn.reasons[0].observed == 12.0 and churn.reasons[0].threshold == 10
     assert "12 %" in churn.reasons[0].text and "more than 10 %" in churn.reasons[0].text
-    assert r.stage == "start" and r.stage_reason.startswith("Start: 0 of 2 answered milestones are in place; 2 more")
+    assert r.stage == "start" and r.stage_reason.startswith("Start: 0 of 2 answered milestones are in place (")
+    # both open Start milestones must be put in place to move on: the advice names them with their answers
+    (move,) = r.stage_advice
+    assert move.goal == "move" and move.stage == "grow" and len(move.answers) == 2 and all(a.change for a in move.answers)
+    assert {(a.id, a.answer) for a in move.answers} >= {("onboarding_process", "yes")}
     # Start is settled as not in place, so the blank Grow milestone cannot matter
     assert r.stage_status == "confirmed" and r.stage_range == ("start", "start") and r.deciding_questions == ()
     assert r.metrics["clv"] == (100000 * 12 / 20) / 0.12

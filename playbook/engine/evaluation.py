@@ -25,6 +25,7 @@ from playbook.engine.conditions import evidence as evidence
 from playbook.engine.conditions import holds as holds
 from playbook.engine.conditions import leaves as leaves
 from playbook.engine.conditions import missing_inputs as missing_inputs
+from playbook.engine.questionnaire import answered_of
 from playbook.engine.result import (
     ActionState,
     AreaScore,
@@ -240,7 +241,7 @@ def _evaluate(pack: Pack, answers: Answers) -> Result:
         customers=_customers(pack, answers),
         not_assessed=_not_assessed(pack, facts, bench_missing, skip, deciding),
         stage_status=verdict.status, stage_range=verdict.range, deciding_questions=verdict.deciding,
-        stage_advice=verdict.advice,
+        stage_advice=verdict.advice, answered=answered_of(pack, answers),
         not_applicable=inapplicable, stage_rule=(pack.stage_rule.in_place_share, pack.stage_rule.note),
         customer_base=base,
     ), base)

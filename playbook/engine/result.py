@@ -175,6 +175,16 @@ class StageAdvice:
 
 
 @dataclass(frozen=True)
+class Answered:
+    """How much of what was asked a file answered (engine/questionnaire.answer_counts)."""
+    questionnaire: str  # quick | full: a file made from the quick questionnaire is counted against it
+    questions_answered: int
+    questions: int
+    metrics_answered: int
+    metrics: int
+
+
+@dataclass(frozen=True)
 class NotApplicable:
     """A question or metric that does not apply to the partner: answered n/a, or
     ruled out by its `applies_when` for the partner's profile."""
@@ -234,7 +244,7 @@ class Result:
     stage_range: tuple[str, str] = ("start", "start")  # (lowest, highest) stage the blanks allow
     deciding_questions: tuple[DecidingInput, ...] = ()  # settle the stage, in the order to ask them
     stage_advice: tuple[StageAdvice, ...] = ()  # the answers that move the stage on or confirm it
-    questionnaire: str = "full"  # full | quick: what the answers file was made from
+    answered: Answered | None = None  # how much of the questionnaire the file answered
     not_applicable: tuple[NotApplicable, ...] = ()
     stage_rule: tuple[float, str] = (0.75, "")  # the pack's in_place_share and note, for the Method section
     customer_base: CustomerBase | None = None  # the customer analysis (playbook/customers), when rows were given
@@ -258,6 +268,13 @@ def _finite(node: Any) -> Any:
     return node
 
 
+def _practices(r: Result) -> dict[str, int]:
+    from playbook.engine.questionnaire import practice_counts
+
+    assessed, total = practice_counts(r.actions)
+    return {"assessed": assessed, "total": total}
+
+
 def to_dict(r: Result) -> dict[str, Any]:
     """The public JSON shape (contract section 4), plus additions; every
     number in it is finite."""
@@ -278,7 +295,11 @@ def to_dict(r: Result) -> dict[str, Any]:
                           "answers": [{"kind": x.kind, "id": x.id, "text": x.text, "answer": x.answer,
                                        "phase": x.phase, "change": x.change} for x in a.answers]}
                          for a in r.stage_advice],
-        "questionnaire": r.questionnaire,
+        **({"answered": {"questionnaire": r.answered.questionnaire,
+                         "questions": {"answered": r.answered.questions_answered, "asked": r.answered.questions},
+                         "metrics": {"answered": r.answered.metrics_answered, "asked": r.answered.metrics}}}
+           if r.answered is not None else {}),
+        "practices": _practices(r),
         "stage_rule": {"in_place_share": r.stage_rule[0], "note": r.stage_rule[1]},
         "phases": [{"phase": p.phase, "done": p.done, "open": p.open, "not_assessed": p.not_assessed,
                     "does_not_apply": p.does_not_apply, "status": p.status,

@@ -22,7 +22,6 @@ The stage is confirmed when both ends agree, provisional otherwise.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -146,7 +145,7 @@ def _share_words(share: float) -> str:
 
 
 def _reason(pack: Pack, counts: Sequence[PhaseCount], point: Sequence[bool], stage: str,
-            status: str, rng: tuple[str, str], advice: Sequence[StageAdvice], share: float) -> str:
+            status: str, rng: tuple[str, str], share: float) -> str:
     names = {s.id: s.name for s in pack.stages}
     rule = t("(the pack's rule: a phase is in place when at least %(share)s of its answered milestones are)",
              share=_share_words(share))
@@ -176,9 +175,14 @@ def _reason(pack: Pack, counts: Sequence[PhaseCount], point: Sequence[bool], sta
     if status == "provisional":
         text += " " + t("Provisional: the unanswered milestones allow anything from %(low)s to %(high)s.",
                         low=names[rng[0]], high=names[rng[1]])
-    for a in advice:
-        text += " " + advice_sentence(a, names)
     return text
+
+
+def advice_head(a: StageAdvice, names: Mapping[str, str]) -> str:
+    """The heading of the advice as a list: 'To move on to Grow, answer:'."""
+    if a.goal == "move":
+        return t("To move on to %(stage)s, answer:", stage=names.get(a.stage, a.stage))
+    return t("%(stage)s is confirmed with these answers:", stage=names.get(a.stage, a.stage))
 
 
 def advice_item(a: AdviceAnswer) -> str:
@@ -186,6 +190,9 @@ def advice_item(a: AdviceAnswer) -> str:
     if a.change:
         return t("%(id)s: %(answer)s (once it is in place)", id=a.id, answer=a.answer)
     return t("%(id)s: %(answer)s", id=a.id, answer=a.answer)
+
+
+ADVICE_SHOWN = 5  # the answers a one-line surface (terminal, served banner) names before "and N more"
 
 
 def advice_sentence(a: StageAdvice, names: Mapping[str, str], limit: int | None = None) -> str:
@@ -197,7 +204,7 @@ def advice_sentence(a: StageAdvice, names: Mapping[str, str], limit: int | None 
         items += "; " + t("and %(n)s more", n=len(a.answers) - len(shown))
     if a.goal == "move":
         return t("To move on to %(stage)s, answer %(answers)s.", stage=names.get(a.stage, a.stage), answers=items)
-    return t("To confirm %(stage)s, answer %(answers)s.", stage=names.get(a.stage, a.stage), answers=items)
+    return t("%(stage)s is confirmed with %(answers)s.", stage=names.get(a.stage, a.stage), answers=items)
 
 
 def _verdicts(pack: Pack, states: Sequence[ActionState]) -> tuple[list[PhaseCount], list[tuple[bool, bool, bool]],
@@ -245,5 +252,5 @@ def decide(pack: Pack, states: Sequence[ActionState], facts: Facts | None = None
             p, names[p], sum(s.state == "done" for s in mine), sum(s.state == "recommended" for s in mine),
             sum(s.state == "not_assessed" for s in mine), sum(s.state == "does_not_apply" for s in mine),
             c.done, c.open, c.blank, phase_status))
-    reason = _reason(pack, counts, point, stage, status, rng, advice, share)
+    reason = _reason(pack, counts, point, stage, status, rng, share)
     return StageVerdict(stage, status, rng, tuple(phases), deciding, reason, advice)
