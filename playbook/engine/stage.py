@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from playbook.base.model import PHASES, Pack
 from playbook.engine.conditions import Facts
-from playbook.engine.result import ActionState, AdviceAnswer, DecidingInput, PhaseProgress, StageAdvice
+from playbook.engine.result import ActionState, AdviceAnswer, DecidingInput, PhaseProgress, Result, StageAdvice
 from playbook.i18n import NBSP, current, number, t, tn
 
 EPS = 1e-9  # 3 of 4 against a share of 0.75 is in place, whatever the float rounding
@@ -254,3 +254,33 @@ def decide(pack: Pack, states: Sequence[ActionState], facts: Facts | None = None
             c.done, c.open, c.blank, phase_status))
     reason = _reason(pack, counts, point, stage, status, rng, share)
     return StageVerdict(stage, status, rng, tuple(phases), deciding, reason, advice)
+
+
+TOP_ACTIONS = 5  # the executive summary's "top five actions"
+
+
+def plan_order_notes(result: Result, top: int = TOP_ACTIONS) -> tuple[str, ...]:
+    """Why the first actions of the plan come first, when it is not plain:
+    actions of a phase below the partner's stage (the plan closes earlier
+    phases first, evaluation._order), and actions that others in the plan
+    require (a prerequisite comes before what builds on it)."""
+    first = result.plan[:top]
+    names = {p.phase: p.name for p in result.phases}
+    notes = []
+    lower = [a for a in first if PHASES.index(a.phase) < PHASES.index(result.stage)]
+    if lower:
+        phases = t(" and ").join(names.get(p, p) for p in PHASES if any(a.phase == p for a in lower))
+        notes.append(tn("The first action is a %(phases)s practice still open below your stage (%(stage)s): "
+                        "the plan closes the gaps of earlier phases first.",
+                        "The first %(n)s actions are %(phases)s practices still open below your stage "
+                        "(%(stage)s): the plan closes the gaps of earlier phases first.",
+                        len(lower), phases=phases, stage=result.stage_name))
+    for a in first:
+        # within a phase a prerequisite is placed before what requires it (evaluation._order)
+        after = [b.title for b in result.plan if a.id in b.requires and b.phase == a.phase]
+        if after:
+            others = "; ".join(after[:2]) + ("; " + t("and %(n)s more", n=len(after) - 2) if len(after) > 2 else "")
+            notes.append(tn("“%(title)s” comes before the action that builds on it: %(others)s.",
+                            "“%(title)s” comes before the %(n)s actions that build on it: %(others)s.",
+                            len(after), title=a.title, others=others))
+    return tuple(notes)

@@ -331,7 +331,7 @@ def _by_phase(rest: list[Any], names: dict[str, str]) -> list[tuple[str, list[An
 
 
 def _stage_context(result: Result, pack: Pack, names: dict[str, str]) -> dict[str, Any]:
-    from playbook.engine.stage import advice_head, advice_sentence
+    from playbook.engine.stage import advice_head, advice_sentence, plan_order_notes
 
     confirm = next((a for a in result.stage_advice if a.goal == "confirm"), None)
     n = len(confirm.answers) if confirm else len(result.deciding_questions)
@@ -342,6 +342,7 @@ def _stage_context(result: Result, pack: Pack, names: dict[str, str]) -> dict[st
         else result.stage_name,
         "confirm_line": (i18n.tn("answer this question to confirm", "answer these %(n)s questions to confirm", n)
                          if provisional else ""),
+        "plan_notes": plan_order_notes(result),  # why the first actions come first
         "advice": [{"goal": a.goal, "head": advice_head(a, names), "answers": a.answers,
                     "sentence": advice_sentence(a, names)}
                    for a in result.stage_advice],
