@@ -58,7 +58,10 @@ def test_left_blank_holds_only_what_the_quick_questionnaire_asked(tmp_path: Path
     _, html = _assess(QUICK, tmp_path / "r.html")
     section = html[html.index('id="not-assessed"'):html.index('id="does-not-apply"')]
     blank, unasked = section.split('<details class="unasked"', 1)
-    ids = lambda part: {i.replace("<wbr>", "") for i in re.findall(r'class="id">([^<]*(?:<wbr>[^<]*)*)<', part)}
+
+    def ids(part: str) -> set[str]:
+        return {i.replace("<wbr>", "") for i in re.findall(r'class="id">([^<]*(?:<wbr>[^<]*)*)<', part)}
+
     quick_ids = {q.id for q in default_pack.questions.values() if q.quick} | \
         {m.id for m in default_pack.metrics.values() if m.quick}
     assert ids(blank) and ids(blank) <= quick_ids
