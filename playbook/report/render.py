@@ -45,6 +45,9 @@ from playbook.report.charts import radar as radar
 FORMATS = ("html", "pdf", "json", "md")
 EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md"}
 # English here; the templates receive them translated (see _labels)
+# impact and effort, as an action card states them ("impact high"): the pack's
+# levels are ids, never words a German card may show
+LEVEL_LABEL = {"low": N_("low"), "medium": N_("medium"), "high": N_("high")}
 TIER_LABEL = {"good": N_("Good"), "better": N_("Better"), "best": N_("Best"), None: "—"}
 STATUS_LABEL = {"met": N_("Met"), "not_met": N_("Not met"), "not_assessed": N_("Not assessed"),
                 "done": N_("Done"), "not_done": N_("Not done"), "recommended": N_("Open"),
@@ -109,6 +112,7 @@ def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environm
     env.filters["css_text"] = _css_text
     env.filters["pct"] = lambda x: "—" if x is None else f"{i18n.number(x)} %"
     env.filters["ids"] = _breakable_id
+    env.filters["level"] = lambda x: i18n.t(LEVEL_LABEL[x]) if x in LEVEL_LABEL else x
     return env
 
 
