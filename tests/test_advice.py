@@ -4,6 +4,7 @@ confirms it, exactly as its sentence says; and every surface shows it."""
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from playbook.api import Assessor
 from playbook.base.model import PHASES, Pack
 from playbook.engine.evaluation import evaluate
 from playbook.engine.result import Result, StageAdvice
@@ -36,7 +38,7 @@ def _values(qid: str) -> list[Any]:
 
 
 def _assess(answers: dict[str, Any]) -> Result:
-    from playbook.api import Assessor
+
 
     data = {"partner": {"name": "P", "years_in_cloud": 2, "focus": ["resale"]}, "answers": answers}
     return Assessor(PACK).assess_mapping(data).result
@@ -74,7 +76,7 @@ def test_following_the_advice_does_what_it_says(answers: dict[str, Any]) -> None
 
 
 def test_the_eight_answer_file_names_the_one_answer_that_moves_it() -> None:
-    from playbook.api import Assessor
+
 
     pb = Assessor(PACK)
     r = pb.assess_file(DATA / "answers" / "eight-answers.yaml").result
@@ -101,7 +103,7 @@ def test_a_confirmed_stage_is_moved_on_by_putting_milestones_in_place() -> None:
 
 
 def test_the_advice_is_data_in_the_json() -> None:
-    from playbook.api import Assessor
+
 
     pb = Assessor(PACK)
     a = pb.assess_file(DATA / "answers" / "eight-answers.yaml")
@@ -130,3 +132,21 @@ def test_evaluate_directly_gives_the_same_advice() -> None:
         value_proposition_defined="yes", services_beyond_resale="yes", customer_discovery="no",
         sales_marketing_adapted="yes", consultative_selling="yes", success_stories="no",
         retention_activities="no", crm_tracking="yes")).stage_advice
+
+
+def test_without_nameable_answers_the_report_still_lists_what_settles_it() -> None:
+    """Milestones on numbers have no single answer to name: the report falls
+    back to the inputs that settle the stage, without answers."""
+    import dataclasses
+
+    from playbook.report.render import render_html, render_markdown
+
+    r = Assessor(PACK).assess_file(DATA / "answers" / "eight-answers.yaml").result
+    bare = dataclasses.replace(r, stage_advice=())
+    assert bare.stage_status == "provisional" and bare.deciding_questions
+    html, md = render_html(bare, PACK), render_markdown(bare, PACK)
+    assert 'id="advice"' in html and "Answering these settles the stage, whatever the answers:" in html
+    for d in bare.deciding_questions:
+        assert d.text in htmllib.unescape(html) and f"({d.id})".replace("_", "\\_") in md
+    # with nameable answers, no fallback
+    assert "Answering these settles" not in render_html(r, PACK)

@@ -334,6 +334,17 @@ def _by_phase(rest: list[Any], names: dict[str, str]) -> list[tuple[str, list[An
     return other_groups
 
 
+def _unnamed_settle(result: Result, needed: bool) -> list[dict[str, Any]]:
+    """A provisional stage whose confirming answers cannot be named (its
+    milestones rest on numbers): the inputs that settle it, without answers."""
+    if not needed or not result.deciding_questions:
+        return []
+    head = i18n.t("Answering these settles the stage, whatever the answers:")
+    return [{"goal": "settle", "head": head, "sentence": head + " " + "; ".join(d.id for d in result.deciding_questions),
+             "answers": [{"text": d.text, "id": d.id, "answer": None, "change": False}
+                         for d in result.deciding_questions]}]
+
+
 def _stage_context(result: Result, pack: Pack, names: dict[str, str]) -> dict[str, Any]:
     from playbook.engine.stage import advice_head, advice_sentence, plan_order_notes
 
@@ -349,7 +360,7 @@ def _stage_context(result: Result, pack: Pack, names: dict[str, str]) -> dict[st
         "plan_notes": plan_order_notes(result),  # why the first actions come first
         "advice": [{"goal": a.goal, "head": advice_head(a, names), "answers": a.answers,
                     "sentence": advice_sentence(a, names)}
-                   for a in result.stage_advice],
+                   for a in result.stage_advice] + _unnamed_settle(result, provisional and confirm is None),
         "range_names": (names[result.stage_range[0]], names[result.stage_range[1]]),
         "na_inputs": list(result.not_applicable),
         "na_practices": [a for a in result.actions if a.state == "does_not_apply"],
