@@ -100,6 +100,11 @@ def test_a_confirmed_stage_is_moved_on_by_putting_milestones_in_place() -> None:
     (move,) = r.stage_advice
     assert move.goal == "move" and all(a.change for a in move.answers)
     assert _follow(answers, move).stage == move.stage
+    names = {s.id: s.name for s in PACK.stages}
+    if len({a.answer for a in move.answers}) == 1:
+        assert advice_sentence(move, names) == (
+            f"To move on to {names[move.stage]}, put these in place and answer them {move.answers[0].answer}: "
+            + "; ".join(a.id for a in move.answers) + ".")
 
 
 def test_the_advice_is_data_in_the_json() -> None:

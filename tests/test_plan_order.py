@@ -55,18 +55,29 @@ def test_the_notes_say_what_the_plan_does(example: str) -> None:
     assert bool(gap) == bool(below)
     if len(below) > 1:
         assert f"The first {len(below)} actions" in gap[0]
-    # every prerequisite note names an action that is placed before what builds on it
+    # a first action that waits for an open prerequisite says so; the prerequisite is placed before it
     pos = {a.id: i for i, a in enumerate(r.plan)}
     for a in r.plan[:5]:
-        after = [b for b in r.plan if a.id in b.requires and b.phase == a.phase]
-        assert all(pos[a.id] < pos[b.id] for b in after)
-        assert any(f"“{a.title}” comes before" in n for n in notes) == bool(after)
+        before = [b for b in r.plan if b.id in a.requires]
+        assert all(pos[b.id] < pos[a.id] for b in before if b.phase == a.phase)
+        said = any(n.startswith(f"“{a.title}” comes after") for n in notes)
+        assert said == any(pos[b.id] < pos[a.id] for b in before)
 
+
+def test_a_first_action_with_a_prerequisite_says_why() -> None:
+    from playbook.api import Assessor
+
+    r = Assessor().assess_file(EXAMPLES / "start-stage.yaml").result
+    waiting = [a for a in r.plan[:5] if any(b.id in a.requires for b in r.plan)]
+    assert waiting, "start-stage's top five include an action with an open prerequisite"
+    a = waiting[0]
+    first = next(b for b in r.plan if b.id in a.requires)
+    assert f"“{a.title}” comes after “{first.title}”, which it builds on." in plan_order_notes(r)
 
 def test_a_grow_partner_is_told_why_start_actions_lead() -> None:
     from playbook.api import Assessor
 
     r = Assessor().assess_file(EXAMPLES / "grow-stage.yaml").result
     assert r.stage == "grow" and r.plan[0].phase == "start"
-    assert plan_order_notes(r)[0].startswith("The first 4 actions are Start practices still open below your "
-                                             "stage (Grow)")
+    assert plan_order_notes(r)[0] == ("The first 4 actions are Start practices still open below your stage (Grow): "
+                                      "earlier phases come first.")

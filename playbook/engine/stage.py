@@ -165,7 +165,7 @@ def _reason(pack: Pack, counts: Sequence[PhaseCount], point: Sequence[bool], sta
         answered = c.done + c.open
         blank = t(", %(n)s not answered", n=c.blank) if c.blank else ""
         if answered == 0:
-            what = tn("its only milestone is", "none of its %(n)s milestones is", c.applicable)
+            what = tn("its only milestone is not", "none of its %(n)s milestones is", c.applicable)
             text = t("%(before)s%(stage)s: %(what)s answered yet %(rule)s.", before=before, stage=names[stage],
                      what=what, rule=rule)
         else:
@@ -192,16 +192,20 @@ def advice_item(a: AdviceAnswer) -> str:
     return t("%(id)s: %(answer)s", id=a.id, answer=a.answer)
 
 
-ADVICE_SHOWN = 5  # the answers a one-line surface (terminal, served banner) names before "and N more"
+ADVICE_SHOWN = 3  # the answers a short surface (summary, terminal, banner) names before "and N more"
 
 
 def advice_sentence(a: StageAdvice, names: Mapping[str, str], limit: int | None = None) -> str:
     """'To move on to Grow, answer customer_discovery: yes.', every surface's
     one wording; with `limit`, the first answers and how many more follow."""
     shown = a.answers if limit is None else a.answers[:limit]
-    items = "; ".join(advice_item(x) for x in shown)
-    if len(shown) < len(a.answers):
-        items += "; " + t("and %(n)s more", n=len(a.answers) - len(shown))
+    more = "; " + t("and %(n)s more", n=len(a.answers) - len(shown)) if len(shown) < len(a.answers) else ""
+    if a.goal == "move" and all(x.change for x in a.answers) and len({x.answer for x in a.answers}) == 1:
+        # only work moves it on: the milestones to put in place, said once
+        return t("To move on to %(stage)s, put these in place and answer them %(answer)s: %(ids)s.",
+                 stage=names.get(a.stage, a.stage), answer=a.answers[0].answer,
+                 ids="; ".join(x.id for x in shown) + more)
+    items = "; ".join(advice_item(x) for x in shown) + more
     if a.goal == "move":
         return t("To move on to %(stage)s, answer %(answers)s.", stage=names.get(a.stage, a.stage), answers=items)
     return t("%(stage)s is confirmed with %(answers)s.", stage=names.get(a.stage, a.stage), answers=items)
@@ -262,8 +266,8 @@ TOP_ACTIONS = 5  # the executive summary's "top five actions"
 def plan_order_notes(result: Result, top: int = TOP_ACTIONS) -> tuple[str, ...]:
     """Why the first actions of the plan come first, when it is not plain:
     actions of a phase below the partner's stage (the plan closes earlier
-    phases first, evaluation._order), and actions that others in the plan
-    require (a prerequisite comes before what builds on it)."""
+    phases first, evaluation._order), and a first action that waits for an
+    open prerequisite (placed before it, whatever the scores)."""
     first = result.plan[:top]
     names = {p.phase: p.name for p in result.phases}
     notes = []
@@ -271,16 +275,15 @@ def plan_order_notes(result: Result, top: int = TOP_ACTIONS) -> tuple[str, ...]:
     if lower:
         phases = t(" and ").join(names.get(p, p) for p in PHASES if any(a.phase == p for a in lower))
         notes.append(tn("The first action is a %(phases)s practice still open below your stage (%(stage)s): "
-                        "the plan closes the gaps of earlier phases first.",
+                        "earlier phases come first.",
                         "The first %(n)s actions are %(phases)s practices still open below your stage "
-                        "(%(stage)s): the plan closes the gaps of earlier phases first.",
+                        "(%(stage)s): earlier phases come first.",
                         len(lower), phases=phases, stage=result.stage_name))
+    pos = {a.id: i for i, a in enumerate(result.plan)}
     for a in first:
-        # within a phase a prerequisite is placed before what requires it (evaluation._order)
-        after = [b.title for b in result.plan if a.id in b.requires and b.phase == a.phase]
-        if after:
-            others = "; ".join(after[:2]) + ("; " + t("and %(n)s more", n=len(after) - 2) if len(after) > 2 else "")
-            notes.append(tn("“%(title)s” comes before the action that builds on it: %(others)s.",
-                            "“%(title)s” comes before the %(n)s actions that build on it: %(others)s.",
-                            len(after), title=a.title, others=others))
+        # an open prerequisite is always placed before what requires it (evaluation._order)
+        before = [b.title for b in result.plan if b.id in a.requires and pos[b.id] < pos[a.id]]
+        if before:
+            notes.append(t("“%(title)s” comes after %(others)s, which it builds on.", title=a.title,
+                           others=t(" and ").join(f"“{x}”" for x in before)))
     return tuple(notes)

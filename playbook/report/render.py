@@ -315,7 +315,9 @@ def _blanks_context(result: Result, pack: Pack) -> dict[str, Any]:
     return {
         "deciding_groups": deciding_groups, "other_na_groups": _by_phase(asked, names),
         "unasked_na_groups": _by_phase(unasked, names), "unasked_count": len(unasked), "quick": quick,
-        "answered_line": "" if a is None else
+        # said when it qualifies the report: a quick file, or one with questions left out
+        "answered_line": "" if a is None or not quick and (a.questions_answered, a.metrics_answered) ==
+        (a.questions, a.metrics) else
         i18n.t("Answered %(q)s of %(qs)s quick questions and %(m)s of %(ms)s quick metrics.",
                q=a.questions_answered, qs=a.questions, m=a.metrics_answered, ms=a.metrics) if quick else
         i18n.t("Answered %(q)s of %(qs)s questions and %(m)s of %(ms)s metrics.",
@@ -337,16 +339,21 @@ def _by_phase(rest: list[Any], names: dict[str, str]) -> list[tuple[str, list[An
 def _unnamed_settle(result: Result, needed: bool) -> list[dict[str, Any]]:
     """A provisional stage whose confirming answers cannot be named (its
     milestones rest on numbers): the inputs that settle it, without answers."""
+    from playbook.engine.stage import ADVICE_SHOWN
+
     if not needed or not result.deciding_questions:
         return []
     head = i18n.t("Answering these settles the stage, whatever the answers:")
-    return [{"goal": "settle", "head": head, "sentence": head + " " + "; ".join(d.id for d in result.deciding_questions),
+    ids = [d.id for d in result.deciding_questions]
+    more = len(ids) - ADVICE_SHOWN
+    short = head + " " + "; ".join(ids[:ADVICE_SHOWN]) + ("; " + i18n.t("and %(n)s more", n=more) if more > 0 else "")
+    return [{"goal": "settle", "head": head, "sentence": head + " " + "; ".join(ids), "short": short,
              "answers": [{"text": d.text, "id": d.id, "answer": None, "change": False}
                          for d in result.deciding_questions]}]
 
 
 def _stage_context(result: Result, pack: Pack, names: dict[str, str]) -> dict[str, Any]:
-    from playbook.engine.stage import advice_head, advice_sentence, plan_order_notes
+    from playbook.engine.stage import ADVICE_SHOWN, advice_head, advice_sentence, plan_order_notes
 
     confirm = next((a for a in result.stage_advice if a.goal == "confirm"), None)
     n = len(confirm.answers) if confirm else len(result.deciding_questions)
@@ -359,7 +366,7 @@ def _stage_context(result: Result, pack: Pack, names: dict[str, str]) -> dict[st
                          if provisional else ""),
         "plan_notes": plan_order_notes(result),  # why the first actions come first
         "advice": [{"goal": a.goal, "head": advice_head(a, names), "answers": a.answers,
-                    "sentence": advice_sentence(a, names)}
+                    "sentence": advice_sentence(a, names), "short": advice_sentence(a, names, ADVICE_SHOWN)}
                    for a in result.stage_advice] + _unnamed_settle(result, provisional and confirm is None),
         "range_names": (names[result.stage_range[0]], names[result.stage_range[1]]),
         "na_inputs": list(result.not_applicable),
