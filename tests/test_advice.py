@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from playbook.api import Assessor
 from playbook.base.model import PHASES, Pack
+from playbook.engine.advice_text import advice_sentence
 from playbook.engine.evaluation import evaluate
 from playbook.engine.result import Result, StageAdvice
-from playbook.engine.stage import advice_sentence
 from playbook.pack.load import load_pack
 from tests.conftest import DATA
 

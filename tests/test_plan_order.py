@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from playbook.base.model import PHASES
 from playbook.cli.main import cli
-from playbook.engine.stage import plan_order_notes
+from playbook.engine.advice_text import plan_order_notes
 from tests.conftest import EXAMPLES
 
 EXAMPLE_NAMES = ["grow-stage", "optimize-stage", "start-stage", "quick-partial", "customers-partner"]

@@ -15,7 +15,7 @@ answers in place, so a sentence built from it says only what would happen.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from playbook.base.model import PHASES, Action, Pack
@@ -104,9 +104,11 @@ class Advisor:
     """The milestones of one assessment, and what each needs to change."""
 
     def __init__(self, pack: Pack, facts: Facts, states: Sequence[ActionState], share: float,
-                 decide_stage: Any) -> None:
+                 decide_stage: Callable[[Sequence[ActionState]], tuple[str, str]],
+                 in_place: Callable[[int, int, float], bool]) -> None:
         self.pack, self.facts, self.share = pack, facts, share
-        self.decide_stage = decide_stage  # (states) -> (stage, status): the stage rule
+        # the stage rule, from engine/stage.py: (states) -> (stage, status), and a phase's share test
+        self.decide_stage, self.in_place = decide_stage, in_place
         by_id = {a.id: a for a in pack.actions}
         self.states = list(states)
         self.actions = {s.id: by_id[s.id] for s in states}
@@ -135,8 +137,7 @@ class Advisor:
                 s = ActionState(s.id, s.title, s.phase, s.tier, s.area, state_of(self.actions[s.id], facts),
                                 (), s.source, s.milestone)
             states.append(s)
-        result: tuple[str, str] = self.decide_stage(states)
-        return result
+        return self.decide_stage(states)
 
     def _answers(self, picked: Sequence[tuple[ActionState, dict[str, Any], bool]]) -> tuple[AdviceAnswer, ...]:
         out = []
@@ -159,8 +160,6 @@ class Advisor:
     def move(self, stage: str, counts: Mapping[str, tuple[int, int]]) -> StageAdvice | None:
         """The fewest answers that put the partner's phase in place, blanks
         answered before answered milestones changed."""
-        from playbook.engine.stage import in_place
-
         if stage == PHASES[-1]:
             return None
         done, open_ = counts[stage]
@@ -169,7 +168,7 @@ class Advisor:
         for n in range(1, len(blanks) + len(opens) + 1):
             for b in range(min(n, len(blanks)), -1, -1):
                 o = n - b
-                if o > len(opens) or not in_place(done + b + o, open_ - o, self.share):
+                if o > len(opens) or not self.in_place(done + b + o, open_ - o, self.share):
                     continue
                 picked = [(s, t, False) for s, t in blanks[:b]] + [(s, t, True) for s, t in opens[:o]]
                 merged = self._merge(picked)
@@ -183,8 +182,6 @@ class Advisor:
     def confirm(self, stage: str, blanks: Mapping[str, tuple[int, int, int]]) -> StageAdvice | None:
         """The fewest answers that leave `stage` the only one possible: enough
         blanks below it in place, enough of its own not in place."""
-        from playbook.engine.stage import in_place
-
         picked: list[tuple[ActionState, dict[str, Any], bool]] = []
         for phase in PHASES[:PHASES.index(stage) + 1]:
             if phase == PHASES[-1]:
@@ -192,14 +189,14 @@ class Advisor:
             done, open_, blank = blanks[phase]
             if phase != stage:  # in place even if its other blanks are not
                 yes = self._ordered(phase, "not_assessed", "done")
-                k = next((k for k in range(len(yes) + 1) if in_place(done + k, open_ + blank - k, self.share)), None)
+                k = next((k for k in range(len(yes) + 1) if self.in_place(done + k, open_ + blank - k, self.share)), None)
                 if k is None:
                     return None
                 picked += [(s, t, False) for s, t in yes[:k]]
             else:  # not in place even if its other blanks are
                 no = self._ordered(phase, "not_assessed", "recommended")
                 k = next((k for k in range(len(no) + 1)
-                          if not in_place(done + blank - k, open_ + k, self.share)), None)
+                          if not self.in_place(done + blank - k, open_ + k, self.share)), None)
                 if k is None:
                     return None
                 picked += [(s, t, False) for s, t in no[:k]]

@@ -18,7 +18,7 @@ TOP = 10  # actions the summary gives with a reason; the rest by id
 def facts_for(pack: Pack, answers: Answers) -> Facts:
     metrics, _ = resolve_metrics(pack, answers)
     profile: dict[str, Any] = {"years_in_cloud": answers.years_in_cloud, "focus": answers.focus or None,
-                               "currency": answers.currency or None}
+                               "primary_focus": answers.primary_focus, "currency": answers.currency or None}
     facts = Facts(answers.answers, metrics, profile, {})
     findings, _ = evaluate_findings(pack, facts, answers.currency)
     return Facts(answers.answers, metrics, profile, {f.benchmark: f.status for f in findings},
@@ -98,7 +98,7 @@ def summary(pack: Pack, result: Result) -> list[str]:
     by_state: dict[str, list[str]] = {}
     for s in result.actions:
         by_state.setdefault(s.state, []).append(s.id)
-    from playbook.engine.stage import advice_sentence
+    from playbook.engine.advice_text import advice_sentence
 
     names = {s.id: s.name for s in pack.stages}
     lines = [f"{result.partner_name}: {result.stage_name} stage. {result.stage_reason}",
@@ -106,7 +106,7 @@ def summary(pack: Pack, result: Result) -> list[str]:
     if result.plan:
         lines.append(f"Recommended ({len(result.plan)}), in plan order; the first {min(TOP, len(result.plan))} "
                      "with their first reason:")
-        from playbook.engine.stage import plan_order_notes
+        from playbook.engine.advice_text import plan_order_notes
 
         for note in plan_order_notes(result):  # the report's executive summary says the same
             lines += textwrap.wrap(note, 98, initial_indent="  ", subsequent_indent="  ")

@@ -15,6 +15,7 @@ from typing import Any
 
 from playbook.base.model import Answers, Condition, Pack
 from playbook.engine.conditions import Facts, holds
+from playbook.engine.result import practice_counts
 from playbook.errors import Problem
 
 READING_WPM = 200  # words per minute for reading a question and its help
@@ -50,6 +51,7 @@ def profile_of(answers: Answers) -> dict[str, Any]:
     return {
         "years_in_cloud": answers.years_in_cloud,
         "focus": answers.focus or None,
+        "primary_focus": answers.primary_focus,
         "currency": answers.currency or None,
     }
 
@@ -83,6 +85,7 @@ def applies(pack: Pack, kind: str, id: str, profile: Mapping[str, Any] | None) -
 
 
 PROFILE_TEXT = {"years_in_cloud": "Years selling cloud", "focus": "Lines of business (focus)",
+                "primary_focus": "Primary focus",
                 "currency": "Currency"}
 PROFILE_SECONDS = 10
 
@@ -161,15 +164,6 @@ def in_questionnaire(pack: Pack, kind: str, id: str, quick: bool) -> bool:
     return True  # the profile is asked by both
 
 
-def practice_counts(actions: Iterable[Any]) -> tuple[int, int]:
-    """(assessed, practices): the one count of practices every surface shows.
-    A practice is an action of the pack that applies to the partner: neither
-    ruled out by its `when` nor resting on an input that does not apply.
-    Benchmarks are counted apart (the KPI scorecard)."""
-    applying = [a for a in actions if a.state not in ("not_applicable", "does_not_apply")]
-    return sum(a.state != "not_assessed" for a in applying), len(applying)
-
-
 @dataclass(frozen=True)
 class Counts:
     questions_answered: int  # n/a included: it is an answer
@@ -206,7 +200,7 @@ def answer_counts(pack: Pack, answers: Answers, result: Any = None) -> Counts:
     practices: int | None = None
     advice: tuple[str, ...] = ()
     if result is not None:
-        from playbook.engine.stage import ADVICE_SHOWN, advice_sentence
+        from playbook.engine.advice_text import ADVICE_SHOWN, advice_sentence
 
         blank = [a for a in result.actions if a.state == "not_assessed"]
         practices_blank = len(blank)

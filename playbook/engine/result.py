@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playbook import __version__
 from playbook.customers import CustomerBase, base_to_dict
-
-if TYPE_CHECKING:
-    from playbook.report.baseline import Comparison
+from playbook.engine.comparison import Comparison
 
 
 @dataclass(frozen=True)
@@ -22,6 +21,8 @@ class Evidence:
     observed: Any
     threshold: Any
     gap: float | None  # relative distance from the threshold, 0..1, metrics only
+    # the customers behind a reason that cites a customer metric (the engine's sentence names them too)
+    customers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,11 +269,33 @@ def _finite(node: Any) -> Any:
     return node
 
 
-def _practices(r: Result) -> dict[str, int]:
-    from playbook.engine.questionnaire import practice_counts
+def practice_counts(actions: Iterable[ActionState]) -> tuple[int, int]:
+    """(assessed, practices): the one count of practices every surface shows.
+    A practice is an action of the pack that applies to the partner: neither
+    ruled out by its `when` nor resting on an input that does not apply.
+    Benchmarks are counted apart (the KPI scorecard)."""
+    applying = [a for a in actions if a.state not in ("not_applicable", "does_not_apply")]
+    return sum(a.state != "not_assessed" for a in applying), len(applying)
 
+
+def _practices(r: Result) -> dict[str, int]:
     assessed, total = practice_counts(r.actions)
     return {"assessed": assessed, "total": total}
+
+
+def _advice_dict(r: Result) -> dict[str, Any]:
+    """The stage advice, what was answered of what was asked, and the practice count."""
+    return {
+        "stage_advice": [{"goal": a.goal, "stage": a.stage, "status": a.status,
+                          "answers": [{"kind": x.kind, "id": x.id, "text": x.text, "answer": x.answer,
+                                       "phase": x.phase, "change": x.change} for x in a.answers]}
+                         for a in r.stage_advice],
+        **({"answered": {"questionnaire": r.answered.questionnaire,
+                         "questions": {"answered": r.answered.questions_answered, "asked": r.answered.questions},
+                         "metrics": {"answered": r.answered.metrics_answered, "asked": r.answered.metrics}}}
+           if r.answered is not None else {}),
+        "practices": _practices(r),
+    }
 
 
 def to_dict(r: Result) -> dict[str, Any]:
@@ -291,15 +314,7 @@ def to_dict(r: Result) -> dict[str, Any]:
         "stage_range": list(r.stage_range),
         "deciding_questions": [{"kind": d.kind, "id": d.id, "text": d.text, "phase": d.phase}
                                for d in r.deciding_questions],
-        "stage_advice": [{"goal": a.goal, "stage": a.stage, "status": a.status,
-                          "answers": [{"kind": x.kind, "id": x.id, "text": x.text, "answer": x.answer,
-                                       "phase": x.phase, "change": x.change} for x in a.answers]}
-                         for a in r.stage_advice],
-        **({"answered": {"questionnaire": r.answered.questionnaire,
-                         "questions": {"answered": r.answered.questions_answered, "asked": r.answered.questions},
-                         "metrics": {"answered": r.answered.metrics_answered, "asked": r.answered.metrics}}}
-           if r.answered is not None else {}),
-        "practices": _practices(r),
+        **_advice_dict(r),
         "stage_rule": {"in_place_share": r.stage_rule[0], "note": r.stage_rule[1]},
         "phases": [{"phase": p.phase, "done": p.done, "open": p.open, "not_assessed": p.not_assessed,
                     "does_not_apply": p.does_not_apply, "status": p.status,

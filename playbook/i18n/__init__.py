@@ -95,10 +95,6 @@ def compile_po(po: Path, lang: str) -> bytes:
     return buf.getvalue()
 
 
-def gettext_for(lang: str) -> Any:
-    return messages(lang).gettext
-
-
 def _t(lang: str, msg: str) -> str:
     return str(messages(lang).gettext(msg))
 
