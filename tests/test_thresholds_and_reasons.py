@@ -98,6 +98,10 @@ actions:
   - {id: mid_mrr, title: M, phase: optimize, area: x, when: {metric: mrr, between: [1000, 5000]}}
   - {id: big_deal, title: D, phase: optimize, area: x, when: {metric: deal, gt: 10000}}
   - {id: churny, title: C, phase: optimize, area: x, when: {metric: churn, ge: 10}}
+  - {id: keep_churn_low, title: K, phase: optimize, area: x, when: {finding: churn_ok, status: met}}
+  - {id: fix_churn, title: F, phase: optimize, area: x, when: {finding: churn_ok, status: not_met}}
+benchmarks:
+  - {id: churn_ok, metric: churn, target: {le: 8}, target_text: 8 % or less}
 """)
     return load_pack(root)
 
@@ -204,3 +208,15 @@ actions:
 ])
 def test_describe(value: object, want: str) -> None:
     assert describe(value) == want
+
+
+@pytest.mark.parametrize(("churn", "fires", "text"), [
+    (8, "keep_churn_low", "Churn (churn) is 8 %, which meets the target 8 % or less [benchmark churn_ok]."),
+    (8.5, "fix_churn", "Churn (churn) is 8.5 %, which misses the target 8 % or less [benchmark churn_ok]."),
+])
+def test_a_reason_resting_on_a_benchmark_says_met_or_missed(pins: Pack, churn: float, fires: str, text: str) -> None:
+    r = assess(pins, {}, {"churn": churn})
+    [a] = [a for a in r.plan if a.id in ("keep_churn_low", "fix_churn")]
+    assert a.id == fires
+    [e] = a.reasons
+    assert (e.text, e.subject, e.ref, e.observed) == (text, "finding", "churn_ok", float(churn))
