@@ -220,3 +220,22 @@ def test_a_reason_resting_on_a_benchmark_says_met_or_missed(pins: Pack, churn: f
     assert a.id == fires
     [e] = a.reasons
     assert (e.text, e.subject, e.ref, e.observed) == (text, "finding", "churn_ok", float(churn))
+
+
+def test_a_milestone_resting_on_a_kpi_asks_for_its_metric(tmp_path: Path) -> None:
+    (tmp_path / "pack.yaml").write_text("id: k\nname: K\nversion: 1.0.0\nengine: '>=0.1,<1'\nareas: [{id: x, name: X}]\n")
+    (tmp_path / "content.yaml").write_text("""\
+questions:
+  - {id: s1, text: S1?, type: yesno, section: S}
+metrics:
+  - {id: churn, name: Churn, unit: percent, better: lower}
+benchmarks:
+  - {id: churn_ok, metric: churn, target: {le: 8}, target_text: 8 % or less}
+actions:
+  - {id: m_s1, title: S1, phase: start, area: x, milestone: true, done_when: {question: s1, eq: yes}}
+  - {id: m_churn, title: C, phase: start, area: x, milestone: true, done_when: {finding: churn_ok, status: met}}
+""")
+    r = assess(load_pack(tmp_path), {"s1": "yes"})
+    assert r.stage_status == "provisional"
+    # the blank is the metric under the benchmark, named as a metric (what the partner answers)
+    assert [(d.kind, d.id, d.phase) for d in r.deciding_questions] == [("metric", "churn", "start")]
