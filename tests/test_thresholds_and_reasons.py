@@ -14,8 +14,9 @@ import yaml
 from playbook.answers.check import parse_answers
 from playbook.base.model import Leaf, Loc, Pack
 from playbook.base.values import describe
-from playbook.engine.conditions import Facts, eval_leaf
+from playbook.engine.conditions import Facts, eval_leaf, evidence
 from playbook.engine.evaluation import evaluate
+from playbook.engine.questionnaire import input_seconds
 from playbook.engine.result import Result
 from playbook.engine.stage import PhaseCount, in_place, phase_in_place, stage_of
 from playbook.pack.load import load_pack
@@ -239,3 +240,19 @@ actions:
     assert r.stage_status == "provisional"
     # the blank is the metric under the benchmark, named as a metric (what the partner answers)
     assert [(d.kind, d.id, d.phase) for d in r.deciding_questions] == [("metric", "churn", "start")]
+    # and estimates the time a metric takes, not a profile field's
+    assert r.deciding_questions[0].seconds == input_seconds(r_pack := load_pack(tmp_path), "metric", "churn")
+    assert input_seconds(r_pack, "metric", "churn") != input_seconds(r_pack, "profile", "churn")
+
+
+def test_a_yes_no_reason_and_a_list_observed(pins: Pack) -> None:
+    r = assess(pins, {"s1": "no", "s2": "yes", "g1": "yes"})
+    assert reasons(r)["m_s1"] == ["The answer to “S1?” (s1) is no; the practice counts as in place when it is yes."]
+    # a profile list, read by a leaf directly: its items joined, "none" when empty
+    leaf = Leaf("profile", "focus", "contains", "ip", "ip", LOC)
+    for focus, shown in ((("managed_services", "ip"), "managed_services, ip"), ((), "none")):
+        e = evidence(leaf, Facts({}, {}, {"focus": focus}, {}), pins, "USD", "fires")
+        assert e.text == f"The partner focus is {shown}; this action is recommended when it includes ip.", e.text
+    leaf = Leaf("profile", "years_in_cloud", "in", (1, 2), [1, 2], LOC)
+    e = evidence(leaf, Facts({}, {}, {"years_in_cloud": 2}, {}), pins, "USD", "fires")
+    assert e.text == "The partner years_in_cloud is 2; this action is recommended when it is one of 1, 2."

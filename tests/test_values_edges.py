@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from playbook.base.values import check_range, normalize_choice, parse_date, parse_number
+from playbook.base.values import check_range, format_value, normalize_choice, parse_date, parse_number
 
 
 @pytest.mark.parametrize(("text", "currency", "want"), [
@@ -71,3 +71,27 @@ def test_check_range_says_the_bound_and_the_unit() -> None:
         check_range(140, 0, 100, "percent")
     with pytest.raises(ValueError, match=r"^-1 is below the allowed minimum 0$"):
         check_range(-1, 0, None)
+
+
+def test_a_unit_word_after_a_number_in_exponent_form() -> None:
+    assert parse_number("1.5e3 days") == 1500.0 and parse_number("48 days") == 48.0 and parse_number("2.1x") == 2.1
+
+
+@pytest.mark.parametrize(("kw", "message"), [
+    ({"percent": True}, "'abc' is not a number (write it like 12% or 12)"),
+    ({"money": True}, "'abc' is not a number (write it like $180,000 or 180000)"),
+    ({}, "'abc' is not a number"),
+])
+def test_not_a_number_says_how_to_write_one(kw: dict[str, bool], message: str) -> None:
+    with pytest.raises(ValueError) as e:
+        parse_number("abc", **kw)
+    assert str(e.value) == message
+
+
+def test_not_a_number_names_the_type_given() -> None:
+    with pytest.raises(ValueError, match="^expected a number, found a list$"):
+        parse_number([1])
+
+
+def test_format_value_of_a_yes_no() -> None:
+    assert (format_value(True, None), format_value(False, None)) == ("yes", "no")
