@@ -87,6 +87,7 @@ questions:
   - {id: s1, text: S1?, type: yesno, section: S}
   - {id: s2, text: S2?, type: yesno, section: S}
   - {id: g1, text: G1?, type: yesno, section: S}
+  - {id: tier, text: Tier?, type: choice, choices: [bronze, silver, gold_plus], section: S}
 metrics:
   - {id: mrr, name: MRR, unit: money_month, better: higher}
   - {id: deal, name: Deal size, unit: money, better: higher}
@@ -256,3 +257,11 @@ def test_a_yes_no_reason_and_a_list_observed(pins: Pack) -> None:
     leaf = Leaf("profile", "years_in_cloud", "in", (1, 2), [1, 2], LOC)
     e = evidence(leaf, Facts({}, {}, {"years_in_cloud": 2}, {}), pins, "USD", "fires")
     assert e.text == "The partner years_in_cloud is 2; this action is recommended when it is one of 1, 2."
+
+
+
+def test_a_list_of_choices_is_quoted_one_by_one(pins: Pack) -> None:
+    leaf = Leaf("question", "tier", "in", ("bronze", "gold_plus"), ["bronze", "gold_plus"], LOC)
+    e = evidence(leaf, Facts({"tier": "silver"}, {}, {}, {}), pins, "USD", "done")
+    assert e.text == ("The answer to “Tier?” (tier) is “silver”; the practice counts as in place when it is one of "
+                      "“bronze”, “gold plus”.")
