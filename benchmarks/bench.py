@@ -91,6 +91,17 @@ def peak_mb(cmd: list[str]) -> float:
     return int(out.stdout.strip()) / 1024
 
 
+def machine() -> str:
+    """What the figures were measured on, and how busy it was: a ratio taken
+    at load 3 on two cores is not the one an idle machine gives."""
+    import datetime
+    import platform
+
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"{datetime.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, load average {load} (1, 5, 15 min)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
@@ -100,12 +111,14 @@ def main() -> None:
     ap.add_argument("--no-pdf", action="store_true", help="Skip the PDF runs (the slow part).")
     ap.add_argument("--web", action="store_true", help="Also the form and `playbook serve` (bench_web.py).")
     ap.add_argument("--batch", action="store_true", help="Also many partners in one run (bench_batch.py).")
+    ap.add_argument("--memory", action="store_true",
+                    help="Also memory after 50 PDFs in one process (bench_memory.py).")
     ap.add_argument("--customers", action="store_true",
                     help="Also 1,000 to 100,000 customer rows (bench_customers.py).")
     args = ap.parse_args()
     answers = args.answers or sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
     py = sys.executable
-    out: dict[str, object] = {}
+    out: dict[str, object] = {"machine_before": machine()}
     tmp = Path(tempfile.mkdtemp())
 
     html_cmd = [py, "-m", "playbook", "assess", answers[0], "--pack", args.pack, "-o", str(tmp / "r.html")]
@@ -166,9 +179,11 @@ def main() -> None:
     out["evaluate_ms"] = round(per_eval * 1000, 3)
     out["evaluate_us_per_rule"] = round(per_eval / rules * 1e6, 2)
 
+    out["machine_after"] = machine()
     if args.json:
         print(json.dumps(out, indent=2))
         return
+    print(f"measured on {out['machine_before']}; after: load average {str(out['machine_after']).rsplit('load average ', 1)[1]}")
     print(f"import floor (yaml, click, jinja2, jsonschema): {floor * 1000:.0f} ms")
     print("  (ratios: the median of per-round ratios, runs interleaved; CPU = user + system time)")
     print(f"playbook assess -> HTML, warm caches:           {html * 1000:.0f} ms  "
@@ -191,6 +206,12 @@ def main() -> None:
 
         for line in lines(measure(env=ENV)):
             print(line)
+    if args.memory:
+        mem = subprocess.run([py, str(Path(__file__).resolve().parent / "bench_memory.py"), "50"], check=True,
+                             capture_output=True, text=True, cwd=ROOT, env=ENV)
+        m = json.loads(mem.stdout)
+        print(f"50 PDFs in one process: peak {m['first_peak_mb']} MB during the first, {m['after_last_mb']} MB after "
+              f"the last, peak {m['last_peak_mb']} MB (growth {m['growth_mb']} MB over the first peak; target <= 20)")
     if args.customers:
         from bench_customers import run as customers_run
 

@@ -1,9 +1,11 @@
 """Benchmarks of the browser path: `python benchmarks/bench_web.py [--runs N] [--requests N]`.
 
 - `playbook form`: cold time to write the questionnaire, and its size (target < 300 KB);
-- `playbook serve` on loopback: response time of the HTML report (median, 95th
-  percentile) with 20 concurrent clients, and of the PDF, alone and with 4
-  clients (PDFs are rendered one at a time; more than 8 waiting are turned away).
+- `playbook serve` on loopback (one worker process per core): response time of
+  the HTML report (median, 95th percentile) and reports a second with 20
+  concurrent clients, against the rate one process makes the same report
+  in-process times the cores (goal: at least 0.8 of it); and of the PDF,
+  alone and with 4 clients (PDFs are rendered one at a time per worker).
 
 bench.py calls `measure()` and prints `lines()`; run alone, this prints them.
 The request counts are bounded so a run takes well under a minute.
@@ -59,8 +61,31 @@ def _load(url: str, body: bytes, clients: int, requests: int) -> tuple[list[floa
     return [t for t, _ in got], sum(not ok for _, ok in got)
 
 
+def in_process_rate(answers: Path, seconds: float = 3.0) -> float:
+    """Reports a second one process makes: evaluate and render the HTML, in a loop (in a child process,
+    so that this one's imports do not count)."""
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from playbook.api import Assessor\n"
+        "from playbook.report.render import render\n"
+        "a = Assessor()\n"
+        "data = Path(sys.argv[1]).read_bytes()\n"
+        "def once():\n"
+        "    render(a.assess_bytes(data, sys.argv[1]).result, a.pack, 'html')\n"
+        "once()\n"
+        "n, t = 0, time.perf_counter()\n"
+        "while time.perf_counter() - t < float(sys.argv[2]):\n"
+        "    once(); n += 1\n"
+        "print(n / (time.perf_counter() - t))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(answers), str(seconds)], check=True, capture_output=True,
+                         text=True, cwd=ROOT)
+    return float(out.stdout.strip())
+
+
 def measure(runs: int = 3, clients: int = 20, requests: int = 200, pdf_clients: int = 4,
-            pdf_requests: int = 8, answers: Path = EXAMPLE, env: dict[str, str] | None = None) -> dict[str, Any]:
+            pdf_requests: int = 8, answers: Path = EXAMPLE, env: dict[str, str] | None = None,
+            workers: int | None = None) -> dict[str, Any]:
     env = dict(env or os.environ)
     py = [sys.executable, "-m", "playbook"]
     out: dict[str, Any] = {}
@@ -78,7 +103,8 @@ def measure(runs: int = 3, clients: int = 20, requests: int = 200, pdf_clients: 
             out[f"form_{quick[2:]}_kb"] = target.stat().st_size / 1000
 
     port = _free_port()
-    server = subprocess.Popen([*py, "serve", "--port", str(port)], cwd=ROOT, env=env,
+    workers = workers or os.cpu_count() or 1
+    server = subprocess.Popen([*py, "serve", "--port", str(port), "--workers", str(workers)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -89,9 +115,11 @@ def measure(runs: int = 3, clients: int = 20, requests: int = 200, pdf_clients: 
             except OSError:
                 time.sleep(0.05)
         body = urlencode({"answers": answers.read_text(encoding="utf-8")}).encode()
-        _load(base + "/report", body, 2, 4)  # warm up: first render compiles the templates
+        _load(base + "/report", body, 2 * workers, 4 * workers)  # warm up: each worker compiles the templates
+        t = time.perf_counter()
         times, failed = _load(base + "/report", body, clients, requests)
-        out.update(html_clients=clients, html_requests=requests, html_failed=failed,
+        out.update(html_clients=clients, html_requests=requests, html_failed=failed, workers=workers,
+                   html_per_s=requests / (time.perf_counter() - t),
                    html_median_s=statistics.median(times), html_p95_s=_p95(times))
         _load(base + "/report.pdf", body, 1, 1)
         times, failed = _load(base + "/report.pdf", body, 1, 3)
@@ -102,6 +130,7 @@ def measure(runs: int = 3, clients: int = 20, requests: int = 200, pdf_clients: 
     finally:
         server.terminate()
         server.wait(timeout=10)
+    out["in_process_per_s"] = in_process_rate(answers)
     return out
 
 
@@ -111,7 +140,10 @@ def lines(r: dict[str, Any]) -> list[str]:
         f"playbook form --quick: {r['form_quick_s']:.2f} s, {r['form_quick_kb']:.0f} KB; "
         f"--full: {r['form_full_s']:.2f} s, {r['form_full_kb']:.0f} KB (limit {FORM_LIMIT_KB} KB: {ok})",
         f"serve HTML report, {r['html_clients']} concurrent clients, {r['html_requests']} requests: "
-        f"median {r['html_median_s'] * 1000:.0f} ms, p95 {r['html_p95_s'] * 1000:.0f} ms, {r['html_failed']} failed",
+        f"median {r['html_median_s'] * 1000:.0f} ms, p95 {r['html_p95_s'] * 1000:.0f} ms, {r['html_failed']} failed; "
+        f"{r['html_per_s']:.1f} reports/s with {r['workers']} workers = "
+        f"{r['html_per_s'] / (r['in_process_per_s'] * (os.cpu_count() or 1)):.2f}x the in-process rate "
+        f"({r['in_process_per_s']:.1f}/s) times the cores (goal >= 0.8)",
         f"serve PDF report, one client: median {r['pdf_single_s']:.2f} s; "
         f"{r['pdf_clients']} concurrent clients, {r['pdf_requests']} requests: "
         f"median {r['pdf_median_s']:.2f} s, p95 {r['pdf_p95_s']:.2f} s, {r['pdf_failed']} failed",
@@ -124,8 +156,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--answers", type=Path, default=EXAMPLE)
+    ap.add_argument("--workers", type=int, default=None, help="serve's worker processes (default: one per core)")
     a = ap.parse_args()
-    for line in lines(measure(a.runs, a.clients, a.requests, answers=a.answers)):
+    for line in lines(measure(a.runs, a.clients, a.requests, answers=a.answers, workers=a.workers)):
         print(line)
 
 

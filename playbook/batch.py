@@ -37,6 +37,7 @@ class BatchConfig:
     baseline: str | None = None  # a file (one input) or a folder of earlier answers/results, matched by name
     strict: bool = False
     lang: str | None = None  # --lang: every report in this language
+    inputs: tuple[str, ...] = ()  # every file the run reads: a report never replaces one
 
 
 @dataclass(frozen=True)
@@ -122,11 +123,13 @@ def _assessor(config: BatchConfig) -> Any:
     from playbook.api import Assessor
     from playbook.report.render import Brand, RenderOptions, load_brand
 
-    key = (config.pack_spec, config.brand_file, config.template_dir, config.pdf_variant, config.lang)
+    key = (config.pack_spec, config.brand_file, config.template_dir, config.pdf_variant, config.lang,
+           config.strict)
     if key not in _ASSESSORS:
         brand = load_brand(Path(config.brand_file)) if config.brand_file else Brand()
         _ASSESSORS[key] = Assessor(config.pack_spec, RenderOptions(brand=brand, template_dir=config.template_dir,
-                                                                   pdf_variant=config.pdf_variant), config.lang)
+                                                                   pdf_variant=config.pdf_variant), config.lang,
+                                   strict=config.strict)
     return _ASSESSORS[key]
 
 
@@ -141,19 +144,26 @@ def render_for(assessor: Any, assessment: Any, fmt: str, short: bool) -> bytes:
 
 def assess_one(path: str, out_name: str, config: BatchConfig, baseline: str | None = None) -> Row:
     """Assess and render one partner, writing its report atomically into config.out_dir.
-    Never raises for bad input: the problem is in the returned Row."""
-    from playbook.report.render import write_atomic
+    Never raises for bad input: the problem is in the returned Row. What is
+    refused, and which warnings count, is api.assess_one's decision, as for one file."""
+    from playbook.base.files import write_output
 
     try:
         assessor = _assessor(config)
-        a = assessor.assess_file(path, baseline=baseline)
-        warnings = tuple(w.format() for w in a.warnings)
-        if config.strict and warnings:
-            return Row(path, a.result.partner_name, a.result.stage, _stage_status(a.result), "invalid",
-                       0, len(warnings), "", warnings + ("--strict: warnings count as errors; nothing was written",))
+        outcome = assessor.outcome(Path(path), name=path, baseline=baseline)
+        warnings = tuple(w.format() for w in outcome.warnings)
+        if outcome.assessment is None:
+            if outcome.refused_for_warnings:
+                return Row(path, status="invalid", errors=0, warnings=len(warnings),
+                           messages=warnings + ("--strict: warnings count as errors; nothing was written",))
+            errs = [p for p in outcome.problems if p.severity == "error"]
+            shown = tuple(p.format() for p in outcome.problems)
+            return Row(path, status="invalid", errors=len(errs), warnings=len(outcome.problems) - len(errs)
+                       + len(outcome.warnings), messages=tuple(dict.fromkeys(warnings + shown)))
+        a = outcome.assessment
         data = render_for(assessor, a, config.fmt, config.short)
         target = Path(config.out_dir) / out_name
-        write_atomic(target, data)
+        write_output(target, data, inputs=[Path(i) for i in (*config.inputs, path, *([baseline] if baseline else []))])
         return Row(path, a.result.partner_name, a.result.stage, _stage_status(a.result), "ok", 0,
                    len(warnings), str(target), warnings)
     except InvalidInput as exc:
@@ -162,8 +172,6 @@ def assess_one(path: str, out_name: str, config: BatchConfig, baseline: str | No
                    messages=tuple(p.format() for p in exc.problems))
     except PlaybookError as exc:
         return Row(path, status="error", errors=1, messages=(f"{path}: error: {exc}",))
-    except OSError as exc:
-        return Row(path, status="error", errors=1, messages=(f"{path}: cannot write the report: {exc.strerror}",))
 
 
 def _stage_status(result: Any) -> str:
@@ -244,19 +252,23 @@ def run_local(files: Sequence[Path], config: BatchConfig, jobs: int | None = Non
 
 
 def summary_bytes(rows: Sequence[Row], fmt: str) -> bytes:
-    """The summary as CSV or JSON (file, partner, stage, status, errors, warnings, output)."""
+    """The summary as CSV or JSON (file, partner, stage, status, errors, warnings, output, message:
+    the first problem, so a failed client says why without the terminal log)."""
     cols = ["file", "partner", "stage", "stage_status", "status", "errors", "warnings", "output"]
     if fmt == "json":
-        return (json.dumps([{**{k: asdict(r)[k] for k in cols}, "messages": list(r.messages)} for r in rows],
+        return (json.dumps([{**{k: asdict(r)[k] for k in cols}, "message": r.messages[0] if r.messages else "",
+                             "messages": list(r.messages)} for r in rows],
                            indent=2, ensure_ascii=False) + "\n").encode()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(cols)
+    w.writerow([*cols, "message"])
     for r in rows:
         # a spreadsheet would run a cell starting with = + - @ as a formula: partner names are untrusted
-        w.writerow([_csv_safe(str(getattr(r, c))) for c in cols])
+        w.writerow([_csv_safe(str(v)) for v in [*(getattr(r, c) for c in cols), r.messages[0] if r.messages else ""]])
     return buf.getvalue().encode()
 
 
 def _csv_safe(v: str) -> str:
-    return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+    from playbook.base.formula import neutralise
+
+    return neutralise(v)

@@ -14,6 +14,7 @@ Dask is an optional extra: `pip install 'playbook-assess[dask]'`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from playbook.batch import BatchConfig, Row, assess_one, plan_tasks
 from playbook.errors import UsageError
 
 RETRIES = 2  # an exception inside a task (not a dead worker, which Dask handles itself)
+NO_WORKER_SECONDS = 30.0  # a cluster with no worker this long will not finish the run: say so
+POLL_SECONDS = 0.5
 
 
 def _client(address: str | None, client: Any) -> tuple[Any, bool]:
@@ -38,8 +41,12 @@ def _client(address: str | None, client: Any) -> tuple[Any, bool]:
 
 
 def run_distributed(files: Sequence[Path], config: BatchConfig, *, address: str | None = None,
-                    client: Any = None, progress: Callable[[Row], None] | None = None) -> list[Row]:
-    """Assess `files` on the cluster at `address` (or on `client`); rows in input order."""
+                    client: Any = None, progress: Callable[[Row], None] | None = None,
+                    no_worker_seconds: float | None = None) -> list[Row]:
+    """Assess `files` on the cluster at `address` (or on `client`); rows in input order.
+    A cluster left without any worker for `no_worker_seconds` ends the run with a
+    usage error (what happened, how many reports were written, what to do)."""
+    limit = NO_WORKER_SECONDS if no_worker_seconds is None else no_worker_seconds
     out_dir = Path(config.out_dir)
     if not out_dir.is_dir():
         raise UsageError(f"--out-dir {out_dir}: no such folder")
@@ -53,23 +60,60 @@ def run_distributed(files: Sequence[Path], config: BatchConfig, *, address: str 
                              key=f"playbook-assess-{i}-{name}", retries=RETRIES, pure=False): p
                    for i, (p, name, b) in enumerate(tasks)}
         rows: dict[str, Row] = {}
-        for fut in as_completed(list(futures)):  # type: ignore[no-untyped-call]
-            try:
-                row = fut.result()
-            except Exception as exc:  # retries used up (a bug, or workers dying again and again)
-                row = Row(futures[fut], status="error", errors=1,
-                          messages=(f"{futures[fut]}: error: the task failed on the cluster "
-                                    f"({type(exc).__name__}: {exc}); nothing was written for it",))
-            row = Row(futures[fut], row.partner, row.stage, row.stage_status, row.status, row.errors,
-                      row.warnings, row.output, row.messages)
-            rows[row.file] = row
-            if progress:
-                progress(row)
+        pending: Any = as_completed(list(futures))  # type: ignore[no-untyped-call]
+        alone_since: float | None = None
+        while not pending.is_empty():
+            finished = pending.next_batch(block=False)
+            if not finished:
+                alone_since = _watch_workers(cl, alone_since, limit)
+                if alone_since is not None and alone_since < 0:
+                    cl.cancel(list(futures))
+                    raise UsageError(_no_worker_message(address, limit, len(rows), len(tasks)))
+                time.sleep(POLL_SECONDS)
+                continue
+            alone_since = None
+            for fut in finished:
+                row = _row_of(fut, futures[fut])
+                rows[row.file] = row
+                if progress:
+                    progress(row)
     finally:
         if owned:
             cl.close()
-    _remove_stale_temporaries(out_dir, [t[1] for t in tasks])
+        _remove_stale_temporaries(out_dir, [t[1] for t in tasks])
     return [rows[t[0]] for t in tasks]
+
+
+def _row_of(fut: Any, file: str) -> Row:
+    try:
+        row: Row = fut.result()
+    except Exception as exc:  # retries used up (a bug, or workers dying again and again)
+        return Row(file, status="error", errors=1,
+                   messages=(f"{file}: error: the task failed on the cluster "
+                             f"({type(exc).__name__}: {exc}); nothing was written for it",))
+    return Row(file, row.partner, row.stage, row.stage_status, row.status, row.errors,
+               row.warnings, row.output, row.messages)
+
+
+def _watch_workers(cl: Any, alone_since: float | None, limit: float) -> float | None:
+    """None while workers are there; the time the last one went; -1 once that is over `limit`."""
+    try:
+        workers = len(cl.nthreads())
+    except Exception:  # the scheduler itself is gone: as good as no worker
+        workers = 0
+    if workers:
+        return None
+    now = time.monotonic()
+    if alone_since is None:
+        return now
+    return -1.0 if now - alone_since >= limit else alone_since
+
+
+def _no_worker_message(address: str | None, limit: float, done: int, total: int) -> str:
+    where = f"at {address}" if address else "in use"
+    return (f"the Dask cluster {where} has had no worker for {limit:g} s, so the batch cannot finish "
+            f"({done} of {total} partners done, their reports written); start workers "
+            f"(`dask worker {address or 'SCHEDULER_ADDRESS'}`) and run again, or run without --scheduler")
 
 
 def _absolute(config: BatchConfig) -> BatchConfig:
@@ -85,7 +129,7 @@ def _absolute(config: BatchConfig) -> BatchConfig:
 
 
 def _remove_stale_temporaries(out_dir: Path, names: Sequence[str]) -> None:
-    """write_atomic's temporary files (.NAME.xxxx.tmp) left by a worker killed mid-write."""
+    """The writer's temporary files (.NAME.xxxx.tmp) left by a worker killed mid-write."""
     for name in names:
         for tmp in out_dir.glob(f".{name}.*.tmp"):
             try:

@@ -1,8 +1,15 @@
-"""The one exception hierarchy; cli.py maps it to messages and exit codes."""
+"""The one exception hierarchy and the exit codes it maps to.
+
+The CLI's error funnel (playbook/cli/main.py `_Group.invoke`) prints each error
+and exits with `exit_code`: 1 bad input, 2 usage or file system, 3 rendering;
+EXIT_INTERNAL (70) only for a bug of ours, never for input.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+EXIT_INTERNAL = 70
 
 
 @dataclass(frozen=True, order=True)
@@ -53,6 +60,11 @@ class UsageError(PlaybookError):
     """The command line itself is wrong (unknown pack, unwritable output...)."""
 
     exit_code = 2
+
+
+class FileSystemError(UsageError):
+    """An output cannot be written (missing or read-only folder, full disk, a path
+    that must not be replaced). Exit 2 like every usage error."""
 
 
 class RenderError(PlaybookError):

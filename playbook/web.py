@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import re
 from typing import Any
 from urllib.parse import parse_qs
@@ -19,23 +20,23 @@ from urllib.parse import parse_qs
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from playbook import i18n
-from playbook.answers.check import parse_answers
+from playbook.api import Assessor
 from playbook.base.model import Pack
 from playbook.base.yamlio import decode, loads
-from playbook.engine.evaluation import evaluate
 from playbook.engine.result import Result
 from playbook.errors import InvalidInput, PlaybookError, Problem
 from playbook.i18n import t
-from playbook.pack.translations import translated
+from playbook.pack.translations import layer_roots, translated
 from playbook.report.form import PROFILE_KEYS, csp_hash, effective_quick, fields, policy, render_form, state_from_raw
 from playbook.report.render import in_language, render
 
+log = logging.getLogger("uvicorn.error")  # the server log uvicorn prints (one line per event)
 MAX_REQUEST_BYTES = 256_000  # a full questionnaire's answers are some 10 KB
 PDF_SECONDS = 60  # the renderer's own limit; its alarm works on the main thread only
 PDF_QUEUE = 8  # PDF renders waiting beyond this are turned away, not queued forever
@@ -207,6 +208,12 @@ def create_app(pack: Pack, *, quick: bool = True, lang: str | None = None) -> AS
     a submitted file says otherwise in partner.language (the form writes it)."""
     lang = lang or i18n.DEFAULT
     shown = translated(pack, lang) if lang != i18n.DEFAULT else pack
+    # a submission may ask for any language by partner.language: a broken translation is a
+    # startup error (InvalidInput, located), never an HTTP 500 on each such submission
+    given = {p.stem for root in layer_roots(pack) for p in (root / "translations").glob("*.yaml")}
+    for other in sorted({*i18n.languages(), *given} - {i18n.DEFAULT}):
+        translated(pack, other)
+    assessor = Assessor(pack)
     pdf_slots = asyncio.Semaphore(1)  # WeasyPrint is CPU-bound and pauses the GC: one at a time
     waiting = 0
     known = {f["key"] for f in fields(pack, effective_quick(pack, quick))} | {f"p:{k}" for k in PROFILE_KEYS} | {"nps"}
@@ -223,17 +230,21 @@ def create_app(pack: Pack, *, quick: bool = True, lang: str | None = None) -> AS
             answers = await _body(request)
         except _BadRequest as exc:
             return PlainTextResponse(str(exc), exc.status)
+        except ClientDisconnect:
+            # nobody is left to answer: one line in the log, not a traceback
+            log.info("%s %s: the client disconnected before sending the whole form", request.method, request.url.path)
+            return Response(status_code=400)
         raw = answers.encode("utf-8")
-        try:
-            data = parse_answers(raw, pack, "answers.yaml")
-        except InvalidInput as exc:
-            errors, rest = field_errors(raw, exc.problems, known)
+        # the one assessment path: the web app refuses what the CLI and the batch refuse
+        outcome = assessor.outcome(raw, name="answers.yaml", default_lang=lang)
+        if outcome.assessment is None:
+            errors, rest = field_errors(raw, list(outcome.problems), known)
             try:
                 state = state_from_raw(loads(decode(raw, "answers.yaml"), "answers.yaml").data, pack)
             except InvalidInput:
                 state = {}
             return form_page(state, errors, rest, 422)
-        return answers, evaluate(pack, data, None if data.language else lang)
+        return answers, outcome.assessment.result
 
     async def index(request: Request) -> Response:
         return form_page()
@@ -294,18 +305,51 @@ def create_app(pack: Pack, *, quick: bool = True, lang: str | None = None) -> AS
     return Limits(app)
 
 
-def run(pack: Pack, *, host: str, port: int, quick: bool = True, lang: str | None = None) -> None:
-    """Serve until Ctrl-C; uvicorn logs one line per request (method, path, status: never a body)."""
+# How `serve` hands its settings to worker processes: each worker starts the app
+# from this (uvicorn's factory), loading the pack itself, once.
+SERVE_SETTINGS = "PLAYBOOK_SERVE_SETTINGS"
+
+
+def app_from_environment() -> ASGIApp:
+    """The app of one worker process of `playbook serve --workers N`."""
+    import json
+    import os
+
+    from playbook.pack.load import load_pack
+
+    s = json.loads(os.environ[SERVE_SETTINGS])
+    return create_app(load_pack(s["pack"]), quick=s["quick"], lang=s["lang"])
+
+
+def run(pack: Pack, *, host: str, port: int, quick: bool = True, lang: str | None = None,
+        pack_spec: str | None = None, workers: int | None = None) -> None:
+    """Serve until Ctrl-C; uvicorn logs one line per request (method, path, status: never a body).
+
+    Evaluating and rendering a report is CPU work, which one Python process
+    does one at a time: with `workers` above 1 (by default one per core)
+    uvicorn starts that many processes, each with its own pack and Jinja
+    environment. `pack` was loaded and checked here first, so a broken pack or
+    translation stops `serve` once, with its message, before any worker starts."""
+    import json
+    import os
+
     import uvicorn
 
-    try:  # on the main thread, WeasyPrint imports fast; the first PDF request then need not
-        from playbook.report.pdf import import_weasyprint
-
-        import_weasyprint()
-    except (OSError, ImportError):
-        pass  # PDFs will say what is missing; the rest of the app works
+    app = create_app(pack, quick=quick, lang=lang)  # the startup checks, in this process
+    workers = workers or os.cpu_count() or 1
+    common: dict[str, Any] = {"host": host, "port": port, "server_header": False, "log_level": "info",
+                              "access_log": True}
     try:
-        uvicorn.run(create_app(pack, quick=quick, lang=lang), host=host, port=port, server_header=False,
-                    log_level="info", access_log=True)
+        if workers > 1:
+            os.environ[SERVE_SETTINGS] = json.dumps({"pack": pack_spec, "quick": quick, "lang": lang})
+            uvicorn.run("playbook.web:app_from_environment", factory=True, workers=workers, **common)
+        else:
+            try:  # on the main thread, WeasyPrint imports fast; the first PDF request then need not
+                from playbook.report.pdf import import_weasyprint
+
+                import_weasyprint()
+            except (OSError, ImportError):
+                pass  # PDFs will say what is missing; the rest of the app works
+            uvicorn.run(app, **common)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once it has shut down: that is the normal way out
         pass

@@ -179,3 +179,18 @@ def test_a_question_an_overlay_left_unused_is_warned_in_the_overlay(tmp_path) ->
     (tmp_path / "o.yaml").write_text("disable:\n  actions: [account_based_marketing]\n"
                                      "  questions: [account_based_marketing]\n")
     assert not [p for p in load_pack(tmp_path).warnings if p.code == "unused-question"]
+
+
+def test_docs_takes_the_format_from_the_extension(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from playbook.cli.main import cli
+
+    r = CliRunner().invoke(cli, ["docs", "default", "-o", str(tmp_path / "catalog.html")])
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "catalog.html").read_text()
+    assert html.lstrip().lower().startswith("<!doctype html") and "<h1" in html and "\n# " not in html
+    r = CliRunner().invoke(cli, ["docs", "default", "-o", str(tmp_path / "catalog.md")])
+    assert (tmp_path / "catalog.md").read_text().startswith("#")
+    r = CliRunner().invoke(cli, ["docs", "default", "--format", "md", "-o", str(tmp_path / "x.html")])
+    assert r.exit_code == 2 and "make them agree" in r.stderr

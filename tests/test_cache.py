@@ -7,6 +7,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -293,8 +294,14 @@ def test_compiled_templates_are_read_only_from_the_checked_cache_folder(cache_on
 
     from playbook.answers.check import load_answers
     from playbook.engine.evaluation import evaluate
-    from playbook.report.render import render
+    from playbook.report import env
+    from playbook.report.render import render as render_once
     from tests.conftest import EXAMPLES
+
+    def render(*args: Any) -> bytes:
+        # the environment is kept per process; a fresh one, as a new run would make, reads the cache
+        env._environment.cache_clear()
+        return render_once(*args)
 
     result = evaluate(default_pack, load_answers(EXAMPLES / "grow-stage.yaml", default_pack))
     html = render(result, default_pack, "html")
@@ -310,3 +317,26 @@ def test_compiled_templates_are_read_only_from_the_checked_cache_folder(cache_on
     finally:
         cache_on.chmod(0o700)
     assert render(result, default_pack, "html") == html and loaded
+
+
+def test_a_pack_saved_between_load_and_cache_write_is_not_served_stale(
+        tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry's digest is of the bytes that were parsed: an edit saved while the
+    pack was being validated leaves an entry that does not match the new file."""
+    import playbook.pack.load as loader
+
+    pack = _copy_mini(tmp_path)
+    manifest = pack / "pack.yaml"
+    real_load = loader._load
+
+    def load_then_save(spec: object) -> object:
+        out = real_load(spec)  # type: ignore[arg-type]
+        text = manifest.read_text()
+        manifest.write_text(text.replace(f"name: {out[0].name}", "name: Saved Meanwhile", 1))
+        return out
+
+    monkeypatch.setattr(loader, "_load", load_then_save)
+    first = load_pack(pack)
+    assert "Saved Meanwhile" in manifest.read_text() and first.name != "Saved Meanwhile"
+    monkeypatch.setattr(loader, "_load", real_load)
+    assert load_pack(pack).name == "Saved Meanwhile"

@@ -404,7 +404,7 @@ def test_o_a_folder_writes_the_usual_name_inside_it(work: Path) -> None:
 
 
 def test_file_system_failures_are_usage_errors(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import playbook.report.render
+    import playbook.base.files
 
     (work / "a-file").write_text("")
     r = invoke("schema", "--pack", str(MINI), "--out", "a-file/schemas")
@@ -413,7 +413,7 @@ def test_file_system_failures_are_usage_errors(work: Path, monkeypatch: pytest.M
     def read_only(path: Path, data: bytes) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(playbook.report.render, "write_atomic", read_only)
+    monkeypatch.setattr(playbook.base.files, "_atomic", read_only)
     for cmd in (["init", "--pack", str(MINI), "-o", "answers.yaml"], ["schema", "--pack", str(MINI), "--out", "s"],
                 ["assess", "acme.yaml", "--pack", str(MINI)]):
         r = invoke(*cmd)

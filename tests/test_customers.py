@@ -111,7 +111,7 @@ def test_given_metrics_win_and_disagreement_is_warned(work: Path) -> None:
     assert r.exit_code == 0
     d = json.loads(r.stdout)
     assert d["metrics"]["churn_rate_annual"] == 5.0 and d["metric_origin"]["churn_rate_annual"] == "given"
-    assert "churn_rate_annual = 5, but the customer rows give 22.22" in r.stderr
+    assert "annual churn rate = 5 %, but the customer rows give 22.22 %" in r.stderr
     assert d["customer_base"]["warnings"]
 
 

@@ -4,6 +4,7 @@ German formats, every string translated, and English untouched."""
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -166,6 +167,33 @@ def test_assess_lang_option_and_init_lang(tmp_path: Path) -> None:
 def test_every_report_and_form_string_has_a_german_translation() -> None:
     missing = catalogs.untranslated("de")
     assert not missing, "run python -m playbook.i18n.catalogs update de, then translate:\n" + "\n".join(missing[:40])
+
+
+def test_the_shipped_compiled_catalog_is_the_po_compiled() -> None:
+    """The package reads the .mo (no Babel at run time): it must say what the .po says."""
+    assert not catalogs.stale_mo("de"), "run python -m playbook.i18n.catalogs compile de"
+
+
+def test_a_po_edited_after_its_mo_is_read_directly(tmp_path: Path, monkeypatch) -> None:
+    from playbook import i18n
+
+    po = tmp_path / "de" / "LC_MESSAGES" / "playbook.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Hello"\nmsgstr "Hallo"\n')
+    mo = po.with_suffix(".mo")
+    mo.write_bytes(i18n.compile_po(po, "de"))
+    po.write_text(po.read_text().replace("Hallo", "Servus"))
+    os.utime(mo, (1, 1))  # the .mo is older than the edit
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.messages.cache_clear()
+    try:
+        assert i18n.messages("de").gettext("Hello") == "Servus"
+        os.utime(mo, None)
+        os.utime(po, (1, 1))
+        i18n.messages.cache_clear()
+        assert i18n.messages("de").gettext("Hello") == "Hallo"
+    finally:
+        i18n.messages.cache_clear()
 
 
 def test_german_translations_keep_their_placeholders() -> None:

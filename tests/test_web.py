@@ -111,7 +111,7 @@ def test_unknown_ids_and_broken_yaml_are_summarised(client: Any) -> None:
 
 def test_hostile_partner_name_is_text(client: Any) -> None:
     evil = '<script>alert(1)</script><img src=x onerror=alert(2)>'
-    r = client.post("/report", data={"answers": f'partner:\n  name: "{evil}"\n'})
+    r = client.post("/report", data={"answers": f'partner:\n  name: "{evil}"\nanswers:\n  value_proposition_defined: yes\n'})
     assert r.status_code == 200
     assert evil not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
 
@@ -167,7 +167,7 @@ def test_loopback_and_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(web, "run", lambda pack, **kw: calls.append(kw))
     r = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "8123"])
     assert r.exit_code == 0 and "no authentication" in r.output
-    assert calls == [{"host": "0.0.0.0", "port": 8123, "quick": True, "lang": None}]
+    assert calls == [{"host": "0.0.0.0", "port": 8123, "quick": True, "lang": None, "pack_spec": None, "workers": None}]
     r = CliRunner().invoke(cli, ["serve"])
     assert "no authentication" not in r.output and calls[-1]["host"] == "127.0.0.1"
 
@@ -192,3 +192,40 @@ def test_a_provisional_stage_lists_the_questions_that_settle_it(client: Any) -> 
     full = client.post("/report", data={"answers": GROW}).text
     assert client.post("/report.json", data={"answers": GROW}).json()["stage_status"] == "confirmed"
     assert "Your stage is provisional" not in full
+
+
+@pytest.mark.slow
+def test_serve_with_worker_processes_answers_forms_and_reports(tmp_path: Path) -> None:
+    """`serve --workers 2`: each worker process loads the pack itself and serves the same app."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    from urllib.parse import urlencode
+    from urllib.request import Request, urlopen
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "playbook", "serve", "--port", str(port), "--workers", "2"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                page = urlopen(base + "/", timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("serve --workers 2 did not answer within a minute")
+        assert "<form" in page
+        body = urlencode({"answers": (ROOT / "examples" / "grow-stage.yaml").read_text()}).encode()
+        for _ in range(4):  # more than one request, so that both workers are likely to answer
+            with urlopen(Request(base + "/report", data=body), timeout=120) as r:
+                assert r.status == 200
+                assert "Action plan" in r.read().decode()
+    finally:
+        server.terminate()
+        err = server.communicate(timeout=30)[1].decode()
+    assert err.count("Started server process") == 2, err

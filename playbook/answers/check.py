@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playbook.answers.template import PARTNER_HINTS, metric_hint, question_hint
+from playbook.answers.hints import PARTNER_HINTS, metric_hint, question_hint
 from playbook.base import operators as ops
 from playbook.base.model import Answers, Customer, Pack
 from playbook.base.suggest import did_you_mean, one_of
@@ -32,6 +33,8 @@ TOP_KEYS = ("partner", "answers", "metrics", "nps_responses", "customers")
 # Free text is printed in every report: a bound keeps a pasted document (or
 # an attack) from making a 15 MB HTML file and a PDF past its deadline.
 TEXT_LIMITS = {"name": 200, "contact": 200, "industry": 200, "region": 200, "notes": 2000}
+
+ASSESSED_YEARS = (1900, 2999)  # partner.assessed_on: a real day, far from the calendar's ends
 
 
 def load_answers(path: Path, pack: Pack, display: str | None = None, *, decimal: str | None = None) -> Answers:
@@ -133,8 +136,6 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     the two conventions (1.200). `customers_dir` is where a `customers:` CSV
     path is looked up; answers from bytes (a web form) have none, so they
     cannot make us read a file."""
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
     data = doc.data
     if data is None:
         raise InvalidInput([doc.problem((), "the file is empty; run `playbook init` for a template to fill in",
@@ -142,58 +143,120 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     if not isinstance(data, dict):
         raise InvalidInput([doc.problem((), "an answers file must be a mapping with the keys "
                                         f"{', '.join(TOP_KEYS)}; run `playbook init` for a template", "type")])
-    # Structural problems are reported together with every other mistake;
-    # only the parts they are about are left out of the later checks.
-    errors = schema_errors(doc, answers_schema(None))
-    problems.extend(p for _, p in errors)
-    # An error inside a field leaves out that field only (a wrong focus entry
-    # must not hide a bad date beside it); an error about a section itself
-    # (answers: not a mapping) leaves out the section.
-    # An unknown key is reported at its parent but concerns only itself.
-    errors_at = [(path, p) for path, p in errors if p.code != "unknown-key"]
-    broken = {tuple(path[:2]) for path, _ in errors_at if path}
-    broken_sections = {tuple(path[:1]) for path, _ in errors_at if len(path) == 1}
-    if any(not path for path, _ in errors):
-        raise InvalidInput(problems)
+    c = _Check.of(doc, data)
+    p = _partner(c, decimal)
+    listed: set[str] = set()  # every question and metric id the file names, answered or blank
+    not_applicable: set[str] = set()
+    answers = _answers(c, pack, p, listed, not_applicable)
+    metrics = _metrics(c, pack, p, listed, not_applicable)
+    responses = data.get("nps_responses") if not any(k[:1] == ("nps_responses",) for k in c.broken) else None
+    nps: tuple[int, ...] | None = None
+    if responses is not None:
+        nps = tuple(int(r) for r in responses)  # the schema stage checked 0..10 integers
+    customers = _customers(c, pack, p, customers_dir)
+    if c.problems:
+        raise InvalidInput(c.problems + c.warnings)
+    return Answers(
+        file=doc.file, partner_name=str(p.name) if p.name is not None else "",
+        assessed_on=p.assessed_on, years_in_cloud=p.years, focus=p.focus,
+        currency=p.currency or "", answers=answers, metrics=metrics,
+        nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
+        warnings=tuple(c.warnings), not_applicable=frozenset(not_applicable), listed=frozenset(listed),
+        language=p.language, primary_focus=p.primary_focus,
+    )
 
-    def ok(*path: Any) -> bool:
-        return path[:1] not in broken_sections and (len(path) < 2 or path[:2] not in broken)
 
+@dataclass
+class _Check:
+    """The state of one check: the problems found so far (every one is
+    reported at once) and the parts the schema stage found broken, which the
+    later checks leave out."""
+
+    doc: Document
+    data: dict[str, Any]
+    problems: list[Problem]
+    warnings: list[Problem]
+    broken: set[tuple[Any, ...]]
+    broken_sections: set[tuple[Any, ...]]
+
+    @classmethod
+    def of(cls, doc: Document, data: dict[str, Any]) -> _Check:
+        # Structural problems are reported together with every other mistake;
+        # only the parts they are about are left out of the later checks.
+        errors = schema_errors(doc, answers_schema(None))
+        problems = [p for _, p in errors]
+        # An error inside a field leaves out that field only (a wrong focus entry
+        # must not hide a bad date beside it); an error about a section itself
+        # (answers: not a mapping) leaves out the section.
+        # An unknown key is reported at its parent but concerns only itself.
+        errors_at = [(path, p) for path, p in errors if p.code != "unknown-key"]
+        broken = {tuple(path[:2]) for path, _ in errors_at if path}
+        broken_sections = {tuple(path[:1]) for path, _ in errors_at if len(path) == 1}
+        if any(not path for path, _ in errors):
+            raise InvalidInput(problems)
+        return cls(doc, data, problems, [], broken, broken_sections)
+
+    def ok(self, *path: Any) -> bool:
+        return path[:1] not in self.broken_sections and (len(path) < 2 or path[:2] not in self.broken)
+
+    def section(self, key: str) -> Any:
+        return (self.data.get(key) if self.ok(key) else None) or {}
+
+    def found(self, found: list[Problem]) -> None:
+        """An answer typed after its hint: an error if it would have been read, else a warning."""
+        (self.problems if any(p.severity == "error" for p in found) else self.warnings).extend(found)
+
+    def split(self, found: list[Problem]) -> None:
+        self.problems.extend(p for p in found if p.severity == "error")
+        self.warnings.extend(p for p in found if p.severity != "error")
+
+
+@dataclass(frozen=True)
+class _Partner:
+    name: Any
+    years: float | None
+    assessed_on: Any
+    focus: tuple[str, ...]
+    currency: str | None
+    language: str
+    decimal: str | None  # the partner's own convention settles 1.200 and 01.11.2026
+    order: str | None
+    primary_focus: str | None
+
+
+def _partner(c: _Check, decimal: str | None) -> _Partner:
+    doc = c.doc
     # a blank or "" field in a template that was not filled in means "not given"
-    partner = {k: v for k, v in ((data.get("partner") if ok("partner") else None) or {}).items()
-               if v not in (None, "") and ok("partner", k)}
+    partner = {k: v for k, v in c.section("partner").items() if v not in (None, "") and c.ok("partner", k)}
     for field, limit in TEXT_LIMITS.items():
         if isinstance(partner.get(field), str) and len(partner[field]) > limit:
-            problems.append(doc.problem(("partner", field), f"partner.{field} is {len(partner[field]):,} characters "
-                                        f"long; keep it under {limit:,}", "too-long"))
+            c.problems.append(doc.problem(("partner", field), f"partner.{field} is {len(partner[field]):,} "
+                                          f"characters long; keep it under {limit:,}", "too-long"))
             del partner[field]
     currency: str | None = None
     if partner.get("currency") is not None:
         currency = _currency(partner["currency"])
         if currency is None:
-            problems.append(doc.problem(("partner", "currency"), f"currency: {describe(partner['currency'])} is "
-                                        "not a currency; write a three-letter ISO 4217 code (USD, EUR, GBP) or a "
-                                        "symbol such as $ or €", "value"))
+            c.problems.append(doc.problem(("partner", "currency"), f"currency: {describe(partner['currency'])} is "
+                                          "not a currency; write a three-letter ISO 4217 code (USD, EUR, GBP) or a "
+                                          "symbol such as $ or €", "value"))
     language = ""
     if partner.get("language") is not None:
         language, found = _language(doc, partner["language"])
-        problems.extend(p for p in found if p.severity == "error")
-        warnings.extend(p for p in found if p.severity != "error")
+        c.split(found)
     # the partner's own convention settles 1.200 (a thousand in German) and
     # 01.11.2026; a language whose decimal mark is neither . nor , refuses such values
     convention = Convention.of(language)
     if language:
         decimal = convention.decimal
     order = convention.date_order
-    raw_partner = (data.get("partner") if ok("partner") else None) or {}
+    raw_partner = c.section("partner")
     for field, hint in PARTNER_HINTS.items():
         if field in raw_partner and raw_partner[field] in (None, "", []):
             checker = {"assessed_on": parse_date, "years_in_cloud": parse_number,
                        "focus": lambda t: [_focus_word(w) for w in re.split(r"[\s,]+", t.strip("[]")) if w]
                        }.get(field, lambda t: t)
-            found = _typed_after_hint(doc, ("partner", field), hint, checker)
-            (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
-    name = partner.get("name")
+            c.found(_typed_after_hint(doc, ("partner", field), hint, checker))
     years = None
     if partner.get("years_in_cloud") is not None:
         try:
@@ -201,63 +264,70 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
                                  decimal=decimal, within=(0, 100))
             check_range(years, 0, 100)
         except ValueError as exc:
-            problems.append(doc.problem(("partner", "years_in_cloud"), f"years_in_cloud: {exc}", "value"))
+            c.problems.append(doc.problem(("partner", "years_in_cloud"), f"years_in_cloud: {exc}", "value"))
     assessed_on = None
     if partner.get("assessed_on") is not None:
         try:
             assessed_on = parse_date(partner["assessed_on"], order)
+            if not ASSESSED_YEARS[0] <= int(assessed_on[:4]) <= ASSESSED_YEARS[1]:
+                # the renewal calendar counts years either side of it: year 9998 would run off the calendar
+                raise ValueError(f"{assessed_on} is not a plausible assessment date; give the day of "
+                                 f"the assessment (a year from {ASSESSED_YEARS[0]} to {ASSESSED_YEARS[1]})")
         except ValueError as exc:
-            problems.append(doc.problem(("partner", "assessed_on"), f"assessed_on: {exc}", "value"))
-    focus = tuple(sorted(set(partner.get("focus") or [])))
+            c.problems.append(doc.problem(("partner", "assessed_on"), f"assessed_on: {exc}", "value"))
+    primary_focus = partner.get("primary_focus") or None
+    # the line led with is one of the lines of business, listed or not
+    focus = tuple(sorted(set(partner.get("focus") or []) | ({primary_focus} if primary_focus else set())))
+    return _Partner(partner.get("name"), years, assessed_on, focus, currency, language, decimal, order,
+                    primary_focus)
 
-    answers: dict[str, Any] = {}
-    not_applicable: set[str] = set()
-    listed: set[str] = set()  # every question and metric id the file names, answered or blank
-    given_q = (data.get("answers") if ok("answers") else None) or {}
-    for qid, v in _renamed(doc, pack, given_q, warnings):
+
+def _answers(c: _Check, pack: Pack, p: _Partner, listed: set[str], not_applicable: set[str]) -> dict[str, Any]:
+    doc, answers = c.doc, {}
+    for qid, v in _renamed(doc, pack, c.section("answers"), c.warnings):
         q = pack.questions.get(qid)
         if q is None and qid in pack.disabled:
             continue  # the same answers file serves a pack that leaves this question out
         if q is None:
-            problems.append(doc.problem(("answers", qid), f"unknown question {qid!r}"
-                                        f"{did_you_mean(qid, pack.questions)}", "unknown-question", key=True))
+            c.problems.append(doc.problem(("answers", qid), f"unknown question {qid!r}"
+                                          f"{did_you_mean(qid, pack.questions)}", "unknown-question", key=True))
             continue
         listed.add(qid)
         if v is None:  # left blank: not assessed, unless the answer went into the comment
-            found = _typed_after_hint(doc, ("answers", qid), question_hint(q),
-                                      lambda t, q=q: _value(q.type, t, q.choices, currency, decimal, (q.min, q.max)))
-            (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
+            c.found(_typed_after_hint(doc, ("answers", qid), question_hint(q), lambda t, q=q: _value(
+                q.type, t, q.choices, p.currency, p.decimal, (q.min, q.max))))
             continue
         if _is_not_applicable(v):
             not_applicable.add(qid)
             continue
         v = doc.written.get(("answers", qid), v)  # `1.200` as typed, not the float YAML made of it
         try:
-            val = _value(q.type, v, q.choices, currency, decimal, (q.min, q.max))
+            val = _value(q.type, v, q.choices, p.currency, p.decimal, (q.min, q.max))
             if isinstance(val, float):
                 check_range(val, q.min, q.max, q.type)
             answers[qid] = val
             if q.type == "percent":
-                warnings.extend(_fraction_warning(doc, ("answers", qid), qid, v, val))
+                c.warnings.extend(_fraction_warning(doc, ("answers", qid), qid, v, val))
         except ValueError as exc:
-            problems.append(doc.problem(("answers", qid), f"{qid}: {exc}", "value"))
+            c.problems.append(doc.problem(("answers", qid), f"{qid}: {exc}", "value"))
+    return answers
 
-    metrics: dict[str, float] = {}
-    given_m = (data.get("metrics") if ok("metrics") else None) or {}
-    for mid, v in _retired(doc, pack, "metrics", given_m, warnings):
+
+def _metrics(c: _Check, pack: Pack, p: _Partner, listed: set[str], not_applicable: set[str]) -> dict[str, float]:
+    doc, metrics = c.doc, {}
+    for mid, v in _retired(doc, pack, "metrics", c.section("metrics"), c.warnings):
         m = pack.metrics.get(mid)
         if m is None and mid in pack.disabled:
             continue
         if m is None:
-            problems.append(doc.problem(("metrics", mid), f"unknown metric {mid!r}"
-                                        f"{did_you_mean(mid, pack.metrics)}", "unknown-metric", key=True))
+            c.problems.append(doc.problem(("metrics", mid), f"unknown metric {mid!r}"
+                                          f"{did_you_mean(mid, pack.metrics)}", "unknown-metric", key=True))
             continue
         listed.add(mid)
         if v is None:
-            found = _typed_after_hint(doc, ("metrics", mid), metric_hint(m), lambda t, m=m: parse_number(
+            c.found(_typed_after_hint(doc, ("metrics", mid), metric_hint(m), lambda t, m=m: parse_number(
                 t, percent=m.unit == "percent", money=m.unit.startswith("money"), whole=m.unit == "count",
-                currency=currency, decimal=decimal, within=(m.min, m.max)))
-            (problems if any(p.severity == "error" for p in found) else warnings).extend(found)
+                currency=p.currency, decimal=p.decimal, within=(m.min, m.max))))
             continue
         if _is_not_applicable(v):
             not_applicable.add(mid)
@@ -265,63 +335,51 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         v = doc.written.get(("metrics", mid), v)
         try:
             val = parse_number(v, percent=m.unit == "percent", money=m.unit.startswith("money"),
-                               whole=m.unit == "count", currency=currency, decimal=decimal, within=(m.min, m.max))
+                               whole=m.unit == "count", currency=p.currency, decimal=p.decimal, within=(m.min, m.max))
             check_range(val, m.min, m.max, m.unit)
             metrics[mid] = val
             if m.unit == "percent":
-                warnings.extend(_fraction_warning(doc, ("metrics", mid), mid, v, val))
+                c.warnings.extend(_fraction_warning(doc, ("metrics", mid), mid, v, val))
         except ValueError as exc:
-            problems.append(doc.problem(("metrics", mid), f"{mid}: {exc}", "value"))
+            c.problems.append(doc.problem(("metrics", mid), f"{mid}: {exc}", "value"))
+    return metrics
 
-    responses = data.get("nps_responses") if not any(p[:1] == ("nps_responses",) for p in broken) else None
-    nps: tuple[int, ...] | None = None
-    if responses is not None:
-        nps = tuple(int(r) for r in responses)  # the schema stage checked 0..10 integers
 
+def _customers(c: _Check, pack: Pack, p: _Partner, customers_dir: Path | None) -> list[Customer]:
+    doc = c.doc
     customers: list[Customer] = []
     stage_ids = [s.id for s in pack.maturity_stages]
-    given_customers = data.get("customers") if ok("customers") else None
+    given_customers = c.data.get("customers") if c.ok("customers") else None
     if isinstance(given_customers, str):  # a CSV export, relative to the answers file (playbook/customers)
-        rows, found = customers_from_path(given_customers, customers_dir, doc, stage_ids, language)
+        rows, found = customers_from_path(given_customers, customers_dir, doc, stage_ids, p.language)
         customers.extend(rows)
-        problems.extend(p for p in found if p.severity == "error")
-        warnings.extend(p for p in found if p.severity != "error")
+        c.split(found)
         given_customers = None
-    for i, c in enumerate(given_customers or []):
-        if not ok("customers", i):
+    for i, row in enumerate(given_customers or []):
+        if not c.ok("customers", i):
             continue
-        stage = normalize_choice(c.get("stage", ""))
+        stage = normalize_choice(row.get("stage", ""))
         if stage_ids and stage not in stage_ids:
-            problems.append(doc.problem(("customers", i, "stage"), f"unknown customer stage {describe(c.get('stage'))}"
-                                        f"{did_you_mean(stage, stage_ids)} (stages: {one_of(stage_ids)})",
-                                        "unknown-stage"))
+            c.problems.append(doc.problem(("customers", i, "stage"), "unknown customer stage "
+                                          f"{describe(row.get('stage'))}{did_you_mean(stage, stage_ids)} "
+                                          f"(stages: {one_of(stage_ids)})", "unknown-stage"))
             continue
         revenue = None
-        if c.get("revenue") is not None:
+        if row.get("revenue") is not None:
             try:
-                revenue = parse_number(doc.written.get(("customers", i, "revenue"), c["revenue"]), money=True,
-                                       currency=currency, decimal=decimal)
+                revenue = parse_number(doc.written.get(("customers", i, "revenue"), row["revenue"]), money=True,
+                                       currency=p.currency, decimal=p.decimal)
                 check_range(revenue, 0, None, "money")
             except ValueError as exc:
-                problems.append(doc.problem(("customers", i, "revenue"), f"revenue: {exc}", "value"))
+                c.problems.append(doc.problem(("customers", i, "revenue"), f"revenue: {exc}", "value"))
         renewal = None
-        if c.get("renewal_date") is not None:
+        if row.get("renewal_date") is not None:
             try:
-                renewal = parse_date(c["renewal_date"], order)
+                renewal = parse_date(row["renewal_date"], p.order)
             except ValueError as exc:
-                problems.append(doc.problem(("customers", i, "renewal_date"), f"renewal_date: {exc}", "value"))
-        customers.append(Customer(str(c.get("name", "")), stage, revenue, renewal))
-
-    if problems:
-        raise InvalidInput(problems + warnings)
-    return Answers(
-        file=doc.file, partner_name=str(name) if name is not None else "",
-        assessed_on=assessed_on, years_in_cloud=years, focus=focus,
-        currency=currency or "", answers=answers, metrics=metrics,
-        nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
-        warnings=tuple(warnings), not_applicable=frozenset(not_applicable), listed=frozenset(listed),
-        language=language,
-    )
+                c.problems.append(doc.problem(("customers", i, "renewal_date"), f"renewal_date: {exc}", "value"))
+        customers.append(Customer(str(row.get("name", "")), stage, revenue, renewal))
+    return customers
 
 
 def _language(doc: Document, v: Any) -> tuple[str, list[Problem]]:
@@ -392,7 +450,3 @@ def _focus_word(w: str) -> str:
     if w not in ops.FOCUS_VALUES:
         raise ValueError(f"{w!r} is not a focus")
     return w
-
-
-def known_focus() -> tuple[str, ...]:
-    return ops.FOCUS_VALUES

@@ -9,44 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from playbook.base.model import Metric, Pack, Question
+from playbook.answers.hints import _TYPE_HINT, PARTNER_HINTS, _unit
+from playbook.answers.hints import metric_hint as metric_hint
+from playbook.answers.hints import question_hint as question_hint
+from playbook.base.model import Pack
 from playbook.base.operators import FOCUS_VALUES
 from playbook.engine.questionnaire import Entry, applies, entries, estimate_minutes
-from playbook.i18n import N_, current, date_example, fixed, language_name, t, tn
-from playbook.report.catalog import words
-
-_TYPE_HINT = {
-    "yesno": N_("yes or no"),
-    "number": N_("a number"),
-    "percent": N_("a percentage, e.g. 12% (12 means 12 %)"),
-    "money": N_("an amount, e.g. $180,000"),
-    "days": N_("a number of days"),
-    "date": N_("a date, YYYY-MM-DD"),
-}
-_UNIT = {"percent": "%", "money": N_("money"), "money_month": N_("money per month")}
-
-
-# The hints written after each partner field, kept here so the answers
-# check can tell an answer typed after one (`name: ""  # your company name Fabrikam`).
-PARTNER_HINTS = {
-    "name": N_("your company name"),
-    "assessed_on": N_("today's date, YYYY-MM-DD"),
-    "years_in_cloud": N_("years since you started selling cloud (selects the recurring-revenue target)"),
-    "focus": f"any of: {', '.join(FOCUS_VALUES)}",
-}
-
-
-def question_hint(q: Question) -> str:
-    """The comment written after a question's key."""
-    hint = f"one of: {', '.join(q.choices)}" if q.type == "choice" else _TYPE_HINT[q.type]
-    return hint + (f" ({q.unit})" if q.unit else "")
-
-
-def metric_hint(m: Metric) -> str:
-    """The comment written after a metric's key."""
-    derived = " (worked out for you when left blank)" if (m.compute or m.formula) else ""
-    unit = {"percent": "%", "money": "money", "money_month": "money per month"}.get(m.unit, m.unit)
-    return f"{m.name}; {unit}{derived}".rstrip()
+from playbook.engine.words import words
+from playbook.i18n import current, date_example, fixed, language_name, t, tn
 
 
 def _comment(text: str, indent: str = "  ") -> list[str]:
@@ -78,7 +48,7 @@ def _question_lines(pack: Pack, e: Entry) -> list[str]:
     else:
         hint = t(_TYPE_HINT[q.type])
     if q.unit:
-        hint += f" ({q.unit})"
+        hint += f" ({_unit(q.unit)})"
     # the hint sits on a line of its own: an answer typed after a `#` would be a comment, not read
     out.append("  # " + t("(%(hint)s; or n/a)", hint=hint))
     out.append(f"  {q.id}:")
@@ -90,7 +60,7 @@ def _metric_lines(pack: Pack, e: Entry) -> list[str]:
     derived = " (worked out for you when left blank)" if (m.compute or m.formula) else ""
     if derived:
         derived = " " + t("(worked out for you when left blank)")
-    out = _comment(f"{m.name}; {t(_UNIT[m.unit]) if m.unit in _UNIT else m.unit}{derived}")
+    out = _comment(f"{m.name}; {_unit(m.unit)}{derived}")
     if m.description:
         out += _comment(t("Definition: %(text)s", text=m.description))
     out.append(f"  {m.id}:")
@@ -122,22 +92,10 @@ def _block(pack: Pack, items: Sequence[Entry], profile: Mapping[str, Any] | None
     return out
 
 
-def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
-                     profile: Mapping[str, Any] | None = None) -> str:
-    """The template: the quick questionnaire, or every question with the ones
-    outside it under a "Deep dive" heading. With a profile, questions that
-    cannot apply to it are left out and the profile is filled in."""
-    chosen = entries(pack, quick=quick, profile=profile)
-    short = [e for e in chosen if e.quick]
-    deep = [e for e in chosen if not e.quick]
-    minutes = estimate_minutes(chosen)
-    profile = dict(profile or {})
-    focus = list(profile.get("focus") or [])
-    years = profile.get("years_in_cloud")
-    out = []
-    if schema_ref:
-        out.append(f"# yaml-language-server: $schema={schema_ref}")
+def _header(pack: Pack, n: int, minutes: int, quick: bool) -> list[str]:
+    """The comment at the top: what the file is, how long it takes, how to write answers."""
     lang = current()
+    out: list[str] = []
     kind = t("quick questionnaire") if quick else t("full questionnaire")
     out += ["# " + line for line in t(
         "Answers for the '%(pack)s' assessment (pack %(id)s %(version)s), %(kind)s:\n"
@@ -145,12 +103,20 @@ def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
         "Write each answer after the colon (not after a #: that is a comment and is not read).\n"
         "Leave what you do not know blank: a blank is reported as 'not assessed', never as 'no'.\n"
         "Write n/a where a question does not apply to you. Then run:  playbook assess <this file>",
-        pack=pack.name, id=pack.id, version=pack.version, kind=kind, n=len(chosen), minutes=minutes).split("\n")]
+        pack=pack.name, id=pack.id, version=pack.version, kind=kind, n=n, minutes=minutes).split("\n")]
     if lang != "en":
         out += ["# " + line for line in t(
             "Numbers and dates are read as %(language)s writes them (partner.language), e.g. %(example)s; "
             "answers to choose are written as the ids shown (yes, no, ...).",
             language=language_name(lang), example=fixed(1200.5, 2) + " / " + date_example()).split("\n")]
+    return out
+
+
+def _partner_block(profile: Mapping[str, Any]) -> list[str]:
+    lang = current()
+    focus = list(profile.get("focus") or [])
+    years = profile.get("years_in_cloud")
+    out: list[str] = []
     out += [
         "",
         "partner:",
@@ -160,11 +126,31 @@ def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
         f"  years_in_cloud:{f' {years:g}' if isinstance(years, (int, float)) else ''}",
         "  # " + t("any of: %(values)s", values=", ".join(FOCUS_VALUES)),
         f"  focus: [{', '.join(focus)}]",
+        "  # " + t("the one you lead with, if any (the managed-services attach target applies when it is "
+                   "managed_services)"),
+        "  primary_focus:",
         "  currency: USD" if lang == "en" else "  currency: EUR",
         *([f"  language: {lang}"] if lang != "en" else []),
         "",
-        "answers:",
     ]
+    return out
+
+
+def answers_template(pack: Pack, schema_ref: str = "", *, quick: bool = False,
+                     profile: Mapping[str, Any] | None = None) -> str:
+    """The template: the quick questionnaire, or every question with the ones
+    outside it under a "Deep dive" heading. With a profile, questions that
+    cannot apply to it are left out and the profile is filled in."""
+    chosen = entries(pack, quick=quick, profile=profile)
+    short = [e for e in chosen if e.quick]
+    deep = [e for e in chosen if not e.quick]
+    profile = dict(profile or {})
+    out = []
+    if schema_ref:
+        out.append(f"# yaml-language-server: $schema={schema_ref}")
+    out += _header(pack, len(chosen), estimate_minutes(chosen), quick)
+    out += _partner_block(profile)
+    out.append("answers:")
     qs = [e for e in short if e.kind == "question"]
     dq = [e for e in deep if e.kind == "question"]
     ms = [e for e in short if e.kind == "metric"]

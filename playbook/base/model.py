@@ -109,6 +109,9 @@ class Question:
     applies_when: Condition | None = None
     replaces: tuple[str, ...] = ()  # retired ids whose answers are read as this question
     choice_labels: tuple[str, ...] = ()  # a translation's words for `choices`, in order; () shows the ids
+    # guide passages beyond `source` whose practice this question's text and help
+    # ask as they stand: a rule citing another passage must not be ticked on it
+    also_asks: tuple[str, ...] = ()
 
     def choice_label(self, choice: str) -> str:
         """How a choice is shown: its translated label, else the id in words."""
@@ -284,3 +287,4 @@ class Answers:
     not_applicable: frozenset[str] = frozenset()
     listed: frozenset[str] = frozenset()  # question and metric ids the file names, blank or not
     language: str = ""  # partner.language as a base tag ("de"), or "" when not given
+    primary_focus: str | None = None  # one of FOCUS_VALUES, the line of business led with; also in `focus`

@@ -59,6 +59,9 @@ FINDING_STATUSES = ("met", "not_met", "not_assessed")
 PROFILE_FIELDS: dict[str, str] = {
     "years_in_cloud": NUMBER,
     "focus": LIST,
+    # the line of business the partner leads with: the guide sets the attach target for
+    # partners whose primary focus is managed services, not for everyone who lists it
+    "primary_focus": TEXT,
     "currency": TEXT,
 }
 FOCUS_VALUES = ("resale", "project_services", "managed_services", "ip")

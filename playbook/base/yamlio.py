@@ -286,103 +286,118 @@ def loads(text: str, file: str = "<string>") -> Document:
 
     Raises InvalidInput for syntax errors, tags, aliases, duplicate keys,
     several documents, and documents that are too deep or too large."""
-    value_pos: dict[PathKey, tuple[int, int]] = {}
-    key_pos: dict[PathKey, tuple[int, int]] = {}
-    written: dict[PathKey, str] = {}
-    pos = _Marks(text)  # every mark below is recounted the way an editor counts lines
-    # stack entries: [container, path, pending_key or None, seen_keys]
-    stack: list[list[Any]] = []
-    root: Any = None
-    documents = 0
-    nodes = 0
+    tree = _Tree(text, file)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            tree.add(event)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "invalid YAML"
+        raise _fail(file, mark, f"YAML syntax error: {what}{_syntax_hint(what, text, mark, tree.pos)}", "syntax",
+                    tree.pos) from None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
+        raise _reader_error(exc, text, file) from None
+    return Document(file, tree.root, tree.value_pos, tree.key_pos, tree.written, text)
 
-    def attach(value: Any, start: Any) -> Any:
-        nonlocal root
-        if not stack:
-            root = value
-            value_pos[()] = pos(start)
+
+def _reader_error(exc: yaml.YAMLError, text: str, file: str) -> InvalidInput:
+    if isinstance(exc, yaml.reader.ReaderError):
+        # libyaml counts this offset in UTF-8 bytes, PyYAML in characters
+        offset = exc.position
+        if _Loader is not yaml.SafeLoader:
+            offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+        line, col = line_col(line_starts(text), offset)
+        return InvalidInput([Problem(file, line, col,
+            "the file contains a control character YAML does not allow "
+            f"(U+{int(exc.character) if isinstance(exc.character, int) else ord(exc.character):04X}); remove it", "syntax")])
+    return _fail(file, None, f"YAML error: {exc}", "syntax")
+
+
+class _Tree:
+    """The plain data and its positions, built from the parser's events one at a time."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self.file = file
+        self.pos = _Marks(text)  # every mark is recounted the way an editor counts lines
+        self.value_pos: dict[PathKey, tuple[int, int]] = {}
+        self.key_pos: dict[PathKey, tuple[int, int]] = {}
+        self.written: dict[PathKey, str] = {}
+        # stack entries: [container, path, pending_key or None, seen_keys]
+        self.stack: list[list[Any]] = []
+        self.root: Any = None
+        self.documents = 0
+        self.nodes = 0
+
+    def add(self, event: Any) -> None:
+        file, pos, stack = self.file, self.pos, self.stack
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise _fail(file, event.start_mark,
+                    "the file holds more than one YAML document (---); keep one", "documents", pos)
+            return
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            return
+        if isinstance(event, yaml.AliasEvent):
+            raise _fail(file, event.start_mark,
+                "anchors and aliases (*name) are not supported; write the value out", "alias", pos)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _fail(file, event.start_mark, f"the file has more than {MAX_NODES:,} values", "too-large", pos)
+        if isinstance(event, yaml.ScalarEvent):
+            is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
+            value = event.value if is_key and event.tag is None else _scalar(event, file, pos)
+            if is_key and event.tag is not None:
+                value = str(value)
+            child = self.attach(value, event.start_mark)
+            if (child is not None and event.tag is None and event.implicit[0]
+                    and isinstance(value, (int, float)) and not isinstance(value, bool)):
+                self.written[child] = event.value
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            is_map = isinstance(event, yaml.MappingStartEvent)
+            _check_collection_tag(event, _MAP_TAG if is_map else _SEQ_TAG, file, pos)
+            if len(stack) >= MAX_DEPTH:
+                raise _fail(file, event.start_mark, f"the file is nested more than {MAX_DEPTH} levels deep", "too-deep", pos)
+            container: Any = {} if is_map else []
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                raise _fail(file, event.start_mark, "a key must be plain text, not a list or mapping", "key", pos)
+            path = self.attach(container, event.start_mark)
+            stack.append([container, path, None, set()])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+
+    def attach(self, value: Any, start: Any) -> Any:
+        """Put a value where the parser is; its path, or None when it was a key."""
+        pos = self.pos
+        if not self.stack:
+            self.root = value
+            self.value_pos[()] = pos(start)
             return ()
-        top = stack[-1]
+        top = self.stack[-1]
         container, path = top[0], top[1]
         if isinstance(container, list):
             child = path + (len(container),)
             container.append(value)
-            value_pos[child] = pos(start)
+            self.value_pos[child] = pos(start)
             return child
         if top[2] is None:  # this value is a key
             if not isinstance(value, str):
-                raise _fail(file, start, "a key must be plain text, not a list or mapping", "key", pos)
+                raise _fail(self.file, start, "a key must be plain text, not a list or mapping", "key", pos)
             if value in top[3]:
-                first = key_pos[path + (value,)]
-                raise _fail(file, start,
+                first = self.key_pos[path + (value,)]
+                raise _fail(self.file, start,
                     f"duplicate key {value!r} (first written at line {first[0]}); remove one of them",
                     "duplicate-key", pos)
             top[3].add(value)
             top[2] = value
-            key_pos[path + (value,)] = pos(start)
+            self.key_pos[path + (value,)] = pos(start)
             return None
         key = top[2]
         top[2] = None
         container[key] = value
         child = path + (key,)
-        value_pos[child] = pos(start)
+        self.value_pos[child] = pos(start)
         return child
-
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _fail(file, event.start_mark,
-                        "the file holds more than one YAML document (---); keep one", "documents", pos)
-                continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                raise _fail(file, event.start_mark,
-                    "anchors and aliases (*name) are not supported; write the value out", "alias", pos)
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise _fail(file, event.start_mark, f"the file has more than {MAX_NODES:,} values", "too-large", pos)
-            if isinstance(event, yaml.ScalarEvent):
-                is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
-                value = event.value if is_key and event.tag is None else _scalar(event, file, pos)
-                if is_key and event.tag is not None:
-                    value = str(value)
-                child = attach(value, event.start_mark)
-                if (child is not None and event.tag is None and event.implicit[0]
-                        and isinstance(value, (int, float)) and not isinstance(value, bool)):
-                    written[child] = event.value
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                is_map = isinstance(event, yaml.MappingStartEvent)
-                _check_collection_tag(event, _MAP_TAG if is_map else _SEQ_TAG, file, pos)
-                if len(stack) >= MAX_DEPTH:
-                    raise _fail(file, event.start_mark, f"the file is nested more than {MAX_DEPTH} levels deep", "too-deep", pos)
-                container: Any = {} if is_map else []
-                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                    raise _fail(file, event.start_mark, "a key must be plain text, not a list or mapping", "key", pos)
-                path = attach(container, event.start_mark)
-                stack.append([container, path, None, set()])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "invalid YAML"
-        raise _fail(file, mark, f"YAML syntax error: {what}{_syntax_hint(what, text, mark, pos)}", "syntax",
-                    pos) from None
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
-        mark = getattr(exc, "position", None)
-        if isinstance(exc, yaml.reader.ReaderError):
-            # libyaml counts this offset in UTF-8 bytes, PyYAML in characters
-            offset = exc.position
-            if _Loader is not yaml.SafeLoader:
-                offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
-            line, col = line_col(line_starts(text), offset)
-            raise InvalidInput([Problem(file, line, col,
-                "the file contains a control character YAML does not allow "
-                f"(U+{int(exc.character) if isinstance(exc.character, int) else ord(exc.character):04X}); remove it", "syntax")]) from None
-        raise _fail(file, None, f"YAML error: {exc}", "syntax") from None
-    return Document(file, root, value_pos, key_pos, written, text)
 
 
 def dump(data: Any) -> str:

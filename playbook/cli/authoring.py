@@ -1,7 +1,7 @@
 """The CLI side of pack authoring: `schema`, `test`, `explain`, `docs`, `coverage`,
 `show`, `translate`. It parses and prints; the work is in schema.py, packtest.py,
 explain.py, catalog.py, loader.py and packtrans.py. Kept apart from cli.py so that
-module stays small; importing it registers the commands on the `cli` group.
+module stays small; playbook/cli/__init__.py registers its COMMANDS.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from pathlib import Path
 
 import click
 
-from playbook.cli.main import PACK_OPTION, _complete_actions, _display, _write_file, _write_output, _write_stdout, cli
+from playbook.base import files
+from playbook.cli.output import PACK_OPTION, complete_actions, display, write_output, write_stdout
 from playbook.errors import UsageError
 
 
-@cli.command()
+@click.command()
 @PACK_OPTION
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write the schemas into (default: print the answers schema).")
@@ -25,18 +26,15 @@ def schema(pack_spec: str | None, out_dir: Path | None) -> None:
 
     schemas = all_schemas(load_pack(pack_spec))
     if out_dir is None:
-        _write_stdout(dumps(schemas["answers.schema.json"]).encode())
+        write_stdout(dumps(schemas["answers.schema.json"]).encode())
         return
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create the folder {out_dir}: {exc.strerror or exc}") from None
+    files.make_folder(out_dir)
     for name, s in schemas.items():
-        _write_file(out_dir / name, dumps(s).encode())
+        files.write_output(out_dir / name, dumps(s).encode())
         click.echo(str(out_dir / name))
 
 
-@cli.command("test")
+@click.command("test")
 @click.argument("pack_path", metavar="PACK", default="default")
 @click.option("--coverage", "show_coverage", is_flag=True,
               help="List actions never seen both firing and not firing.")
@@ -74,10 +72,10 @@ def test_cmd(pack_path: str, show_coverage: bool, verbose: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
-@cli.command()
+@click.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path, exists=True))
 @PACK_OPTION
-@click.option("--action", "action_id", default=None, metavar="ID", shell_complete=_complete_actions,
+@click.option("--action", "action_id", default=None, metavar="ID", shell_complete=complete_actions,
               help="Trace this action condition by condition (default: a summary of every action).")
 def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None:
     """Show, for each action, why it fired or did not: every condition, the value seen, the result."""
@@ -89,7 +87,7 @@ def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None
     from playbook.pack.load import load_pack
 
     pack = load_pack(pack_spec)
-    data = load_answers(answers, pack, _display(answers))
+    data = load_answers(answers, pack, display(answers))
     ids = [a.id for a in pack.actions]
     if action_id and action_id not in ids:
         raise UsageError(f"unknown action {action_id!r}{did_you_mean(action_id, ids)}")
@@ -103,19 +101,26 @@ def explain(answers: Path, pack_spec: str | None, action_id: str | None) -> None
         click.echo(line)
 
 
-@cli.command()
+@click.command()
 @click.argument("pack_path", metavar="PACK", default="default")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
+              help="md or html (default: from the -o extension, else md).")
 @click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
-def docs(pack_path: str, fmt: str, output: str) -> None:
+def docs(pack_path: str, fmt: str | None, output: str) -> None:
     """Render a catalog of PACK: stages, questions, metrics, benchmarks, actions in plain words."""
     from playbook.pack.load import load_pack
     from playbook.report.catalog import render_catalog
 
-    _write_output(output, render_catalog(load_pack(pack_path), fmt).encode())
+    suffix = Path(output).suffix.lower().lstrip(".") if output != "-" else ""
+    by_name = {"md": "md", "markdown": "md", "html": "html", "htm": "html"}.get(suffix)
+    if fmt is None:
+        fmt = by_name or "md"
+    elif by_name and by_name != fmt:
+        raise UsageError(f"-o {output} says {by_name} but --format says {fmt}; make them agree")
+    write_output(output, render_catalog(load_pack(pack_path), fmt).encode())
 
 
-@cli.command()
+@click.command()
 @click.argument("pack_path", metavar="PACK", default="default")
 @click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
 def coverage(pack_path: str, output: str) -> None:
@@ -123,10 +128,10 @@ def coverage(pack_path: str, output: str) -> None:
     from playbook.pack.load import load_pack
     from playbook.report.catalog import coverage_markdown
 
-    _write_output(output, coverage_markdown(load_pack(pack_path)).encode())
+    write_output(output, coverage_markdown(load_pack(pack_path)).encode())
 
 
-@cli.command()
+@click.command()
 @click.argument("pack_path", metavar="PACK", default="default")
 @click.option("--resolved", is_flag=True, help="Print the pack as it will be evaluated (after extends).")
 def show(pack_path: str, resolved: bool) -> None:
@@ -144,7 +149,7 @@ def show(pack_path: str, resolved: bool) -> None:
         click.echo(f.read_text(encoding="utf-8"), nl=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("pack_path", metavar="PACK", default="default")
 @click.option("--lang", "lang", required=True, metavar="LANG", help="Language to translate into, e.g. de.")
 @click.option("-o", "--output", default="-", metavar="PATH|-", show_default=True)
@@ -159,4 +164,7 @@ def translate(pack_path: str, lang: str, output: str) -> None:
     if output == "-":
         click.echo(text, nl=False)
         return
-    _write_output(output, text.encode())
+    write_output(output, text.encode())
+
+
+COMMANDS = (schema, test_cmd, explain, docs, coverage, show, translate)

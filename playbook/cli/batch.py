@@ -12,43 +12,9 @@ from typing import Any
 
 import click
 
+from playbook.base import files as files_mod
+from playbook.cli.output import write_output
 from playbook.errors import UsageError
-
-
-def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    opts = [
-        click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Write one report per answers file into this folder (<stem>-report.<ext>)."),
-        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-                     help="Worker processes for a batch (default: the CPU count)."),
-        click.option("--summary", "summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="Also write the batch summary to summary.csv or summary.json."),
-        click.option("--baseline", type=click.Path(path_type=Path, exists=True), default=None,
-                     help="The earlier assessment (answers file or result JSON) to compare with; "
-                          "for a batch, a folder holding them under the same file names."),
-        click.option("--scheduler", default=None, metavar="ADDRESS",
-                     help="Run the batch on a Dask cluster (tcp://host:8786); needs playbook[dask]."),
-        click.option("--short", is_flag=True, help="An executive report (at most 6 PDF pages)."),
-    ]
-    for o in reversed(opts):
-        f = o(f)
-    return f
-
-
-def single_checks(batch: dict[str, Any]) -> None:
-    for opt in ("jobs", "summary", "scheduler"):
-        if batch.get(opt) is not None:
-            raise UsageError(f"--{opt} is for a batch: give several files, a folder, or --out-dir")
-
-
-def with_baseline(result: Any, pack: Any, old: Path) -> Any:
-    import dataclasses
-
-    from playbook.report.baseline import compare, load_baseline
-
-    if old.is_dir():
-        raise UsageError(f"--baseline {old} is a folder; for one file give the earlier answers file or result JSON")
-    return dataclasses.replace(result, baseline=compare(result, load_baseline(old, pack), pack))
 
 
 def assess_batch(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, output: str | None,
@@ -56,7 +22,6 @@ def assess_batch(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | Non
                  jobs: int | None, summary: Path | None, baseline: Path | None, scheduler: str | None,
                  short: bool, batch_strict: bool = False, lang: str | None = None, **_: Any) -> None:
     from playbook.batch import BatchConfig, Row, collect_inputs, run_local, summary_bytes
-    from playbook.report.render import write_atomic
 
     if output is not None:
         raise UsageError("-o names one report; for several files give --out-dir DIR")
@@ -65,12 +30,15 @@ def assess_batch(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | Non
     files = collect_inputs(inputs)
     if not files:
         raise UsageError(f"no answers files (*.yaml) in {', '.join(map(str, inputs))}")
-    target = out_dir or Path.cwd()
-    target.mkdir(parents=True, exist_ok=True)
+    ins = (*files, *([brand_file] if brand_file else []))
+    if summary is not None:  # a summary that cannot be written is said before any report is
+        files_mod.resolve_target(summary, inputs=ins)
+    target = files_mod.make_folder(out_dir or Path.cwd())
     config = BatchConfig(out_dir=str(target), fmt=fmt or "html", pack_spec=pack_spec,
                          brand_file=str(brand_file) if brand_file else None, template_dir=template_dir,
                          pdf_variant="pdf/a-3u" if pdfa else None, short=short,
-                         baseline=str(baseline) if baseline else None, strict=batch_strict, lang=lang)
+                         baseline=str(baseline) if baseline else None, strict=batch_strict, lang=lang,
+                         inputs=tuple(str(Path(i).resolve()) for i in ins))  # workers have another cwd
     bar = _progress(len(files))
     with bar as advance:
         if scheduler:
@@ -84,7 +52,7 @@ def assess_batch(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | Non
             click.echo(m, err=True)
     _table(rows)
     if summary is not None:
-        write_atomic(summary, summary_bytes(rows, summary.suffix.lower().lstrip(".")))
+        files_mod.write_output(summary, summary_bytes(rows, summary.suffix.lower().lstrip(".")), inputs=ins)
         click.echo(f"summary: {summary}")
     bad = [r for r in rows if not r.ok]
     n_ok = len(rows) - len(bad)
@@ -138,22 +106,31 @@ def _table(rows: Sequence[Any]) -> None:
 @click.option("--pack", "pack_spec", default=None, metavar="ID|PATH",
               help="Rule pack for answers files (default: default).")
 @click.option("-o", "--output", default="portfolio.html", show_default=True, metavar="PATH|-",
-              help="portfolio.html, .json, .csv or .md.")
+              help="portfolio.html, .json, .csv, .xlsx or .md.")
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder holding the partners' reports to link to (default: beside each input).")
-def portfolio_cmd(inputs: tuple[Path, ...], pack_spec: str | None, output: str, reports_dir: Path | None) -> None:
+@click.option("--plan", "plan_out", default=None, metavar="PATH.csv|PATH.xlsx",
+              help="Also write every partner's action plan in one table (Planner, Jira, Azure Boards, Excel).")
+def portfolio_cmd(inputs: tuple[Path, ...], pack_spec: str | None, output: str, reports_dir: Path | None,
+                  plan_out: str | None = None) -> None:
     """One overview of many partners, from answers files or result JSON files."""
-    from playbook.portfolio import build, render_portfolio
+    from playbook.portfolio import build, render_plans, render_portfolio
 
     suffix = Path(output).suffix.lower().lstrip(".") if output != "-" else "html"
-    if suffix not in ("html", "json", "csv", "md"):
-        raise UsageError(f"-o {output}: name it .html, .json, .csv or .md")
+    if suffix not in ("html", "json", "csv", "md", "xlsx"):
+        raise UsageError(f"-o {output}: name it .html, .json, .csv, .xlsx or .md")
+    plan_fmt = Path(plan_out).suffix.lower().lstrip(".") if plan_out else None
+    if plan_out is not None and plan_fmt not in ("csv", "xlsx"):
+        raise UsageError(f"--plan {plan_out}: name it .csv or .xlsx")
     out_path = Path.cwd() if output == "-" else Path(output).resolve().parent
     pf = build(list(inputs), pack_spec, link_from=out_path, reports_dir=reports_dir)
     for m in pf.problems:
         click.echo(m, err=True)
-    from playbook.cli.main import _write_output
-
-    _write_output(output, render_portfolio(pf, suffix), inputs)
+    write_output(output, render_portfolio(pf, suffix), inputs)
+    if plan_out is not None and plan_fmt is not None:
+        write_output(plan_out, render_plans(pf, plan_fmt), inputs)
     if pf.problems:
         raise click.exceptions.Exit(1)
+
+
+COMMANDS = (portfolio_cmd,)

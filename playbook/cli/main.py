@@ -16,10 +16,12 @@ from typing import Any
 import click
 
 from playbook import __version__
+from playbook.base import files
 from playbook.base.operators import FOCUS_VALUES
-from playbook.errors import InvalidInput, PlaybookError, Problem, UsageError
+from playbook.cli.output import LANG_OPTION, PACK_OPTION, STRICT_OPTION, batch_options, display, lang_value, single_checks, write_output
+from playbook.cli.output import write_stdout as _write_stdout
+from playbook.errors import EXIT_INTERNAL, InvalidInput, PlaybookError, Problem, UsageError
 
-EXIT_INTERNAL = 70
 MAX_SHOWN = 200  # past this, more lines only bury the first mistakes
 
 
@@ -36,8 +38,6 @@ class _Group(click.Group):
             click.echo("interrupted", err=True)
             ctx.exit(130)
         except BrokenPipeError:  # `playbook ... | head`: the reader left, which is not an error
-            import os
-
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
         except RecursionError:
@@ -69,128 +69,13 @@ def cli() -> None:
     """Turn partner guidance (YAML rule packs) into a Start / Grow / Optimize action plan."""
 
 
-def BATCH_OPTIONS(f: Any) -> Any:
-    """The options of many-partner runs (playbook/cli/batch.py holds their code)."""
-    from playbook.cli.batch import batch_options
-
-    return batch_options(f)
-
-
-def _batch_single_checks(batch: dict[str, Any]) -> None:
-    from playbook.cli.batch import single_checks
-
-    single_checks(batch)
-
-
-def _complete_packs(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Shell completion: bundled pack ids, then folders (a pack may be any folder with pack.yaml)."""
-    from click.shell_completion import CompletionItem
-
-    from playbook.base.resources import bundled_packs
-
-    return [CompletionItem(p) for p in sorted(bundled_packs()) if p.startswith(incomplete)] + \
-        [CompletionItem(incomplete, type="dir")]
-
-
-def _complete_actions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Shell completion: the action ids of the pack given so far (or the default pack)."""
-    from click.shell_completion import CompletionItem
-
-    from playbook.pack.load import load_pack
-
-    try:
-        pack = load_pack(ctx.params.get("pack_spec"))
-    except Exception:  # a half-typed command line: offer nothing rather than fail the shell
-        return []
-    return [CompletionItem(a.id, help=a.title) for a in pack.actions if a.id.startswith(incomplete)]
-
-
-PACK_OPTION = click.option("--pack", "pack_spec", default=None, metavar="ID|PATH", shell_complete=_complete_packs,
-                           help="Rule pack: a bundled pack id or a folder with pack.yaml (default: default).")
-
-
-def _display(path: Path) -> str:
-    return str(path)
-
-
-def _write_output(output: str, data: bytes, inputs: tuple[Path, ...] = (), default_name: str | None = None) -> None:
-    """Write a generated file atomically, never over an input, a YAML file or
-    anything that is not a regular file: a slip of `-o` must not destroy an
-    answers file, a pack or a device. A folder gets `default_name` inside it."""
-    if output == "-":
-        _write_stdout(data)
-        return
-    target = Path(output)
-    if default_name and (target.is_dir() or output.endswith(("/", os.sep))):
-        if not target.is_dir():
-            raise UsageError(f"cannot write into {output}: no such folder")
-        target = target / default_name
-    # the checks look at what would really be replaced: a symlink's target
-    resolved = target.resolve()
-    if (any(resolved == Path(i).resolve() for i in inputs)
-            or {target.suffix.lower(), resolved.suffix.lower()} & {".yaml", ".yml"}):
-        shown = target if resolved == target.absolute() else f"{target} (-> {resolved})"
-        raise UsageError(f"refusing to overwrite {shown}: it is an input or a YAML file; choose another -o")
-    _write_file(target, data)
-    click.echo(str(target))
-
-
-def _write_file(target: Path, data: bytes) -> None:
-    """write_atomic with every file-system failure as a plain usage error (exit 2)."""
-    from playbook.report.render import write_atomic
-
-    resolved = target.resolve()
-    if resolved.is_dir():
-        raise UsageError(f"cannot write {target}: it is a folder; give a file name")
-    if os.path.lexists(resolved) and not resolved.is_file():
-        raise UsageError(f"refusing to replace {target}: it is not a regular file (a FIFO, device or socket); "
-                         "choose another -o")
-    if not resolved.parent.is_dir():
-        raise UsageError(f"cannot write {target}: the folder {target.parent} does not exist")
-    try:
-        write_atomic(resolved, data)
-    except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
-
-
-def _write_stdout(data: bytes) -> None:
-    try:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        # nothing more can reach this stdout; keep Python's exit-time flush from failing again
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-        raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
-
-
-def _lang_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    from playbook.i18n import resolve_language
-
-    return resolve_language(value)
-
-
-LANG_OPTION = click.option(
-    "--lang", "lang", default=None, metavar="LANG", callback=_lang_value,
-    help="Language of the report, e.g. de (default: the answers file's partner.language, else English). "
-         "Numbers in the answers file are read as its partner.language writes them, whatever the report's language.")
-
-STRICT_OPTION = click.option("--strict", is_flag=True,
-                             help="Treat warnings as errors: exit 1 if there are any (for scripts and CI).")
-
-
 @cli.command()
 @click.argument("inputs", metavar="FILE|DIR...", nargs=-1, required=True,
                 type=click.Path(path_type=Path, exists=True))
 @PACK_OPTION
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json", "md"]), default=None,
-              help="Report format (default: from the -o extension, else html).")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json", "md", "csv", "xlsx"]),
+              default=None, help="Report format (default: from the -o extension, else html); csv and xlsx: the "
+                                 "action plan, one row per action, for Planner, Jira, Azure Boards or Excel.")
 @click.option("-o", "--output", default=None, metavar="PATH|-",
               help="Where to write the report; '-' for standard output. "
                    "Default: <answers stem>-report.<ext> in the current folder.")
@@ -205,7 +90,7 @@ STRICT_OPTION = click.option("--strict", is_flag=True,
 @click.option("--redact-customers", is_flag=True,
               help="Replace customer names with stable pseudonyms (Customer 7F3A09) in every format.")
 @LANG_OPTION
-@BATCH_OPTIONS
+@batch_options
 def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, output: str | None,
            brand_file: Path | None, template_dir: str | None, pdfa: bool, strict: bool = False,
            customers_file: Path | None = None, redact_customers: bool = False, lang: str | None = None,
@@ -223,61 +108,46 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
         assess_batch(inputs, pack_spec, fmt, output, brand_file, template_dir, pdfa, batch_strict=strict, lang=lang,
                      **batch)
         return
-    _batch_single_checks(batch)
+    single_checks(batch)
     answers = inputs[0]
-    from playbook.answers.check import load_answers
-    from playbook.engine.evaluation import evaluate
-    from playbook.pack.load import load_pack
-    from playbook.report.render import EXTENSIONS, RenderOptions, load_brand, render
+    from playbook.api import Assessor
+    from playbook.report.render import EXTENSIONS, Brand, RenderOptions, load_brand
 
     suffix = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
     if fmt is None:
         if suffix and suffix not in EXTENSIONS and suffix not in ("yaml", "yml"):
-            raise UsageError(f"cannot tell the format from '.{suffix}': name the file .html, .pdf, .json or .md, "
+            raise UsageError(f"cannot tell the format from '.{suffix}': name the file .html, .pdf, .json, .md, .csv or .xlsx, "
                              "or give --format")
         fmt = suffix if suffix in EXTENSIONS else "html"
     elif suffix in EXTENSIONS and suffix != fmt:
         raise UsageError(f"-o {output} says {suffix} but --format says {fmt}; make them agree")
-    from playbook.engine.questionnaire import answer_counts, counts_line, nothing_answered
+    if batch["baseline"] is not None and batch["baseline"].is_dir():
+        raise UsageError(f"--baseline {batch['baseline']} is a folder; for one file give the earlier answers file "
+                         "or result JSON")
+    from playbook.engine.questionnaire import answer_counts, counts_line
 
-    pack = load_pack(pack_spec)
-    data = load_answers(answers, pack, _display(answers))
-    from playbook import customers
-    if customers_file or redact_customers:
-        data = customers.load_customers_option(data, customers_file, pack) if customers_file else data
-        data = customers.redact(data) if redact_customers else data
-    warnings = [*pack.warnings, *data.warnings] if strict else list(data.warnings)
-    for w in warnings:
-        click.echo(w.format(), err=True)
-    if strict and warnings:
-        click.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} and --strict: nothing was written.",
-                   err=True)
-        raise click.exceptions.Exit(1)
-    empty = nothing_answered(data)
-    if empty is not None:
-        raise InvalidInput([empty])
-    brand = load_brand(brand_file) if brand_file else None
-    from playbook.report.render import Brand
-    options = RenderOptions(brand=brand or Brand(), template_dir=template_dir,
+    options = RenderOptions(brand=load_brand(brand_file) if brand_file else Brand(), template_dir=template_dir,
                             pdf_variant="pdf/a-3u" if pdfa else None)
-    result = evaluate(pack, data, lang)
-    for text in result.customer_base.warnings if result.customer_base else ():
-        click.echo(f"{data.file}: warning: {text} [customer-metrics]", err=True)
-    click.echo(f"{_display(answers)}: {counts_line(answer_counts(pack, data, result))}", err=True)
-    if batch["baseline"] is not None:
-        from playbook.cli.batch import with_baseline
+    assessor = Assessor(pack_spec, options, lang, strict=strict)
+    outcome = assessor.outcome(answers, name=display(answers), baseline=batch["baseline"],
+                               customers_file=customers_file, redact_customers=redact_customers)
+    for w in outcome.warnings:
+        click.echo(w.format(), err=True)
+    if outcome.refused_for_warnings:
+        n = len(outcome.warnings)
+        click.echo(f"{n} warning{'s' if n != 1 else ''} and --strict: nothing was written.", err=True)
+        raise click.exceptions.Exit(1)
+    a = outcome.assessed()
+    click.echo(f"{display(answers)}: {counts_line(answer_counts(assessor.pack, a.answers, a.result))}", err=True)
+    from playbook.batch import render_for
 
-        result = with_baseline(result, pack, batch["baseline"])
-    if batch["short"]:
-        from playbook.report.short import render_short
-
-        payload = render_short(result, pack, fmt, options)
-    else:
-        payload = render(result, pack, fmt, options)
+    payload = render_for(assessor, a, fmt, batch["short"])
     name = f"{answers.stem}-report{EXTENSIONS[fmt]}"
-    _write_output(output or str(Path.cwd() / name), payload,
-                  (answers, *([brand_file] if brand_file else []), *customers.input_files(data)), name)
+    from playbook import customers
 
+    write_output(output or str(Path.cwd() / name), payload,
+                 (answers, *([brand_file] if brand_file else []), *customers.input_files(a.answers),
+                  *([batch["baseline"]] if batch["baseline"] else [])), name)
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE|PACK...")
@@ -287,11 +157,10 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
 def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bool) -> None:
     """Check answers files and rule packs (a folder, its pack.yaml, or a bundled
     pack id such as `default`); report every problem."""
-    from playbook.answers.check import load_answers
+    from playbook.api import Assessor
     from playbook.base.resources import bundled_packs
     from playbook.base.suggest import did_you_mean, one_of
-    from playbook.engine.evaluation import evaluate
-    from playbook.engine.questionnaire import answer_counts, counts_line, nothing_answered
+    from playbook.engine.questionnaire import answer_counts, counts_line
     from playbook.pack.load import is_pack_path, load_pack
     from playbook.pack.translations import problems_for
 
@@ -303,7 +172,7 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
     problems: list[Problem] = []
     checked: list[str] = []
     counts: dict[str, str] = {}
-    answer_pack = None
+    assessor: Assessor | None = None
     for f in _answer_dirs_expanded(tuple(Path(n) for n in files)):
         name = str(f)
         try:
@@ -315,15 +184,14 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
                 problems.extend(pk.warnings)
                 problems.extend(problems_for(pk))
             else:
-                if answer_pack is None:
-                    answer_pack = load_pack(pack_spec)
-                data = load_answers(f, answer_pack, _display(f))
-                problems.extend(data.warnings)
-                empty = nothing_answered(data)
-                if empty is not None:
-                    problems.append(empty)
-                else:
-                    counts[name] = counts_line(answer_counts(answer_pack, data, evaluate(answer_pack, data)))
+                if assessor is None:
+                    assessor = Assessor(pack_spec)
+                # the one assessment path: validate refuses and warns as assess does
+                outcome = assessor.outcome(f, name=display(f))
+                problems.extend([*outcome.warnings, *outcome.problems])
+                if outcome.assessment is not None:
+                    a = outcome.assessment
+                    counts[name] = counts_line(answer_counts(assessor.pack, a.answers, a.result))
             checked.append(name)
         except InvalidInput as exc:
             problems.extend(exc.problems)
@@ -373,7 +241,7 @@ def _answer_dirs_expanded(files: tuple[Path, ...]) -> list[Path]:
               help="Years since you started selling cloud, filled into the template.")
 @click.option("--from", "from_old", type=click.Path(dir_okay=False, path_type=Path, exists=True), default=None,
               help="Last year's answers file: carry its answers forward, marking new and changed questions.")
-@click.option("--lang", "lang", default=None, metavar="LANG", callback=_lang_value,
+@click.option("--lang", "lang", default=None, metavar="LANG", callback=lang_value,
               help="Write the template in this language (e.g. de), with partner.language set: its numbers "
                    "and dates are then read that language's way (1.200,50).")
 def init(pack_spec: str | None, output: str, force: bool, quick: bool, focus: tuple[str, ...],
@@ -419,21 +287,10 @@ def init(pack_spec: str | None, output: str, force: bool, quick: bool, focus: tu
     target = Path(output)
     if target.is_dir():
         target = target / "answers.yaml"
-    if os.path.lexists(target) and not force:
-        raise UsageError(f"{target} already exists; choose another -o or add --force to overwrite it")
-    _write_file(target, text.encode())
+    files.write_output(target, text.encode(), inputs=[from_old] if from_old else [], allow_yaml=True,
+                       replace=force)
     click.echo(f"{target}: {summary}; fill it in, then run: playbook assess {target}\n"
                f"For autocomplete in your editor, also run: playbook schema --out {target.parent}")
-
-
-# The command groups kept in their own modules (so this one stays small). Importing
-# cli_authoring and cli_web registers their commands on `cli`; they import the
-# group and the shared options above, hence the imports at the end.
-from playbook.cli import authoring as cli_authoring  # noqa: E402,F401
-from playbook.cli import web as cli_web  # noqa: E402,F401
-from playbook.cli.batch import portfolio_cmd  # noqa: E402 - the command lives with the batch code
-
-cli.add_command(portfolio_cmd)
 
 
 def main() -> None:

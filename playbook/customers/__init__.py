@@ -13,19 +13,16 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playbook.base.model import Answers, Customer, Pack
-from playbook.customers.analysis import analyse
+from playbook.customers.analysis import CLV_SEGMENTS, CLV_USES, RENEWALS, analyse
 from playbook.customers.figures import CustomerBase
 from playbook.customers.read import CustomerRow, parse_customers, read_customers_file
 from playbook.errors import InvalidInput, Problem
 from playbook.i18n import Convention, t
 
-if TYPE_CHECKING:  # result.py imports this package for CustomerBase
-    from playbook.engine.result import Result
-
-__all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "annotate", "base_to_dict", "customers_from_path", "input_files",
+__all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "base_to_dict", "customers_from_path", "input_files",
            "load_customers_option", "parse_customers", "pseudonym", "redact", "with_row_metrics"]
 
 
@@ -109,34 +106,6 @@ def with_row_metrics(answers: Answers, base: CustomerBase | None) -> Answers:
     return dataclasses.replace(answers, metrics={**base.derived, **answers.metrics})
 
 
-def annotate(result: Result, base: CustomerBase | None) -> Result:
-    """Name the customers behind a reason that cites a customer metric
-    (e.g. "renewals due in 90 days is 4 (Contoso, Fabrikam, ...)")."""
-    if base is None:
-        return result
-    if not base.named:
-        return result
-    plan = []
-    changed = False
-    for a in result.plan:
-        if not any(e.subject == "metric" and e.ref in base.named for e in a.reasons):
-            plan.append(a)  # most actions cite no customer metric: left as they are
-            continue
-        reasons = []
-        for e in a.reasons:
-            names = base.named.get(e.ref) if e.subject == "metric" else None
-            if names:
-                more = int(e.observed) - len(names) if e.ref != "renewal_revenue_90_days" and isinstance(
-                    e.observed, (int, float)) else 0
-                tail = t(" and %(n)s more", n=more) if more > 0 else ""
-                e = dataclasses.replace(e, text=t("%(reason)s (customers: %(names)s%(more)s).",
-                                                  reason=e.text.rstrip("."), names=", ".join(names), more=tail))
-            reasons.append(e)
-        plan.append(dataclasses.replace(a, reasons=tuple(reasons)))
-        changed = True
-    return dataclasses.replace(result, plan=tuple(plan)) if changed else result
-
-
 def _r(x: float | None) -> float | None:
     return None if x is None else round(float(x), 2)
 
@@ -156,7 +125,7 @@ def base_to_dict(b: CustomerBase | None) -> dict[str, Any] | None:
         "annual_revenue": _r(b.revenue),
         "clv": {"method": b.clv_method, "churn_rate_annual": b.churn, "churn_origin": b.churn_origin or None,
                 "average": _r(b.average_clv), "cac": _r(b.cac), "clv_to_cac": _r(b.clv_to_cac),
-                "top": _named(b.top), "source": "000_ef716df2dd0cf0de.txt § Measure Your Success"},
+                "top": _named(b.top), "source": CLV_SEGMENTS},
         "segments": [{"dimension": t.dimension, "title": t.title, "not_given": t.not_given, "rows": [
             {"label": r.label, "customers": r.customers, "revenue": _r(r.revenue),
              "average_revenue": _r(r.average_revenue), "average_clv": _r(r.average_clv),
@@ -166,7 +135,7 @@ def base_to_dict(b: CustomerBase | None) -> dict[str, Any] | None:
             "count": s.count, "customer_share": s.customer_share, "revenue_share_top20": s.revenue_share_top20,
             "top10_multiple": s.top10_multiple, "top1_multiple": s.top1_multiple, "top10_count": s.top10_count,
             "top1_count": s.top1_count, "guide": {"customer_share": 20, "top10_multiple": 3, "top1_multiple": 5},
-            "customers": _named(s.names), "source": "002_d85274969c44507d.txt § Understanding customer lifetime value"},
+            "customers": _named(s.names), "source": CLV_USES},
         "tiers": [{"name": t.name, "min_revenue": _r(t.min_revenue), "min_clv": _r(t.min_clv),
                    "customers": t.customers, "revenue": _r(t.revenue)} for t in b.tiers],
         "closest_to_next_tier": _named(b.closest_to_next_tier),
@@ -178,7 +147,7 @@ def base_to_dict(b: CustomerBase | None) -> dict[str, Any] | None:
             "months": [{"month": m.label, "customers": m.customers, "revenue": _r(m.revenue)} for m in b.months],
             "no_renewal_date": {"customers": b.no_renewal_date, "revenue": _r(b.no_renewal_revenue),
                                 "names": _named(b.no_renewal_names)},
-            "source": "002_d85274969c44507d.txt § Renewal strategy"},
+            "source": RENEWALS},
         "stages": [{"stage": st.stage or None, "name": st.name, "customers": st.customers, "revenue": _r(st.revenue),
                     "largest": list(st.names)} for st in b.stages],
         "derived_metrics": {k: _r(v) for k, v in sorted(b.derived.items())},

@@ -32,14 +32,12 @@ from playbook.customers.figures import (
 )
 from playbook.customers.read import CustomerRow, paused_gc
 from playbook.i18n import N_, fixed, month_label, plain, t
+from playbook.pack.computations import clv_years
 
+# the guide sections the JSON cites for the CLV, all-star and renewal figures (the templates cite their own)
 CLV_SEGMENTS = "000_ef716df2dd0cf0de.txt § Measure Your Success"
 CLV_USES = "002_d85274969c44507d.txt § Understanding customer lifetime value"
-CLV_SPEND = "002_d85274969c44507d.txt § Use CLV to optimize the business"
 RENEWALS = "002_d85274969c44507d.txt § Renewal strategy"
-STAGES = "000_ef716df2dd0cf0de.txt § Understand the Cloud Buyer"
-CHURN = "002_d85274969c44507d.txt § 2. CHURN AND RENEWAL RATE"
-NPS = "002_d85274969c44507d.txt § SUPPORTING METRICS FOR CLOUD"
 TOP_N = 10  # customers named per list: the reports show summaries, not every row
 PARETO_POINTS = 40
 
@@ -241,16 +239,25 @@ def _renewals(active: Sequence[CustomerRow], on: _dt.date, factor: float | None,
     return tuple(windows), tuple(months), soonest(i, j)
 
 
+# the figures _disagree compares, as a client reads them: a name, not an id, and the unit's format
+_CHECKED = {"churn_rate_annual": (N_("annual churn rate"), "percent"),
+            "active_customers": (N_("active customers"), "count"),
+            "mrr": (N_("monthly recurring revenue"), "money"), "nps": (N_("Net Promoter Score"), "number")}
+
+
 def _disagree(given: Mapping[str, float], mid: str, derived: float | None, what: str, tol: float,
               relative: bool, out: list[str]) -> None:
+    from playbook.i18n import value
+
     g = given.get(mid)
     if g is None or derived is None:
         return
     off = abs(g - derived) / max(abs(g), 1e-9) if relative else abs(g - derived)
     if off > tol:
+        name, unit = _CHECKED.get(mid, (mid, "number"))
         out.append(t("The answers give %(id)s = %(given)s, but the customer rows give %(rows)s (%(what)s); "
-                     "check which is current. The given value is used.", id=mid, given=plain(g),
-                     rows=plain(derived), what=t(what)))
+                     "check which is current. The given value is used.", id=t(name), given=value(g, unit),
+                     rows=value(derived, unit), what=t(what)))
 
 
 def _largest(rows: Iterable[CustomerRow], n: int) -> list[CustomerRow]:
@@ -287,14 +294,9 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
     row_nps = _nps_from_rows(active)
     churn, churn_origin = (metrics["churn_rate_annual"], N_("given")) if "churn_rate_annual" in metrics else (
         (row_churn, N_("derived")) if row_churn is not None else (None, ""))
-    factor = 100.0 / churn if churn else None
-    if factor is not None:
-        method = t("CLV = annual recurring revenue ÷ annual churn (%(churn)s %%, %(origin)s), i.e. %(years)s years "
-                   "of today's revenue; the same model as the pack's clv metric.", churn=plain(churn or 0.0),
-                   origin=t(churn_origin), years=fixed(factor, 1))
-    else:
-        method = t("CLV needs the annual churn: give churn_rate_annual, or an ended column with the dates "
-                   "customers left, and partner.assessed_on. Until then customers are ranked by annual revenue.")
+    factor = clv_years(churn)
+    method = _clv_method(churn, churn_origin, factor)
+    if factor is None:
         notes.append(method)
     if on is None:
         notes.append(t("Give partner.assessed_on for the renewal calendar and churn from the rows: "
@@ -307,18 +309,7 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
     no_date = [c for c in active if not c.renewal_date]
     tiers, near = _tiers(ranked, revs, cum, factor)
 
-    by_stage: dict[str, list[CustomerRow]] = {}
-    for c in active:
-        by_stage.setdefault(c.stage, []).append(c)
-    stage_rows = []
-    for ms in [*maturity_stages, None]:
-        mine = by_stage.get(ms.id if ms else "")
-        if mine:
-            stage_rows.append(StageCount(ms.id if ms else "", ms.name if ms else t("Stage not given"), len(mine),
-                                         math.fsum(float(c.revenue or 0.0) for c in mine),
-                                         tuple(c.name for c in _largest(mine, 5))))
-
-    ids = set(metric_ids)
+    stage_rows = _stage_counts(active, maturity_stages)
     found: dict[str, float | None] = {
         "active_customers": float(len(active)),
         "mrr": round(total / 12, 2) if ranked else None,
@@ -328,24 +319,7 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
         "renewal_revenue_90_days": round(sum(w.revenue for w in within), 2) if on else None,
         "customers_without_renewal_date": float(len(no_date)),
     }
-    # Rows for far fewer customers than the answers say are active (the
-    # example's five largest of 120) are a sample: their totals say nothing of
-    # the whole base, so they neither stand in for the base's metrics nor are
-    # set against them.
-    given_active = metrics.get("active_customers")
-    sample = given_active is not None and len(active) < 0.9 * given_active
-    if sample:
-        for k in ("active_customers", "mrr", "churn_rate_annual"):
-            found[k] = None
-        notes.append(t("The customer rows list %(rows)s of the %(given)s active customers the answers give: the "
-                       "figures below describe those customers only.", rows=len(active), given=plain(given_active or 0.0)))
-    derived = {k: v for k, v in found.items() if v is not None and k in ids and k not in metrics}
-    if not sample:
-        _disagree(metrics, "churn_rate_annual", row_churn, N_("customers lost in the last 12 months"), 3.0, False,
-                  warnings)
-        _disagree(metrics, "active_customers", float(len(active)), N_("customers not ended"), 0.10, True, warnings)
-        _disagree(metrics, "mrr", found["mrr"], N_("annual revenue of active customers ÷ 12"), 0.10, True, warnings)
-    _disagree(metrics, "nps", row_nps, N_("from each customer's last NPS response"), 10.0, False, warnings)
+    derived = _derived(found, metrics, set(metric_ids), len(active), row_churn, row_nps, notes, warnings)
     largest_undated = _largest(no_date, TOP_N)
     named = {"renewals_due_90_days": tuple(c.name for c in due[:5]),
              "renewal_revenue_90_days": tuple(c.name for c in due[:5]),
@@ -363,3 +337,53 @@ def _analyse(customers: Sequence[Customer], source: str, assessed_on: str | None
         no_renewal_names=tuple(_named(c, factor) for c in largest_undated), stages=tuple(stage_rows),
         derived=derived, named=named, warnings=tuple(warnings), notes=tuple(notes),
     )
+
+
+def _clv_method(churn: float | None, churn_origin: str, factor: float | None) -> str:
+    """How CLV is worked out here, or why it cannot be yet."""
+    if factor is not None:
+        return t("CLV = annual recurring revenue × expected years: 1 ÷ annual churn (%(churn)s %%, %(origin)s), at "
+                 "most the guide's 5-year horizon (002: 2-5 years of revenue), i.e. %(years)s years of today's "
+                 "revenue; the expected-years model is the pack's own, the same as for the pack's clv metric.",
+                 churn=plain(churn or 0.0), origin=t(churn_origin), years=fixed(factor, 1))
+    return t("CLV needs the annual churn: give churn_rate_annual, or an ended column with the dates "
+             "customers left, and partner.assessed_on. Until then customers are ranked by annual revenue.")
+
+
+def _stage_counts(active: list[CustomerRow], maturity_stages: Iterable[MaturityStage]) -> list[StageCount]:
+    by_stage: dict[str, list[CustomerRow]] = {}
+    for c in active:
+        by_stage.setdefault(c.stage, []).append(c)
+    stage_rows = []
+    for ms in [*maturity_stages, None]:
+        mine = by_stage.get(ms.id if ms else "")
+        if mine:
+            stage_rows.append(StageCount(ms.id if ms else "", ms.name if ms else t("Stage not given"), len(mine),
+                                         math.fsum(float(c.revenue or 0.0) for c in mine),
+                                         tuple(c.name for c in _largest(mine, 5))))
+    return stage_rows
+
+
+def _derived(found: dict[str, float | None], metrics: Mapping[str, float], ids: set[str], n_active: int,
+             row_churn: float | None, row_nps: float | None, notes: list[str], warnings: list[str]) -> dict[str, float]:
+    """The metrics the rows give for metrics the answers leave blank, and a
+    warning where the rows and a given metric disagree."""
+    # Rows for far fewer customers than the answers say are active (the
+    # example's five largest of 120) are a sample: their totals say nothing of
+    # the whole base, so they neither stand in for the base's metrics nor are
+    # set against them.
+    given_active = metrics.get("active_customers")
+    sample = given_active is not None and n_active < 0.9 * given_active
+    if sample:
+        for k in ("active_customers", "mrr", "churn_rate_annual"):
+            found[k] = None
+        notes.append(t("The customer rows list %(rows)s of the %(given)s active customers the answers give: the "
+                       "figures below describe those customers only.", rows=n_active, given=plain(given_active or 0.0)))
+    derived = {k: v for k, v in found.items() if v is not None and k in ids and k not in metrics}
+    if not sample:
+        _disagree(metrics, "churn_rate_annual", row_churn, N_("customers lost in the last 12 months"), 3.0, False,
+                  warnings)
+        _disagree(metrics, "active_customers", float(n_active), N_("customers not ended"), 0.10, True, warnings)
+        _disagree(metrics, "mrr", found["mrr"], N_("annual revenue of active customers ÷ 12"), 0.10, True, warnings)
+    _disagree(metrics, "nps", row_nps, N_("from each customer's last NPS response"), 10.0, False, warnings)
+    return derived

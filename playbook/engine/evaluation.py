@@ -16,6 +16,7 @@ from typing import Any
 from playbook import customers
 from playbook.base import operators as ops
 from playbook.base.model import PHASES, Answers, Condition, Leaf, Pack
+from playbook.customers import CustomerBase
 
 # the condition logic lives in playbook/engine/conditions.py; its public names stay importable from here
 from playbook.engine.conditions import Facts as Facts
@@ -167,6 +168,7 @@ def _evaluate(pack: Pack, answers: Answers) -> Result:
     profile: dict[str, Any] = {
         "years_in_cloud": answers.years_in_cloud,
         "focus": answers.focus or None,
+        "primary_focus": answers.primary_focus,
         "currency": answers.currency or None,
     }
     inapplicable = not_applicable_inputs(pack, answers, profile)
@@ -179,10 +181,42 @@ def _evaluate(pack: Pack, answers: Answers) -> Result:
                   {f.benchmark: f for f in findings})
     # what an unknown leaf may rest on without the practice being "not assessed"
     na_refs = {f"{n.kind} {n.id}" for n in inapplicable} | {f"finding {b}" for b in skipped}
+    unknown = _Unknown(frozenset(na_refs))
+    states, candidates = _action_states(pack, facts, unknown, cur, base)
+    verdict = decide(pack, states)
+    skip = frozenset(n.id for n in inapplicable)
+    deciding = {(d.kind, d.id) for d in verdict.deciding}
+    return Result(
+        pack_id=pack.id, pack_name=pack.name, pack_version=pack.version, pack_hash=pack.content_hash,
+        partner_name=answers.partner_name, assessed_on=answers.assessed_on,
+        years_in_cloud=answers.years_in_cloud, focus=answers.focus, currency=cur,
+        input_hash=answers.input_hash, stage=verdict.stage,
+        stage_name=next(s.name for s in pack.stages if s.id == verdict.stage), stage_reason=verdict.reason,
+        phases=verdict.phases, metrics=metrics, metric_origin=origin, findings=tuple(findings),
+        plan=_order(candidates), actions=tuple(states), checklists=_checklists(pack, facts, unknown),
+        areas=_areas(pack, states, findings), customers=_customers(pack, answers),
+        not_assessed=_not_assessed(pack, facts, bench_missing, skip, deciding),
+        stage_status=verdict.status, stage_range=verdict.range, deciding_questions=verdict.deciding,
+        not_applicable=inapplicable, stage_rule=(pack.stage_rule.in_place_share, pack.stage_rule.note),
+        customer_base=base,
+    )
 
-    def unknown(missing: list[str]) -> str:
-        return "does_not_apply" if any(m in na_refs for m in missing) else "not_assessed"
 
+@dataclasses.dataclass(frozen=True)
+class _Unknown:
+    """Why a condition is unknown: an input that does not apply to this partner
+    (answered n/a, or ruled out by the profile) makes it "does_not_apply";
+    anything else missing makes it "not_assessed"."""
+
+    na_refs: frozenset[str]
+
+    def __call__(self, missing: list[str]) -> str:
+        return "does_not_apply" if any(m in self.na_refs for m in missing) else "not_assessed"
+
+
+def _action_states(pack: Pack, facts: Facts, unknown: _Unknown, cur: str,
+                   base: CustomerBase | None) -> tuple[list[ActionState], list[tuple[Any, tuple[Evidence, ...], float]]]:
+    """Each action's state, and the recommended ones with their reasons and score."""
     states: list[ActionState] = []
     candidates = []
     for a in pack.actions:
@@ -213,10 +247,27 @@ def _evaluate(pack: Pack, answers: Answers) -> Result:
             gaps = [e.gap for e in reasons if e.gap is not None]
             distance = max(gaps) if gaps else 0.0
             score = round(3 * IMPACT[a.impact] + 2 * EASE[a.effort] + 2 * distance + TIER_BONUS[a.tier], 2)
-            candidates.append((a, tuple(reasons), score))
+            candidates.append((a, tuple(_with_customers(e, base) for e in reasons), score))
+    return states, candidates
 
-    plan = _order(candidates)
 
+def _with_customers(e: Evidence, base: CustomerBase | None) -> Evidence:
+    """A reason that cites a customer metric names the customers behind it
+    (e.g. "renewals due in 90 days is 4 (customers: Contoso, Fabrikam and 2
+    more)."): the names are kept as data on the reason, and the sentence says them."""
+    names = base.named.get(e.ref) if base is not None and e.subject == "metric" else None
+    if not names:
+        return e
+    # a count metric names some of its customers; a money total is not a count of them
+    more = int(e.observed) - len(names) if e.ref != "renewal_revenue_90_days" and isinstance(
+        e.observed, (int, float)) else 0
+    tail = t(" and %(n)s more", n=more) if more > 0 else ""
+    text = t("%(reason)s (customers: %(names)s%(more)s).", reason=e.text.rstrip("."), names=", ".join(names),
+             more=tail)
+    return dataclasses.replace(e, text=text, customers=tuple(names))
+
+
+def _checklists(pack: Pack, facts: Facts, unknown: _Unknown) -> tuple[ChecklistResult, ...]:
     checklists = []
     for c in pack.checklists:
         items = []
@@ -225,24 +276,7 @@ def _evaluate(pack: Pack, answers: Answers) -> Result:
             status = unknown(missing_inputs(it.done_when, facts)) if r is None else "done" if r else "not_done"
             items.append(ChecklistItemResult(it.id, it.text, status, it.source))
         checklists.append(ChecklistResult(c.id, c.title, tuple(items), c.source))
-
-    verdict = decide(pack, states)
-    skip = frozenset(n.id for n in inapplicable)
-    deciding = {(d.kind, d.id) for d in verdict.deciding}
-    return customers.annotate(Result(
-        pack_id=pack.id, pack_name=pack.name, pack_version=pack.version, pack_hash=pack.content_hash,
-        partner_name=answers.partner_name, assessed_on=answers.assessed_on,
-        years_in_cloud=answers.years_in_cloud, focus=answers.focus, currency=cur,
-        input_hash=answers.input_hash, stage=verdict.stage,
-        stage_name=next(s.name for s in pack.stages if s.id == verdict.stage), stage_reason=verdict.reason,
-        phases=verdict.phases, metrics=metrics, metric_origin=origin, findings=tuple(findings), plan=plan,
-        actions=tuple(states), checklists=tuple(checklists), areas=_areas(pack, states, findings),
-        customers=_customers(pack, answers),
-        not_assessed=_not_assessed(pack, facts, bench_missing, skip, deciding),
-        stage_status=verdict.status, stage_range=verdict.range, deciding_questions=verdict.deciding,
-        not_applicable=inapplicable, stage_rule=(pack.stage_rule.in_place_share, pack.stage_rule.note),
-        customer_base=base,
-    ), base)
+    return tuple(checklists)
 
 
 def _order(candidates: list[tuple[Any, tuple[Evidence, ...], float]]) -> tuple[PlannedAction, ...]:

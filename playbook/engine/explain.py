@@ -18,7 +18,7 @@ TOP = 10  # actions the summary gives with a reason; the rest by id
 def facts_for(pack: Pack, answers: Answers) -> Facts:
     metrics, _ = resolve_metrics(pack, answers)
     profile: dict[str, Any] = {"years_in_cloud": answers.years_in_cloud, "focus": answers.focus or None,
-                               "currency": answers.currency or None}
+                               "primary_focus": answers.primary_focus, "currency": answers.currency or None}
     facts = Facts(answers.answers, metrics, profile, {})
     findings, _ = evaluate_findings(pack, facts, answers.currency)
     return Facts(answers.answers, metrics, profile, {f.benchmark: f.status for f in findings},

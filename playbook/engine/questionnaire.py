@@ -50,6 +50,7 @@ def profile_of(answers: Answers) -> dict[str, Any]:
     return {
         "years_in_cloud": answers.years_in_cloud,
         "focus": answers.focus or None,
+        "primary_focus": answers.primary_focus,
         "currency": answers.currency or None,
     }
 
@@ -83,6 +84,7 @@ def applies(pack: Pack, kind: str, id: str, profile: Mapping[str, Any] | None) -
 
 
 PROFILE_TEXT = {"years_in_cloud": "Years selling cloud", "focus": "Lines of business (focus)",
+                "primary_focus": "Primary focus",
                 "currency": "Currency"}
 PROFILE_SECONDS = 10
 

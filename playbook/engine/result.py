@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playbook import __version__
 from playbook.customers import CustomerBase, base_to_dict
-
-if TYPE_CHECKING:
-    from playbook.report.baseline import Comparison
+from playbook.engine.comparison import Comparison
 
 
 @dataclass(frozen=True)
@@ -22,6 +20,8 @@ class Evidence:
     observed: Any
     threshold: Any
     gap: float | None  # relative distance from the threshold, 0..1, metrics only
+    # the customers behind a reason that cites a customer metric (the engine's sentence names them too)
+    customers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ here parses code by hand. For maintainers and the tests:
 
     python -m playbook.i18n.catalogs update de    # add new messages to de's .po, mark changed ones fuzzy
     python -m playbook.i18n.catalogs check de     # list what is untranslated or fuzzy; exit 1 if any
+    python -m playbook.i18n.catalogs compile de   # write the .mo the package reads (update does it too)
 """
 
 from __future__ import annotations
@@ -90,7 +91,31 @@ def update(lang: str) -> Path:
     with tmp.open("wb") as fh:
         write_po(fh, cat, width=100, sort_output=False, include_previous=True, omit_header=False)
     tmp.replace(path)
+    compile_mo(lang)
     return path
+
+
+def mo_path(lang: str) -> Path:
+    return po_path(lang).with_suffix(".mo")
+
+
+def compile_mo(lang: str) -> Path:
+    """Write `lang`'s compiled catalog, which the package ships and reads."""
+    from playbook.i18n import compile_po
+
+    path = mo_path(lang)
+    tmp = path.with_suffix(".mo.tmp")
+    tmp.write_bytes(compile_po(po_path(lang), lang))
+    tmp.replace(path)
+    return path
+
+
+def stale_mo(lang: str) -> bool:
+    """True when the shipped `.mo` does not hold what the `.po` says."""
+    from playbook.i18n import compile_po
+
+    path = mo_path(lang)
+    return not path.is_file() or path.read_bytes() != compile_po(po_path(lang), lang)
 
 
 def untranslated(lang: str) -> list[str]:
@@ -114,18 +139,25 @@ def untranslated(lang: str) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in ("update", "check"):
+    if len(argv) != 2 or argv[0] not in ("update", "check", "compile"):
         print(__doc__.strip().splitlines()[-2].strip(), file=sys.stderr)
-        print("usage: python -m playbook.i18n.catalogs update|check LANG", file=sys.stderr)
+        print("usage: python -m playbook.i18n.catalogs update|check|compile LANG", file=sys.stderr)
         return 2
     cmd, lang = argv
     if cmd == "update":
         print(update(lang))
         return 0
+    if cmd == "compile":
+        print(compile_mo(lang))
+        return 0
     missing = untranslated(lang)
     for line in missing:
         print(line)
     print(f"{len(missing)} message(s) without a {lang} translation", file=sys.stderr)
+    if stale_mo(lang):
+        print(f"{mo_path(lang)} is not compiled from the current .po: run python -m playbook.i18n.catalogs compile {lang}",
+              file=sys.stderr)
+        return 1
     return 1 if missing else 0
 
 

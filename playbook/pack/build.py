@@ -119,19 +119,26 @@ class _Builder:
             return None  # the schema stage has reported it
         combos = [k for k in ops.COMBINATORS if k in raw]
         if combos:
-            if len(raw) != 1:
-                self.err(doc, path, f"{combos[0]!r} must stand alone in its mapping; put the other "
-                         f"keys ({one_of(k for k in raw if k != combos[0])}) inside it", "condition-shape")
-                return None
-            key = combos[0]
-            if key == "not":
-                inner = self.condition(doc, path + ("not",), raw["not"])
-                return Not(inner, loc) if inner is not None else None
-            items = raw[key] if isinstance(raw[key], list) else []
-            kids = [self.condition(doc, path + (key, i), c) for i, c in enumerate(items)]
-            if any(k is None for k in kids):
-                return None
-            return (All if key == "all" else AnyOf)(tuple(k for k in kids if k is not None), loc)
+            return self._combination(doc, path, raw, combos[0], loc)
+        return self._leaf(doc, path, raw, loc)
+
+    def _combination(self, doc: Document, path: PathKey, raw: dict[str, Any], key: str, loc: Loc) -> Condition | None:
+        """all: / any: / not: over conditions; None when any part is wrong (and reported)."""
+        if len(raw) != 1:
+            self.err(doc, path, f"{key!r} must stand alone in its mapping; put the other "
+                     f"keys ({one_of(k for k in raw if k != key)}) inside it", "condition-shape")
+            return None
+        if key == "not":
+            inner = self.condition(doc, path + ("not",), raw["not"])
+            return Not(inner, loc) if inner is not None else None
+        items = raw[key] if isinstance(raw[key], list) else []
+        kids = [self.condition(doc, path + (key, i), c) for i, c in enumerate(items)]
+        if any(k is None for k in kids):
+            return None
+        return (All if key == "all" else AnyOf)(tuple(k for k in kids if k is not None), loc)
+
+    def _leaf(self, doc: Document, path: PathKey, raw: dict[str, Any], loc: Loc) -> Condition | None:
+        """One subject, one operator: its shape, the subject known, the operator fitting its values."""
         subjects = [k for k in ops.SUBJECTS if k in raw]
         if len(subjects) != 1:
             self.err(doc, path, "a condition leaf names exactly one subject (one of: question, metric, "
@@ -174,6 +181,12 @@ class _Builder:
             self.err(doc, path + (op.name,), f"operator {op.name!r} does not apply to {subject} {ref!r}, "
                      f"which holds {kind.replace('_', ' ')} values{hint}", "operator-type", key=True)
             return None
+        return self._leaf_value(doc, path, raw, loc, op, kind, choices, subject, ref)
+
+    def _leaf_value(self, doc: Document, path: PathKey, raw: dict[str, Any], loc: Loc, op: ops.Operator, kind: str,
+                    choices: tuple[str, ...], subject: str, ref: Any) -> Leaf | None:
+        """The leaf with its operand converted to the subject's value type
+        (ordered choices as positions); None when the operand is wrong (reported)."""
         value_kind = ops.CHOICE if kind == ops.LIST else kind
         raw_val = raw[op.name]
         opath = path + (op.name,)

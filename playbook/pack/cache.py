@@ -24,6 +24,7 @@ O_NOFOLLOW); elsewhere there is simply no cache.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime
 import hashlib
@@ -251,14 +252,40 @@ def cache_file(root: Path) -> str | None:
     return f"pack-{key}{PACK_SUFFIX}"
 
 
-def layers_digest(layer_dirs: tuple[Path, ...]) -> str:
+def layers_digest(layer_dirs: tuple[Path, ...], seen: dict[Path, bytes] | None = None) -> str:
     """Every YAML file in every layer's folder (absolute paths): an edited,
-    added or removed file changes the digest."""
+    added or removed file changes the digest. With `seen` (the bytes the loader
+    parsed, from `recording`), the digest is of those bytes, never of a later
+    read: a pack saved between the load and the cache write then leaves an
+    entry that no longer matches the file, instead of one that matches the new
+    file and holds the old pack."""
     h = hashlib.sha256()
     for layer in layer_dirs:
-        for f in sorted(layer.glob("*.yaml")):
-            h.update(str(f).encode() + b"\0" + f.read_bytes() + b"\0")
+        files = sorted(f for f in seen if f.parent == layer) if seen is not None else sorted(layer.glob("*.yaml"))
+        for f in files:
+            h.update(str(f).encode() + b"\0" + (seen[f] if seen is not None else f.read_bytes()) + b"\0")
     return h.hexdigest()
+
+
+_READS: contextvars.ContextVar[dict[Path, bytes] | None] = contextvars.ContextVar("pack_reads", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[dict[Path, bytes]]:
+    """Collect the bytes of every pack file the loader parses while inside."""
+    seen: dict[Path, bytes] = {}
+    token = _READS.set(seen)
+    try:
+        yield seen
+    finally:
+        _READS.reset(token)
+
+
+def note_read(path: Path, raw: bytes) -> None:
+    """Called by the pack reader with the exact bytes it is about to parse."""
+    seen = _READS.get()
+    if seen is not None:
+        seen[Path(path).absolute()] = raw
 
 
 def extends_chain(root: Path, extends_target: Callable[[Path, str], Path | None]) -> tuple[Path, ...]:
@@ -293,9 +320,11 @@ def read(name: str, extends_target: Callable[[Path, str], Path | None]) -> model
     return None
 
 
-def write(name: str, pack: model.Pack, layer_dirs: tuple[Path, ...]) -> None:
+def write(name: str, pack: model.Pack, layer_dirs: tuple[Path, ...], seen: dict[Path, bytes] | None = None) -> None:
+    """Cache `pack`, paired with the digest of the bytes it was built from (`seen`)."""
     try:
-        data = encode((code_stamp(), layers_digest(layer_dirs), tuple(str(d) for d in layer_dirs), pack))
+        digest = layers_digest(layer_dirs, seen)
+        data = encode((code_stamp(), digest, tuple(str(d) for d in layer_dirs), pack))
         # a pack that would not read back equal (a value of a kind the tree cannot
         # hold exactly) is not cached rather than cached wrong
         if decode(data)[3] != pack:

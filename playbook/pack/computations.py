@@ -16,14 +16,29 @@ class Computation:
     fn: Callable[[Mapping[str, float], Sequence[int] | None], float | None]
 
 
-def _clv(m: Mapping[str, float], _r: Sequence[int] | None) -> float | None:
-    mrr, customers, churn = m.get("mrr"), m.get("active_customers"), m.get("churn_rate_annual")
-    if mrr is None or not customers or not churn:
-        return None  # a churn of zero makes lifetime unbounded: leave CLV unassessed
+# 002 § Use CLV to optimize the business: "there could be 2-5 years of revenue
+# in the future, once acquired". 1 / churn alone gives 50 years at the guide's
+# own excellent 2 % churn, so the expected lifetime stops at the guide's horizon.
+CLV_HORIZON_YEARS = 5.0
+
+
+def clv_years(churn_rate_annual: float | None) -> float | None:
+    """Expected years of revenue from a customer: 1 / annual churn, at most the
+    guide's 5-year horizon; None when churn is not known or zero."""
+    if not churn_rate_annual or churn_rate_annual < 0:
+        return None
     try:
-        return (mrr * 12 / customers) / (churn / 100)
+        return min(100.0 / churn_rate_annual, CLV_HORIZON_YEARS)
     except (ZeroDivisionError, OverflowError):  # churn so small it underflows
         return None
+
+
+def _clv(m: Mapping[str, float], _r: Sequence[int] | None) -> float | None:
+    mrr, customers = m.get("mrr"), m.get("active_customers")
+    years = clv_years(m.get("churn_rate_annual"))
+    if mrr is None or not customers or years is None:
+        return None  # a churn of zero or none given: leave CLV unassessed
+    return mrr * 12 / customers * years
 
 
 def _nps(_m: Mapping[str, float], responses: Sequence[int] | None) -> float | None:
@@ -36,7 +51,8 @@ def _nps(_m: Mapping[str, float], responses: Sequence[int] | None) -> float | No
 
 COMPUTATIONS: dict[str, Computation] = {c.name: c for c in (
     Computation("clv_from_mrr", ("mrr", "active_customers", "churn_rate_annual"),
-                "(mrr × 12 ÷ active_customers) ÷ (churn_rate_annual ÷ 100)", _clv),
+                "mrr × 12 ÷ active_customers × expected years (100 ÷ churn_rate_annual, at most 5: the "
+                "guide's 2-5-year horizon)", _clv),
     Computation("nps_from_responses", (),
                 "% of responses 9-10 (promoters) minus % of responses 0-6 (detractors)", _nps),
 )}

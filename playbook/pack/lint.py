@@ -78,49 +78,54 @@ def _target_words(bm: Benchmark) -> str:
     return f"{sym} {_fmt(float(t.value))}"
 
 
-def consistency(b: _Builder, actions: list[Action], benchmarks: list[Benchmark]) -> None:
+def consistency(b: _Builder, actions: list[Action], benchmarks: list[Benchmark],
+                checklists: Iterable[Checklist] = ()) -> None:
     """Add the one-threshold warnings to the builder's problems."""
     by_metric: dict[str, list[Benchmark]] = {}
     for bm in benchmarks:
         by_metric.setdefault(bm.metric, []).append(bm)
-    known: dict[str, set[float]] = {}
-    for metric, bms in by_metric.items():
-        nums: set[float] = set()
-        for bm in bms:
-            nums |= leaf_numbers(bm.target)
-        known[metric] = nums
-    _actions(b, actions, by_metric, known)
+    rules: list[tuple[str, str, Condition | None]] = []
+    for a in actions:
+        rules += [(f"action {a.id!r}", "when", a.when), (f"action {a.id!r}", "done_when", a.done_when)]
+    for c in checklists:
+        rules += [(f"checklist item '{c.id}.{it.id}'", "done_when", it.done_when) for it in c.items]
+    _rules(b, rules, by_metric)
     _target_texts(b, benchmarks)
 
 
-def _actions(b: _Builder, actions: list[Action], by_metric: dict[str, list[Benchmark]],
-             known: dict[str, set[float]]) -> None:
-    raw = {bm["id"]: (doc, path, bm) for doc, path, bm in b.raw["benchmarks"] if isinstance(bm, dict)}
-    for a in actions:
-        for field, cond in (("when", a.when), ("done_when", a.done_when)):
-            for leaf in _leaves(cond):
-                nums = leaf_numbers(leaf)
-                bms = by_metric.get(leaf.ref, [])
-                if not nums or not bms or nums <= known[leaf.ref]:
-                    continue
-                bm = bms[0]
-                odd = ", ".join(_fmt(n) for n in sorted(nums - known[leaf.ref]))
-                fix = (f"{{finding: {bm.id}, status: not_met}}, so that one number drives the finding, the "
-                       "action and the text")
-                moved = b.overridden.get(("benchmarks", bm.id, "target"))
-                if moved is not None and moved[0].file != leaf.loc.file and bm.id in raw:
-                    # The overlay moved the target and left the action behind: the
-                    # author acts in the overlay, so that is where the warning points.
-                    doc, path = moved
-                    b.err(doc, path, f"this overlay sets {bm.id!r} to {_target_words(bm)}, but action {a.id!r} "
-                          f"({leaf.loc}) still compares {leaf.ref} with {odd} in `{field}`; override its "
-                          f"`{field}` here to test the benchmark, {fix}", "threshold-mismatch", key=True,
-                          severity="warning")
-                    continue
-                b.problems.append(_at_loc(
-                    leaf, f"action {a.id!r} compares {leaf.ref} with {odd} in `{field}`, but the benchmark "
-                    f"{bm.id!r} sets its target at {_target_words(bm)}; test the benchmark instead, {fix}",
-                    "threshold-mismatch"))
+def _rules(b: _Builder, rules: list[tuple[str, str, Condition | None]],
+           by_metric: dict[str, list[Benchmark]]) -> None:
+    """A rule that compares a benchmarked metric with a number, the target's own
+    or another, states a threshold a second time: an overlay that moves the
+    target leaves the rule behind. It should test the benchmark's status."""
+    raw = {bm["id"] for _doc, _path, bm in b.raw["benchmarks"] if isinstance(bm, dict)}
+    for who, field, cond in rules:
+        for leaf in _leaves(cond):
+            nums = leaf_numbers(leaf)
+            bms = by_metric.get(leaf.ref, [])
+            if not nums or not bms:
+                continue
+            bm = bms[0]
+            target = leaf_numbers(bm.target)
+            said = ", ".join(_fmt(n) for n in sorted(nums))
+            status = "met" if field == "done_when" else "not_met"
+            fix = (f"{{finding: {bm.id}, status: {status}}}, so that one number drives the finding, the "
+                   "rule and the text")
+            moved = b.overridden.get(("benchmarks", bm.id, "target"))
+            if moved is not None and moved[0].file != leaf.loc.file and bm.id in raw:
+                # The overlay moved the target and left the rule behind: the
+                # author acts in the overlay, so that is where the warning points.
+                doc, path = moved
+                b.err(doc, path, f"this overlay sets {bm.id!r} to {_target_words(bm)}, but {who} "
+                      f"({leaf.loc}) still compares {leaf.ref} with {said} in `{field}`; override its "
+                      f"`{field}` here to test the benchmark, {fix}", "threshold-mismatch", key=True,
+                      severity="warning")
+                continue
+            how = (f"the target of benchmark {bm.id!r} again" if nums <= target else
+                   f"a threshold of its own beside benchmark {bm.id!r} ({_target_words(bm)})")
+            b.problems.append(_at_loc(
+                leaf, f"{who} compares {leaf.ref} with {said} in `{field}`, stating {how}; "
+                f"test the benchmark instead, {fix}", "threshold-mismatch"))
 
 
 def _target_texts(b: _Builder, benchmarks: list[Benchmark]) -> None:
@@ -284,6 +289,7 @@ def lint_pack(b: _Builder, action_raw: Any, actions: list[Action], benchmarks: l
                 b.err(*b.at("benchmarks", raw_bm[bm.id][2], *raw_bm[bm.id][:2], field),
                       f"benchmark {bm.id!r} can never {verb}: {why}{span}", "never-true", key=True,
                       severity="warning")
+    _unasked(b, actions, checklists)
     used_q: set[str] = set()
     used_m: set[str] = set()
     conds: list[Condition | None] = [c for a in actions for c in (a.when, a.done_when)]
@@ -338,3 +344,31 @@ def _named_refs(node: Any) -> Iterator[tuple[str, str]]:
     elif isinstance(node, list):
         for v in node:
             yield from _named_refs(v)
+
+
+def _short(source: str) -> str:
+    """'002_d852….txt § Renewal strategy' -> '002 § Renewal strategy'."""
+    file, _, section = source.partition(" § ")
+    return f"{file.split('_', 1)[0]} § {section}" if section else source
+
+
+def _unasked(b: _Builder, actions: list[Action], checklists: list[Checklist]) -> None:
+    """No tick without an answer behind it: a done_when citing one guide passage
+    must rest on a question written for that passage (its `source`, or one of
+    its `also_asks`). "The customer success manager leads renewals" ticked on
+    "is there a customer success manager?" is a claim no answer made."""
+    rules: list[tuple[str, str, Condition | None]] = [(f"action {a.id!r}", a.source, a.done_when) for a in actions]
+    rules += [(f"checklist item '{c.id}.{it.id}'", it.source or c.source, it.done_when)
+              for c in checklists for it in c.items]
+    for who, source, cond in rules:
+        if not source:
+            continue
+        for leaf in _leaves(cond):
+            q = b.questions.get(leaf.ref) if leaf.subject == "question" else None
+            if q is None or not q.source or source == q.source or source in q.also_asks:
+                continue
+            b.problems.append(_at_loc(
+                leaf, f"{who} cites {_short(source)} but its done_when rests on question {q.id!r}, which asks "
+                f"what {_short(q.source)} says: ask this practice in a question citing {_short(source)}, or, if "
+                f"{q.id!r} asks exactly this practice as worded, add {source!r} to its `also_asks`",
+                "unasked-evidence"))

@@ -109,9 +109,10 @@ def load_pack(spec: str | Path | None = None) -> Pack:
         hit = pack_cache.read(name, _extends_target)
         if hit is not None:
             return hit
-    pack, _, _, layer_dirs = _load(spec)
+    with pack_cache.recording() as seen:  # the bytes parsed, for the cache entry's digest
+        pack, _, _, layer_dirs = _load(spec)
     if name is not None:
-        pack_cache.write(name, pack, layer_dirs)
+        pack_cache.write(name, pack, layer_dirs, seen)
     return pack
 
 
@@ -128,11 +129,69 @@ def resolved_yaml(spec: str | Path | None = None) -> str:
     return dump(out)
 
 
-def _load(spec: str | Path | None) -> tuple[
-        Pack, dict[str, Any], dict[str, list[tuple[Document, PathKey, dict[str, Any]]]], tuple[Path, ...]]:
+_Raw = dict[str, list[tuple[Document, PathKey, dict[str, Any]]]]
+_Items = list[tuple[Document, PathKey, dict[str, Any]]]
+
+
+def _load(spec: str | Path | None) -> tuple[Pack, dict[str, Any], _Raw, tuple[Path, ...]]:
+    """Read every layer, build and cross-check the items, lint: the pack, its
+    merged manifest, the raw items and the layer folders."""
     root = resolve_pack_dir(str(spec) if spec is not None else None).resolve()
     b = _Builder(root)
     hasher = hashlib.sha256()
+    layers, seen = _read_chain(root, b, hasher)
+    top = layers[-1]
+    m, source_where, retired_where = _merged_manifest(layers)
+    for layer in layers[:-1]:
+        _check_engine(b, layer.manifest)
+    _check_engine(b, top.manifest)
+    areas = tuple(Area(a["id"], a["name"]) for a in m.get("areas", []))
+    area_ids = {a.id for a in areas} or {"general"}
+    if not areas:
+        areas = (Area("general", "General"),)
+    sources = tuple(_source(s) for s in m.get("sources", []))
+    by_file = {s.file: s for s in sources}
+
+    b.top_docs = [top.manifest, *top.content] if len(layers) > 1 else []
+    for layer in layers:
+        for doc in layer.content:
+            _add_items(b, doc, layer.broken, by_file)
+            _apply_overlay(b, doc, layer.broken)
+    _check_sections(b, by_file, source_where)
+
+    question_raw = _questions(b)
+    metric_raw, deps = _metrics(b)
+    retired = _check_old_ids(b, question_raw, retired_where, m)
+    for cyc in _cycles(deps):
+        doc, path, _ = next(x for x in metric_raw if x[2]["id"] == cyc[0])
+        b.err(doc, path + ("derive",), f"derived metrics form a cycle: {' -> '.join(cyc + [cyc[0]])}", "cycle")
+    benchmarks = _benchmarks(b)
+    stages, maturity = _stages(b)
+    action_raw, action_ids, actions = _actions(b, area_ids)
+    checklists = _checklists(b)
+
+    lint_pack(b, action_raw, actions, benchmarks, checklists, metric_raw)
+    consistency(b, actions, benchmarks, checklists)
+    broken_references(b, area_ids, action_ids)
+    rule = _stage_rule(m.get("stage_rule") or {})
+    errors = [p for p in b.problems if p.severity == "error"]
+    if errors:
+        raise InvalidInput(b.problems)
+    pack = Pack(
+        id=m["id"], name=m["name"], version=m["version"], engine=str(m["engine"]),
+        description=_text(m, "description"), areas=areas, sources=sources,
+        complete_share=rule.in_place_share, stage_rule=rule, retired=retired,
+        stages=tuple(stages), maturity_stages=maturity, questions=dict(b.questions),
+        metrics=dict(b.metrics), benchmarks=tuple(benchmarks), actions=tuple(actions),
+        checklists=tuple(checklists), root=str(top.root), content_hash="sha256:" + hasher.hexdigest(),
+        files=tuple(d.file for layer in layers for d in [layer.manifest, *layer.content]),
+        warnings=tuple(b.problems), disabled=tuple(sorted(b.disabled)),
+    )
+    return pack, m, b.raw, tuple(seen)
+
+
+def _read_chain(root: Path, b: _Builder, hasher: Any) -> tuple[list[_Layer], list[Path]]:
+    """The pack and the packs it extends, base first; a cycle of `extends` is an error."""
     layers: list[_Layer] = []
     seen: list[Path] = []
     while True:
@@ -149,10 +208,15 @@ def _load(spec: str | Path | None) -> tuple[
         if not ext:
             break
         root = _resolve_extends(layer, str(ext))
-    top = layers[-1]
-    manifest_doc = top.manifest
+    return layers, seen
+
+
+def _merged_manifest(layers: list[_Layer]) -> tuple[dict[str, Any], dict[str, tuple[Document, int]], Document]:
+    """The top pack's manifest, with areas and sources accumulated along the
+    chain and stage_rule / retired inherited when the top pack has none; also
+    where each source is listed and which manifest's `retired:` is used."""
+    manifest_doc = layers[-1].manifest
     m: dict[str, Any] = dict(manifest_doc.data)
-    # areas and sources accumulate along the chain; the rest comes from the top pack
     areas_raw: dict[str, Any] = {}
     sources_raw: dict[str, Any] = {}
     source_where: dict[str, tuple[Document, int]] = {}
@@ -170,24 +234,10 @@ def _load(spec: str | Path | None) -> tuple[
             retired_where = layer.manifest
     m["areas"] = list(areas_raw.values())
     m["sources"] = list(sources_raw.values())
-    for layer in layers[:-1]:
-        _check_engine(b, layer.manifest)
-    _check_engine(b, manifest_doc)
-    areas = tuple(Area(a["id"], a["name"]) for a in m.get("areas", []))
-    area_ids = {a.id for a in areas} or {"general"}
-    if not areas:
-        areas = (Area("general", "General"),)
-    sources = tuple(_source(s) for s in m.get("sources", []))
-    by_file = {s.file: s for s in sources}
+    return m, source_where, retired_where
 
-    b.top_docs = [top.manifest, *top.content] if len(layers) > 1 else []
-    for layer in layers:
-        for doc in layer.content:
-            _add_items(b, doc, layer.broken, by_file)
-            _apply_overlay(b, doc, layer.broken)
-    _check_sections(b, by_file, source_where)
 
-    # questions
+def _questions(b: _Builder) -> _Items:
     question_raw = b.unique("questions")
     for doc, path, q in question_raw:
         qtype = q["type"]
@@ -206,9 +256,12 @@ def _load(spec: str | Path | None) -> tuple[
             q["id"], _text(q, "text"), _text(q, "help"), _text(q, "section"), qtype, choices,
             bool(q.get("ordered", False)), _text(q, "unit"), lo, hi, _text(q, "source"), b.loc(doc, path),
             quick=bool(q.get("quick", False)), applies_when=_applies_when(b, "questions", q, doc, path),
-            replaces=tuple(q.get("replaces", ())))
+            replaces=tuple(q.get("replaces", ())), also_asks=tuple(q.get("also_asks", ())))
+    return question_raw
 
-    # metrics
+
+def _metrics(b: _Builder) -> tuple[_Items, dict[str, set[str]]]:
+    """The metrics, and what each derived one is derived from (for the cycle check)."""
     metric_raw = b.unique("metrics")
     for doc, path, mt in metric_raw:
         unit = mt["unit"]
@@ -229,12 +282,10 @@ def _load(spec: str | Path | None) -> tuple[
                 b.err(doc, path + ("derive",), f"metric {met.id!r} is derived from unknown metric {r!r}"
                       f"{did_you_mean(r, b.metrics)}", "unknown-metric")
         deps[met.id] = refs & set(b.metrics)
-    retired = _check_old_ids(b, question_raw, retired_where, m)
-    for cyc in _cycles(deps):
-        doc, path, _ = next(x for x in metric_raw if x[2]["id"] == cyc[0])
-        b.err(doc, path + ("derive",), f"derived metrics form a cycle: {' -> '.join(cyc + [cyc[0]])}", "cycle")
+    return metric_raw, deps
 
-    # benchmarks
+
+def _benchmarks(b: _Builder) -> list[Benchmark]:
     bench_raw = b.unique("benchmarks")
     b.benchmark_ids = {x[2]["id"] for x in bench_raw}
     benchmarks = []
@@ -260,9 +311,11 @@ def _load(spec: str | Path | None) -> tuple[
         if target is not None:
             benchmarks.append(Benchmark(bm["id"], bm["metric"], target, _text(bm, "target_text"), applies,
                                         tuple(bands), _text(bm, "source"), _text(bm, "notes"), b.loc(doc, path)))
+    return benchmarks
 
-    # stages
-    stages = []
+
+def _stages(b: _Builder) -> tuple[list[Stage], tuple[MaturityStage, ...]]:
+    """The three phases (exactly Start, Grow, Optimize) and the maturity stages."""
     stage_raw = b.unique("stages")
     if stage_raw:
         ids = [s["id"] for _, _, s in stage_raw]
@@ -278,8 +331,10 @@ def _load(spec: str | Path | None) -> tuple[
                       tuple(Service(v["id"], v["title"], _text(v, "description")) for v in s.get("services", [])),
                       _text(s, "source"))
         for _, _, s in b.unique("maturity_stages"))
+    return stages, maturity
 
-    # actions
+
+def _actions(b: _Builder, area_ids: set[str]) -> tuple[_Items, set[str], list[Action]]:
     action_raw = b.unique("actions")
     action_ids = {a["id"] for _, _, a in action_raw}
     actions: list[Action] = []
@@ -290,19 +345,7 @@ def _load(spec: str | Path | None) -> tuple[
                   f"(areas are declared in pack.yaml: {one_of(area_ids)})", "unknown-area")
         when = b.condition(*b.at("actions", a, doc, path, "when"), a["when"]) if "when" in a else None
         done = b.condition(*b.at("actions", a, doc, path, "done_when"), a["done_when"]) if "done_when" in a else None
-        for j, r in enumerate(a.get("requires", [])):
-            if r in b.broken_ids:
-                continue
-            if r not in action_ids and r in b.disabled:
-                b.err(doc, path + ("requires", j), f"prerequisite {r!r} is disabled by the extending pack; "
-                      f"disable or override {a['id']!r} too", "uses-disabled")
-            elif r not in action_ids:
-                b.err(doc, path + ("requires", j), f"unknown prerequisite {r!r}{did_you_mean(r, action_ids)}",
-                      "unknown-action")
-            elif PHASES.index(phase_of[r]) > PHASES.index(a["phase"]):
-                b.err(doc, path + ("requires", j), f"{a['id']!r} ({a['phase']}) requires {r!r}, which comes in a "
-                      f"later phase ({phase_of[r]}); a prerequisite must be in the same or an earlier phase",
-                      "prerequisite-phase")
+        _check_requires(b, doc, path, a, action_ids, phase_of)
         if "when" not in a and "done_when" not in a:
             b.err(doc, path, f"action {a['id']!r} has neither `when` nor `done_when`, so it would always fire; "
                   "add `done_when` saying what shows the practice is in place", "unconditional", severity="warning")
@@ -314,7 +357,28 @@ def _load(spec: str | Path | None) -> tuple[
     for cyc in _cycles({a.id: set(a.requires) for a in actions}):
         doc, path, _ = next(x for x in action_raw if x[2]["id"] == cyc[0])
         b.err(doc, path + ("requires",), f"prerequisites form a cycle: {' -> '.join(cyc + [cyc[0]])}", "cycle", key=True)
+    return action_raw, action_ids, actions
 
+
+def _check_requires(b: _Builder, doc: Document, path: PathKey, a: dict[str, Any], action_ids: set[str],
+                    phase_of: dict[str, str]) -> None:
+    """An action's prerequisites exist, are not disabled, and come no later than it."""
+    for j, r in enumerate(a.get("requires", [])):
+        if r in b.broken_ids:
+            continue
+        if r not in action_ids and r in b.disabled:
+            b.err(doc, path + ("requires", j), f"prerequisite {r!r} is disabled by the extending pack; "
+                  f"disable or override {a['id']!r} too", "uses-disabled")
+        elif r not in action_ids:
+            b.err(doc, path + ("requires", j), f"unknown prerequisite {r!r}{did_you_mean(r, action_ids)}",
+                  "unknown-action")
+        elif PHASES.index(phase_of[r]) > PHASES.index(a["phase"]):
+            b.err(doc, path + ("requires", j), f"{a['id']!r} ({a['phase']}) requires {r!r}, which comes in a "
+                  f"later phase ({phase_of[r]}); a prerequisite must be in the same or an earlier phase",
+                  "prerequisite-phase")
+
+
+def _checklists(b: _Builder) -> list[Checklist]:
     checklists = []
     for doc, path, c in b.unique("checklists"):
         items = []
@@ -327,25 +391,7 @@ def _load(spec: str | Path | None) -> tuple[
             if cond is not None:
                 items.append(ChecklistItem(it["id"], it["text"], cond, _text(it, "source") or _text(c, "source")))
         checklists.append(Checklist(c["id"], c["title"], tuple(items), _text(c, "source")))
-
-    lint_pack(b, action_raw, actions, benchmarks, checklists, metric_raw)
-    consistency(b, actions, benchmarks)
-    broken_references(b, area_ids, action_ids)
-    rule = _stage_rule(m.get("stage_rule") or {})
-    errors = [p for p in b.problems if p.severity == "error"]
-    if errors:
-        raise InvalidInput(b.problems)
-    pack = Pack(
-        id=m["id"], name=m["name"], version=m["version"], engine=str(m["engine"]),
-        description=_text(m, "description"), areas=areas, sources=sources,
-        complete_share=rule.in_place_share, stage_rule=rule, retired=retired,
-        stages=tuple(stages), maturity_stages=maturity, questions=dict(b.questions),
-        metrics=dict(b.metrics), benchmarks=tuple(benchmarks), actions=tuple(actions),
-        checklists=tuple(checklists), root=str(top.root), content_hash="sha256:" + hasher.hexdigest(),
-        files=tuple(d.file for layer in layers for d in [layer.manifest, *layer.content]),
-        warnings=tuple(b.problems), disabled=tuple(sorted(b.disabled)),
-    )
-    return pack, m, b.raw, tuple(seen)
+    return checklists
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:

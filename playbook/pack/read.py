@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from playbook.base.resources import bundled_packs
 from playbook.base.suggest import did_you_mean, one_of
 from playbook.base.values import describe
-from playbook.base.yamlio import Document, PathKey, load_file
+from playbook.base.yamlio import Document, PathKey, decode, loads, read_file
 from playbook.errors import InvalidInput, Problem, UsageError
+from playbook.pack import cache as pack_cache
 from playbook.pack.schema import manifest_schema, pack_file_schema
 from playbook.pack.validation import schema_errors
 
@@ -64,35 +65,7 @@ class _Layer:
 
 def _read_layer(root: Path, b: _Builder, hasher: Any) -> _Layer | None:
     """Read one pack folder: YAML, then the JSON Schema stage."""
-    files = sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")
-    base = root.parent
-
-    def display(p: Path) -> str:
-        # Authors read `default/actions-lifecycle.yaml:31`; a bundled pack inside an
-        # installed package (site-packages, under a venv in the working folder) is
-        # named by its pack folder rather than by the path into the install.
-        installed = any(part in ("site-packages", "dist-packages") for part in p.parts)
-        if not installed:
-            try:
-                return str(p.relative_to(Path.cwd().resolve()))
-            except ValueError:
-                pass
-        return str(p.relative_to(base)) if p.is_relative_to(base) else str(p)
-
-    for stray in sorted(root.glob("*.yml")):
-        b.problems.append(Problem(display(stray), 0, 0, "this file is not read: pack files end in .yaml; "
-                                  "rename it", "ignored-file", severity="warning"))
-    docs: list[Document] = []
-    unreadable = False
-    for p in [root / "pack.yaml", *files]:
-        try:
-            doc = load_file(p, display(p))
-        except InvalidInput as exc:
-            b.problems.extend(exc.problems)
-            unreadable = True
-            continue
-        hasher.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-        docs.append(doc)
+    docs, unreadable = _read_files(root, b, hasher)
     manifest_doc = next((d for d in docs if Path(d.file).name == "pack.yaml"), None)
     if manifest_doc is None or unreadable:
         # every id an unreadable file defines would be reported as unknown
@@ -122,6 +95,44 @@ def _read_layer(root: Path, b: _Builder, hasher: Any) -> _Layer | None:
     if any(p.file == manifest_doc.file for p in b.problems) or not isinstance(manifest_doc.data, dict):
         return None
     return _Layer(root, manifest_doc, usable, broken)
+
+
+def _read_files(root: Path, b: _Builder, hasher: Any) -> tuple[list[Document], bool]:
+    """pack.yaml and the folder's other .yaml files, parsed and hashed; and
+    whether any could not be read (its problems are in `b`)."""
+    files = sorted(p for p in root.glob("*.yaml") if p.name != "pack.yaml")
+    base = root.parent
+
+    def display(p: Path) -> str:
+        # Authors read `default/actions-lifecycle.yaml:31`; a bundled pack inside an
+        # installed package (site-packages, under a venv in the working folder) is
+        # named by its pack folder rather than by the path into the install.
+        installed = any(part in ("site-packages", "dist-packages") for part in p.parts)
+        if not installed:
+            try:
+                return str(p.relative_to(Path.cwd().resolve()))
+            except ValueError:
+                pass
+        return str(p.relative_to(base)) if p.is_relative_to(base) else str(p)
+
+    for stray in sorted(root.glob("*.yml")):
+        b.problems.append(Problem(display(stray), 0, 0, "this file is not read: pack files end in .yaml; "
+                                  "rename it", "ignored-file", severity="warning"))
+    docs: list[Document] = []
+    unreadable = False
+    for p in [root / "pack.yaml", *files]:
+        try:
+            # read once: the bytes parsed are the bytes hashed, here and in the pack cache
+            raw = read_file(p, display(p))
+            pack_cache.note_read(p, raw)
+            doc = loads(decode(raw, display(p)), display(p))
+        except InvalidInput as exc:
+            b.problems.extend(exc.problems)
+            unreadable = True
+            continue
+        hasher.update(p.name.encode() + b"\0" + raw + b"\0")
+        docs.append(doc)
+    return docs, unreadable
 
 
 def _extends_target(root: Path, spec: str) -> Path | None:

@@ -14,15 +14,16 @@ from playbook.base import operators as ops
 from playbook.base import values
 from playbook.base.model import BETTER, LEVELS, PHASES, TIERS
 from playbook.base.values import QUESTION_TYPES, UNITS
+from playbook.pack.result_schema import result_schema as result_schema
+from playbook.pack.schema_parts import BASE, DRAFT, ID, TEXT
+from playbook.pack.schema_parts import obj as _obj
 
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
-BASE = "https://playbook.example/schemas/"
-ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
-TEXT = {"type": "string", "minLength": 1}
 SOURCE = {"type": "string", "pattern": "^\\S+ § .+$",
           "description": "<guide file> § <section heading>"}
 SCALAR = {"type": ["string", "number", "boolean"]}
 NUM = {"type": "number"}
+# a bound beyond what an answer may give means nothing, and 400 digits would overflow float()
+BOUND = {"type": "number", "minimum": -int(values.MAX_MAGNITUDE), "maximum": int(values.MAX_MAGNITUDE)}
 # An answer meaning "does not apply to this partner": n/a, N/A, na, not applicable.
 NOT_APPLICABLE_PATTERN = r"^\s*(?:[nN]\s*/?\s*[aA]|[nN][oO][tT][\s_-]+[aA][pP][pP][lL][iI][cC][aA][bB][lL][eE])\s*$"
 NOT_APPLICABLE = {"type": "string", "pattern": NOT_APPLICABLE_PATTERN, "description": "does not apply"}
@@ -63,10 +64,6 @@ def value_test_schema() -> dict[str, Any]:
             "minProperties": 1, "maxProperties": 1}
 
 
-def _obj(required: list[str], props: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": props, "additionalProperties": False}
-
-
 def _formula() -> dict[str, Any]:
     arith = {k: {"type": "array", "items": {"$ref": "#/$defs/formula"}, "minItems": 2}
              for k in ("add", "sub", "mul", "div", "min", "max")}
@@ -76,38 +73,44 @@ def _formula() -> dict[str, Any]:
 
 
 def pack_file_schema() -> dict[str, Any]:
-    from playbook.pack.computations import COMPUTATIONS
+    items = _pack_items()
 
-    cond = {"$ref": "#/$defs/condition"}
-    common = {"source": SOURCE, "notes": {"type": "string"}}
-    asked = {
-        "quick": {"type": "boolean", "description": "part of the short questionnaire (init --quick)"},
-        "applies_when": {**cond, "description": "profile conditions only: when false for the partner, "
-                                                "not asked and never reported as not assessed"},
+    def arr(s: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "array", "items": s}
+
+    def partial(s: dict[str, Any]) -> dict[str, Any]:
+        return {**s, "required": ["id"]}
+
+    overlay = {
+        "override": {"type": "object", "additionalProperties": False,
+                     "description": "change fields of items of the extended pack, by id",
+                     "properties": {k: arr(partial(v)) for k, v in items.items()}},
+        "disable": {"type": "object", "additionalProperties": False,
+                    "description": "remove items of the extended pack, by id",
+                    "properties": {k: {"type": "array", "items": ID} for k in items}},
     }
+    return {
+        "$schema": DRAFT, "$id": BASE + "pack-file.schema.json",
+        "title": "playbook rule-pack content file",
+        "type": "object", "additionalProperties": False,
+        "properties": {**{k: arr(v) for k, v in items.items()}, **overlay},
+        "$defs": {"condition": condition_schema(), "value_test": value_test_schema(), "formula": _formula()},
+    }
+
+
+_COND = {"$ref": "#/$defs/condition"}
+_COMMON = {"source": SOURCE, "notes": {"type": "string"}}
+
+
+def _pack_items() -> dict[str, dict[str, Any]]:
+    """The schema of each kind of pack item, in the order a pack file lists them."""
+    cond, common = _COND, _COMMON
     stage = _obj(["id", "name", "description"], {"id": ID, "name": TEXT, "description": TEXT, **common})
     service = _obj(["id", "title"], {"id": ID, "title": TEXT, "description": {"type": "string"}, **common})
     maturity = _obj(["id", "name", "description", "services"], {
         "id": ID, "name": TEXT, "description": TEXT,
         "services": {"type": "array", "items": service}, **common})
-    question = _obj(["id", "text", "type", "section"], {
-        "id": ID, "text": TEXT, "help": {"type": "string"}, "section": TEXT,
-        "type": {"enum": list(QUESTION_TYPES)},
-        "choices": {"type": "array", "items": {"type": "string"}, "minItems": 2, "uniqueItems": True},
-        "ordered": {"type": "boolean"}, "unit": {"type": "string"},
-        "min": NUM, "max": NUM, **asked,
-        "replaces": {"type": "array", "items": ID, "uniqueItems": True,
-                     "description": "retired question ids whose answers are read as this question"},
-        **common})
-    metric = _obj(["id", "name", "unit", "better"], {
-        "id": ID, "name": TEXT, "unit": {"enum": list(UNITS)}, "better": {"enum": list(BETTER)},
-        "min": NUM, "max": NUM, "description": {"type": "string"},
-        "track_only": {"type": "boolean",
-                       "description": "shown in reports although no benchmark or rule uses it"},
-        "derive": {"type": "object", "properties": {
-            "compute": {"enum": sorted(COMPUTATIONS)}, "formula": {"$ref": "#/$defs/formula"}},
-            "additionalProperties": False, "minProperties": 1, "maxProperties": 1},
-        **asked, **common})
+    question, metric = _asked_items()
     band = _obj(["when", "label"], {"when": {"$ref": "#/$defs/value_test"}, "label": TEXT, **common})
     benchmark = _obj(["id", "metric", "target", "target_text"], {
         "id": ID, "metric": ID, "target": {"$ref": "#/$defs/value_test"}, "target_text": TEXT,
@@ -124,35 +127,42 @@ def pack_file_schema() -> dict[str, Any]:
     item = _obj(["id", "text", "done_when"], {"id": ID, "text": TEXT, "done_when": cond, **common})
     checklist = _obj(["id", "title", "items"], {
         "id": ID, "title": TEXT, "items": {"type": "array", "items": item, "minItems": 1}, **common})
+    return {"stages": stage, "maturity_stages": maturity, "questions": question, "metrics": metric,
+            "benchmarks": benchmark, "actions": action, "checklists": checklist}
 
-    def arr(s: dict[str, Any]) -> dict[str, Any]:
-        return {"type": "array", "items": s}
 
-    def partial(s: dict[str, Any]) -> dict[str, Any]:
-        return {**s, "required": ["id"]}
+def _asked_items() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Questions and metrics: what the partner is asked."""
+    from playbook.pack.computations import COMPUTATIONS
 
-    items = {"stages": stage, "maturity_stages": maturity, "questions": question, "metrics": metric,
-             "benchmarks": benchmark, "actions": action, "checklists": checklist}
-    overlay = {
-        "override": {"type": "object", "additionalProperties": False,
-                     "description": "change fields of items of the extended pack, by id",
-                     "properties": {k: arr(partial(v)) for k, v in items.items()}},
-        "disable": {"type": "object", "additionalProperties": False,
-                    "description": "remove items of the extended pack, by id",
-                    "properties": {k: {"type": "array", "items": ID} for k in items}},
+    cond, common = _COND, _COMMON
+    asked = {
+        "quick": {"type": "boolean", "description": "part of the short questionnaire (init --quick)"},
+        "applies_when": {**cond, "description": "profile conditions only: when false for the partner, "
+                                                "not asked and never reported as not assessed"},
     }
-
-    return {
-        "$schema": DRAFT, "$id": BASE + "pack-file.schema.json",
-        "title": "playbook rule-pack content file",
-        "type": "object", "additionalProperties": False,
-        "properties": {
-            "stages": arr(stage), "maturity_stages": arr(maturity), "questions": arr(question),
-            "metrics": arr(metric), "benchmarks": arr(benchmark), "actions": arr(action),
-            "checklists": arr(checklist), **overlay,
-        },
-        "$defs": {"condition": condition_schema(), "value_test": value_test_schema(), "formula": _formula()},
-    }
+    question = _obj(["id", "text", "type", "section"], {
+        "id": ID, "text": TEXT, "help": {"type": "string"}, "section": TEXT,
+        "type": {"enum": list(QUESTION_TYPES)},
+        "choices": {"type": "array", "items": {"type": "string"}, "minItems": 2, "uniqueItems": True},
+        "ordered": {"type": "boolean"}, "unit": {"type": "string"},
+        "min": BOUND, "max": BOUND, **asked,
+        "replaces": {"type": "array", "items": ID, "uniqueItems": True,
+                     "description": "retired question ids whose answers are read as this question"},
+        "also_asks": {"type": "array", "items": SOURCE, "uniqueItems": True,
+                      "description": "guide passages beyond `source` whose practice the question's text and "
+                                     "help ask as they stand; a done_when citing another passage is warned"},
+        **common})
+    metric = _obj(["id", "name", "unit", "better"], {
+        "id": ID, "name": TEXT, "unit": {"enum": list(UNITS)}, "better": {"enum": list(BETTER)},
+        "min": BOUND, "max": BOUND, "description": {"type": "string"},
+        "track_only": {"type": "boolean",
+                       "description": "shown in reports although no benchmark or rule uses it"},
+        "derive": {"type": "object", "properties": {
+            "compute": {"enum": sorted(COMPUTATIONS)}, "formula": {"$ref": "#/$defs/formula"}},
+            "additionalProperties": False, "minProperties": 1, "maxProperties": 1},
+        **asked, **common})
+    return question, metric
 
 
 def manifest_schema() -> dict[str, Any]:
@@ -207,36 +217,7 @@ def _words_pattern(words: Any) -> str:
 def answers_schema(pack: Any | None = None) -> dict[str, Any]:
     """The answers file; with a pack, question and metric ids are spelled out
     so editors can autocomplete them."""
-    answer_props: dict[str, Any] = {}
-    metric_props: dict[str, Any] = {}
-    if pack is not None:
-        for q in pack.questions.values():
-            s: dict[str, Any]
-            # A blank answer (null) means "not assessed". Words are accepted the
-            # way the CLI reads them (any case, spaces or hyphens for _), while
-            # the enum still gives editors the canonical values to offer.
-            if q.type == "yesno":
-                s = {"anyOf": [{"enum": [True, False, "yes", "no", None]},
-                               {"type": "string", "pattern": _words_pattern(_YESNO_WORDS)},
-                               NOT_APPLICABLE]}
-            elif q.type == "choice":
-                s = {"anyOf": [{"enum": [*q.choices, None]},
-                               {"type": "string", "pattern": _words_pattern(q.choices)}, NOT_APPLICABLE]}
-            elif q.type == "date":
-                s = {"anyOf": [{"type": "null"}, {"type": "string", "format": "date"}, NOT_APPLICABLE]}
-            else:
-                s = {"type": ["number", "string", "null"]}
-            answer_props[q.id] = {**s, "title": q.text, "description": q.help}
-        for m in pack.metrics.values():
-            metric_props[m.id] = {"type": ["number", "string", "null"], "title": m.name,
-                                  "description": f"{m.description} ({m.unit})".strip()}
-        # old ids still load (with a warning), so an editor must not flag them as unknown
-        for q in pack.questions.values():
-            for old in q.replaces:
-                answer_props.setdefault(old, {"deprecated": True, "description": f"now asked as {q.id}"})
-        for rid, message in getattr(pack, "retired", {}).items():
-            for props in (answer_props, metric_props):
-                props.setdefault(rid, {"deprecated": True, "description": message})
+    answer_props, metric_props = _id_properties(pack) if pack is not None else ({}, {})
     customer = _obj(["name", "stage"], {
         "name": {"type": "string", "maxLength": 200},
         "stage": ({"anyOf": [{"enum": [s.id for s in pack.maturity_stages]},
@@ -255,6 +236,9 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
                 "assessed_on": {"type": ["string", "null"]},
                 "years_in_cloud": {"type": ["number", "string", "null"]},
                 "focus": {"type": ["array", "null"], "items": {"enum": list(ops.FOCUS_VALUES)}},
+                "primary_focus": {"enum": [*ops.FOCUS_VALUES, None],
+                                  "description": "the line of business you lead with (selects the managed-"
+                                                 "services attach target)"},
                 "currency": {"type": ["string", "null"]},
                 "language": {"type": ["string", "null"], "maxLength": 35,
                              "description": "the report's language and how numbers are written: de reads "
@@ -275,143 +259,38 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
     }
 
 
-def result_schema() -> dict[str, Any]:
-    reason = _obj(["text"], {"text": TEXT, "subject": {"type": "string"}, "ref": {"type": "string"},
-                              "observed": {}, "threshold": {}})
-    finding = {"type": "object", "required": ["benchmark", "metric", "value", "status", "target", "source"],
-               "properties": {
-                   "benchmark": ID, "metric": ID, "value": {"type": ["number", "null"]},
-                   "status": {"enum": list(ops.FINDING_STATUSES)}, "target": TEXT,
-                   "gap": {"type": ["number", "null"]}, "band": {"type": ["string", "null"]},
-                   "source": {"type": "string"}}}
-    action = {"type": "object",
-              "required": ["id", "title", "phase", "tier", "priority", "reasons", "source"],
-              "properties": {
-                  "id": ID, "title": TEXT, "description": {"type": "string"},
-                  "phase": {"enum": list(PHASES)}, "tier": {"enum": [*TIERS, None]},
-                  "area": {"type": "string"}, "impact": {"enum": list(LEVELS)},
-                  "effort": {"enum": list(LEVELS)},
-                  "priority": {"type": "integer", "minimum": 1}, "score": {"type": "number"},
-                  "reasons": {"type": "array", "items": {"type": "string"}},
-                  "evidence": {"type": "array", "items": reason},
-                  "requires": {"type": "array", "items": ID},
-                  "source": {"type": "string"}}}
-    return {
-        "$schema": DRAFT, "$id": BASE + "result.schema.json", "title": "playbook assessment result",
-        "type": "object",
-        "required": ["pack", "partner", "stage", "stage_reason", "metrics", "findings", "actions"],
-        "properties": {
-            "pack": {"type": "object", "required": ["id", "version"],
-                     "properties": {"id": ID, "version": {"type": "string"}, "hash": {"type": "string"}}},
-            "partner": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
-            "language": {"type": "string", "description": "the language of the result's texts (a base tag: "
-                                                          "en, de); ids and numbers do not change with it"},
-            "stage": {"enum": list(PHASES)},
-            "stage_reason": TEXT,
-            "stage_status": {"enum": ["confirmed", "provisional"],
-                             "description": "provisional when unanswered milestones could change the stage"},
-            "stage_range": {"type": "array", "items": {"enum": list(PHASES)}, "minItems": 2, "maxItems": 2,
-                            "description": "[lowest, highest]: the stages the blanks allow"},
-            "deciding_questions": {
-                "type": "array", "description": "the unanswered inputs that would settle a provisional stage, "
-                                                "in the order to answer them",
-                "items": _obj(["kind", "id", "text", "phase"], {
-                    "kind": {"enum": ["question", "metric", "profile"]}, "id": {"type": "string"},
-                    "text": {"type": "string"}, "phase": {"enum": list(PHASES)}})},
-            "stage_rule": {"type": "object", "properties": {
-                "in_place_share": {"type": "number"}, "note": {"type": "string"}}},
-            "phases": {"type": "array", "items": {"type": "object", "properties": {
-                "phase": {"enum": list(PHASES)}, "done": {"type": "integer"}, "open": {"type": "integer"},
-                "not_assessed": {"type": "integer"}, "does_not_apply": {"type": "integer"},
-                "status": {"enum": ["in_place", "not_in_place", "unknown", "empty"]},
-                "milestones": {"type": "object", "properties": {
-                    "done": {"type": "integer"}, "open": {"type": "integer"},
-                    "not_assessed": {"type": "integer"}}}}}},
-            "areas": {"type": "array", "items": {"type": "object", "properties": {
-                "id": {"type": "string"}, "score": {"type": ["integer", "null"]},
-                "assessed": {"type": "integer", "description": "practices and KPIs of the area answered"},
-                "total": {"type": "integer", "description": "practices and KPIs of the area that apply"},
-                "does_not_apply": {"type": "integer"}}}},
-            "not_assessed": {"type": "array", "items": {"type": "object", "properties": {
-                "kind": {"type": "string"}, "id": {"type": "string"}, "text": {"type": "string"},
-                "phase": {"enum": [*PHASES, None]}, "deciding": {"type": "boolean"}}}},
-            "not_applicable": {"type": "array", "description": "questions and metrics that do not apply: "
-                                                               "answered n/a, or ruled out by the profile",
-                               "items": _obj(["kind", "id", "text", "reason"], {
-                                   "kind": {"enum": ["question", "metric"]}, "id": {"type": "string"},
-                                   "text": {"type": "string"}, "reason": {"enum": ["answered_na", "profile"]}})},
-            "does_not_apply_actions": {"type": "array", "items": ID},
-            "metrics": {"type": "object", "additionalProperties": {"type": "number"}},
-            "findings": {"type": "array", "items": finding},
-            "actions": {"type": "array", "items": action},
-            "customer_base": _customer_base(),
-            "baseline": _baseline_schema(),
-        },
-    }
-
-
-def _customer_base() -> dict[str, Any]:
-    """The customer analysis (playbook/customers); null when no customers were given."""
-    num = {"type": ["number", "null"]}
-    named = {"type": "array", "items": {"type": "object", "required": ["name", "revenue", "clv"], "properties": {
-        "name": {"type": "string"}, "revenue": num, "clv": num, "detail": {"type": "string"}}}}
-    return {"type": ["object", "null"], "required": ["source", "rows", "active", "clv", "all_stars", "tiers",
-                                                     "renewals", "stages"], "properties": {
-        "source": {"type": "string"}, "rows": {"type": "integer"}, "active": {"type": "integer"},
-        "ended": {"type": "integer"}, "with_revenue": {"type": "integer"}, "annual_revenue": num,
-        "clv": {"type": "object", "required": ["method", "average"], "properties": {
-            "method": {"type": "string"}, "churn_rate_annual": num, "churn_origin": {"enum": ["given", "derived", None]},
-            "average": num, "cac": num, "clv_to_cac": num, "top": named, "source": {"type": "string"}}},
-        "segments": {"type": "array", "items": {"type": "object", "properties": {
-            "dimension": {"enum": ["size", "industry", "service", "roster"]}, "title": {"type": "string"},
-            "not_given": {"type": "integer"}, "rows": {"type": "array", "items": {"type": "object", "properties": {
-                "label": {"type": "string"}, "customers": {"type": "integer"}, "revenue": num,
-                "average_revenue": num, "average_clv": num, "revenue_share": num, "clv_to_cac": num}}}}}},
-        "all_stars": {"type": ["object", "null"], "properties": {
-            "count": {"type": "integer"}, "customer_share": num, "revenue_share_top20": num, "top10_multiple": num,
-            "top1_multiple": num, "top10_count": {"type": "integer"}, "top1_count": {"type": "integer"},
-            "guide": {"type": "object"}, "customers": named, "source": {"type": "string"}}},
-        "tiers": {"type": "array", "items": {"type": "object", "properties": {
-            "name": {"type": "string"}, "min_revenue": num, "min_clv": num, "customers": {"type": "integer"},
-            "revenue": num}}},
-        "closest_to_next_tier": named,
-        "renewals": {"type": "object", "properties": {
-            "windows": {"type": "array", "items": {"type": "object", "properties": {
-                "id": {"enum": ["overdue", "d30", "d60", "d90", "d365"]}, "label": {"type": "string"},
-                "days_from": {"type": "integer"}, "days_to": {"type": "integer"}, "customers": {"type": "integer"},
-                "revenue": num, "step": {"type": "string"}, "names": named}}},
-            "within_90_days": {"type": "object"}, "months": {"type": "array"},
-            "no_renewal_date": {"type": "object"}, "source": {"type": "string"}}},
-        "stages": {"type": "array", "items": {"type": "object", "properties": {
-            "stage": {"type": ["string", "null"]}, "name": {"type": "string"}, "customers": {"type": "integer"},
-            "revenue": num, "largest": {"type": "array", "items": {"type": "string"}}}}},
-        "derived_metrics": {"type": "object", "additionalProperties": {"type": "number"}},
-        "warnings": {"type": "array", "items": {"type": "string"}},
-        "notes": {"type": "array", "items": {"type": "string"}},
-    }}
-
-
-def _baseline_schema() -> dict[str, Any]:
-    """The comparison `playbook assess --baseline OLD` adds (see playbook/report/baseline.py)."""
-    num = {"type": ["number", "null"]}
-    ids = {"type": "array", "items": ID}
-    kpi = _obj(["metric", "previous", "current", "change", "direction"], {
-        "metric": ID, "previous": num, "current": num, "change": num,
-        "direction": {"enum": ["better", "worse", "same", "new", "no_longer_given"]},
-        "better": {"enum": ["higher", "lower"]},
-        "status_then": {"type": ["string", "null"]}, "status_now": {"type": ["string", "null"]}})
-    return _obj(["stage_then", "stage_now", "stage_change", "kpis", "actions", "not_comparable"], {
-        "source": {"type": "string"}, "assessed_on": {"type": ["string", "null"]},
-        "pack_version": {"type": "string"},
-        "stage_then": {"type": "string"}, "stage_now": {"enum": list(PHASES)},
-        "stage_change": {"enum": ["advanced", "fell_back", "unchanged"]},
-        "kpis": {"type": "array", "items": kpi},
-        "actions": _obj(["closed", "new", "still_open"], {"closed": ids, "new": ids, "still_open": ids}),
-        "areas": {"type": "array", "items": _obj(["id", "previous", "current"], {
-            "id": ID, "previous": {"type": ["integer", "null"]}, "current": {"type": ["integer", "null"]}})},
-        "not_comparable": {"type": "array", "items": _obj(["kind", "id", "reason"], {
-            "kind": {"type": "string"}, "id": {"type": "string"}, "reason": TEXT})},
-    })
+def _id_properties(pack: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The pack's question and metric ids, each with its title and the values it takes."""
+    answer_props: dict[str, Any] = {}
+    metric_props: dict[str, Any] = {}
+    for q in pack.questions.values():
+        s: dict[str, Any]
+        # A blank answer (null) means "not assessed". Words are accepted the
+        # way the CLI reads them (any case, spaces or hyphens for _), while
+        # the enum still gives editors the canonical values to offer.
+        if q.type == "yesno":
+            s = {"anyOf": [{"enum": [True, False, "yes", "no", None]},
+                           {"type": "string", "pattern": _words_pattern(_YESNO_WORDS)},
+                           NOT_APPLICABLE]}
+        elif q.type == "choice":
+            s = {"anyOf": [{"enum": [*q.choices, None]},
+                           {"type": "string", "pattern": _words_pattern(q.choices)}, NOT_APPLICABLE]}
+        elif q.type == "date":
+            s = {"anyOf": [{"type": "null"}, {"type": "string", "format": "date"}, NOT_APPLICABLE]}
+        else:
+            s = {"type": ["number", "string", "null"]}
+        answer_props[q.id] = {**s, "title": q.text, "description": q.help}
+    for m in pack.metrics.values():
+        metric_props[m.id] = {"type": ["number", "string", "null"], "title": m.name,
+                              "description": f"{m.description} ({m.unit})".strip()}
+    # old ids still load (with a warning), so an editor must not flag them as unknown
+    for q in pack.questions.values():
+        for old in q.replaces:
+            answer_props.setdefault(old, {"deprecated": True, "description": f"now asked as {q.id}"})
+    for rid, message in getattr(pack, "retired", {}).items():
+        for props in (answer_props, metric_props):
+            props.setdefault(rid, {"deprecated": True, "description": message})
+    return answer_props, metric_props
 
 
 def all_schemas(pack: Any | None = None) -> dict[str, dict[str, Any]]:

@@ -12,14 +12,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from playbook.base.model import Source
 from playbook.base.suggest import did_you_mean
 from playbook.base.yamlio import Document, PathKey
 
-if TYPE_CHECKING:
-    from playbook.pack.build import _Builder
+
+class _Checker(Protocol):
+    """What the source checks need of the pack builder (playbook/pack/build.py
+    `_Builder`): where to report a problem and the sections cited so far. A
+    protocol rather than an import, so build can call these checks without a cycle."""
+
+    cited: dict[str, set[str]]
+
+    def err(self, doc: Document, path: PathKey, msg: str, code: str, key: bool = False,
+            severity: str = "error") -> None: ...
 
 
 @cache
@@ -46,7 +54,7 @@ def _source_strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
             yield from _source_strings(v, path + (i,))
 
 
-def _check_source(b: _Builder, doc: Document, path: PathKey, src: str, sources: dict[str, Source]) -> None:
+def _check_source(b: _Checker, doc: Document, path: PathKey, src: str, sources: dict[str, Source]) -> None:
     f, _, section = (part.strip() for part in src.partition(" § "))
     if f not in sources:
         b.err(doc, path, f"source file {f!r} is not listed in pack.yaml sources{did_you_mean(f, sources)}",
@@ -59,7 +67,7 @@ def _check_source(b: _Builder, doc: Document, path: PathKey, src: str, sources: 
               f"{did_you_mean(section, declared)}", "unknown-section")
 
 
-def _check_sections(b: _Builder, sources: dict[str, Source], where: dict[str, tuple[Document, int]]) -> None:
+def _check_sections(b: _Checker, sources: dict[str, Source], where: dict[str, tuple[Document, int]]) -> None:
     """Warnings that keep the coverage table honest: a listed section that
     nothing cites needs a `not_encoded` reason, and one with a reason must
     not be cited."""

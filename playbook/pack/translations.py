@@ -124,9 +124,32 @@ def read(pack: Pack, lang: str) -> tuple[dict[str, dict[str, dict[str, Any]]], l
     """Every layer's translation entries, merged (top layer wins), and every
     problem found in them."""
     problems: list[Problem] = []
-    merged: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in (*FIELDS, "pack")}
+    merged, pack_doc, found, files = _read_layers(pack, lang, problems)
+    if not files:
+        return merged, problems
+    if pack_doc is not None:
+        problems += _check_pack(pack_doc, merged["pack"], _pack_english(pack))
+    elif _pack_english(pack):
+        top = files[-1]
+        problems.append(top.problem((), f"no {lang} translation of the pack's own texts (pack: name, description, "
+                                    "stage_rule_note); they are shown in English", "translation-missing",
+                                    key=True, severity="warning"))
+    for kind in FIELDS:
+        problems += _check_kind(pack, lang, kind, merged[kind], found, files[-1])
+    return merged, problems
+
+
+_Merged = dict[str, dict[str, dict[str, Any]]]
+_Found = dict[tuple[str, str], tuple[Document, dict[str, Any]]]
+
+
+def _read_layers(pack: Pack, lang: str, problems: list[Problem]) -> tuple[_Merged, Document | None, _Found,
+                                                                          list[Document]]:
+    """Each layer's translation file, merged (top layer wins); where each
+    entry was written, the file with the pack's own texts, the files read."""
+    merged: _Merged = {k: {} for k in (*FIELDS, "pack")}
     pack_doc: Document | None = None
-    found: dict[tuple[str, str], tuple[Document, dict[str, Any]]] = {}
+    found: _Found = {}
     files: list[Document] = []
     for root in layer_roots(pack):
         path = root / "translations" / f"{lang}.yaml"
@@ -136,6 +159,11 @@ def read(pack: Pack, lang: str) -> tuple[dict[str, dict[str, dict[str, Any]]], l
             doc = load_file(path, f"{root.name}/translations/{lang}.yaml")
         except InvalidInput as exc:
             problems.extend(exc.problems)
+            continue
+        if doc.data is not None and not isinstance(doc.data, dict):
+            problems.append(doc.problem((), "a translation file is a mapping (language:, pack:, questions:, "
+                                        "actions: ...), not a single value; start from `playbook translate`",
+                                        "translation-shape"))
             continue
         files.append(doc)
         declared = doc.data.get("language") if isinstance(doc.data, dict) else None
@@ -152,35 +180,32 @@ def read(pack: Pack, lang: str) -> tuple[dict[str, dict[str, dict[str, Any]]], l
         for kind, iid, entry in _entries(doc, problems):
             merged[kind].setdefault(iid, {}).update(entry)
             found[(kind, iid)] = (doc, merged[kind][iid])
-    if not files:
-        return merged, problems
-    if pack_doc is not None:
-        problems += _check_pack(pack_doc, merged["pack"], _pack_english(pack))
-    elif _pack_english(pack):
-        top = files[-1]
-        problems.append(top.problem((), f"no {lang} translation of the pack's own texts (pack: name, description, "
-                                    "stage_rule_note); they are shown in English", "translation-missing",
-                                    key=True, severity="warning"))
-    for kind in FIELDS:
-        items = _items(pack, kind)
-        for iid, entry in merged[kind].items():
-            doc, _ = found[(kind, iid)]
-            if iid not in items:
-                if iid not in pack.disabled:
-                    problems.append(doc.problem((kind, iid), f"{kind[:-1].replace('_', ' ')} {iid!r} is not in the "
-                                                f"pack{did_you_mean(iid, items)}; remove this entry or fix its id",
-                                                "translation-extra", key=True, severity="warning"))
-                continue
-            english = _english(kind, items[iid])
-            problems += _check_entry(doc, kind, iid, entry, english)
-        top = files[-1]
-        for iid, item in items.items():
-            if iid not in merged[kind] and _english(kind, item):
-                problems.append(top.problem((kind,) if kind in (top.data or {}) else (), f"no {lang} translation "
-                                            f"for {kind[:-1].replace('_', ' ')} {iid!r}; it is shown in English "
-                                            f"(`playbook translate {pack.id} --lang {lang}` adds the missing "
-                                            "entries)", "translation-missing", key=True, severity="warning"))
-    return merged, problems
+    return merged, pack_doc, found, files
+
+
+def _check_kind(pack: Pack, lang: str, kind: str, entries: dict[str, dict[str, Any]], found: _Found,
+                top: Document) -> list[Problem]:
+    """One kind of item's entries: each for an item the pack has, each checked
+    against its English, and every item with English text translated."""
+    problems: list[Problem] = []
+    items = _items(pack, kind)
+    for iid, entry in entries.items():
+        doc, _ = found[(kind, iid)]
+        if iid not in items:
+            if iid not in pack.disabled:
+                problems.append(doc.problem((kind, iid), f"{kind[:-1].replace('_', ' ')} {iid!r} is not in the "
+                                            f"pack{did_you_mean(iid, items)}; remove this entry or fix its id",
+                                            "translation-extra", key=True, severity="warning"))
+            continue
+        english = _english(kind, items[iid])
+        problems += _check_entry(doc, kind, iid, entry, english)
+    for iid, item in items.items():
+        if iid not in entries and _english(kind, item):
+            problems.append(top.problem((kind,) if kind in (top.data or {}) else (), f"no {lang} translation "
+                                        f"for {kind[:-1].replace('_', ' ')} {iid!r}; it is shown in English "
+                                        f"(`playbook translate {pack.id} --lang {lang}` adds the missing "
+                                        "entries)", "translation-missing", key=True, severity="warning"))
+    return problems
 
 
 def _check_pack(doc: Document, entry: dict[str, Any], english: dict[str, Any]) -> list[Problem]:

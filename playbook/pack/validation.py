@@ -45,10 +45,6 @@ def _where(data: Any, path: PathKey) -> str:
     return f" in {label}" if label else ""
 
 
-def schema_problems(doc: Document, schema: dict[str, Any]) -> list[Problem]:
-    return [p for _, p in schema_errors(doc, schema)]
-
-
 def schema_errors(doc: Document, schema: dict[str, Any]) -> list[tuple[PathKey, Problem]]:
     """Each problem with the data path it is about, so callers can skip broken items."""
     if _surely_valid(doc.data, schema):
@@ -155,27 +151,28 @@ def _surely_valid(v: Any, schema: Any, root: Any = None) -> bool:
         elif key == "items":
             if isinstance(v, list) and not all(_surely_valid(x, want, root) for x in v):
                 return False
-        elif key == "uniqueItems":
-            if want and isinstance(v, list) and not (all(type(x) is str for x in v) and len(set(v)) == len(v)):
-                return False
-        elif key in ("minItems", "maxItems", "minProperties", "maxProperties"):
-            kind = list if key.endswith("Items") else dict
-            if isinstance(v, kind) and (len(v) < want if key.startswith("min") else len(v) > want):
-                return False
-        elif key == "pattern":
-            # jsonschema itself tests a pattern with re.search
-            if isinstance(v, str) and not _pattern(want).search(v):
-                return False
-        elif key in ("minLength", "maxLength"):
-            if isinstance(v, str) and (len(v) < want if key == "minLength" else len(v) > want):
-                return False
-        elif key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            if type(v) in (int, float) and not {"minimum": v >= want, "maximum": v <= want,
-                                                "exclusiveMinimum": v > want, "exclusiveMaximum": v < want}[key]:
-                return False
-        else:
+        elif not _surely_within(v, key, want):
             return False
     return True
+
+
+def _surely_within(v: Any, key: str, want: Any) -> bool:
+    """The value keywords (sizes, lengths, bounds, pattern, uniqueness); an
+    unknown keyword is never surely met."""
+    if key == "uniqueItems":
+        return not (want and isinstance(v, list) and not (all(type(x) is str for x in v) and len(set(v)) == len(v)))
+    if key in ("minItems", "maxItems", "minProperties", "maxProperties"):
+        kind = list if key.endswith("Items") else dict
+        return not (isinstance(v, kind) and (len(v) < want if key.startswith("min") else len(v) > want))
+    if key == "pattern":
+        # jsonschema itself tests a pattern with re.search
+        return not (isinstance(v, str) and not _pattern(want).search(v))
+    if key in ("minLength", "maxLength"):
+        return not (isinstance(v, str) and (len(v) < want if key == "minLength" else len(v) > want))
+    if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return not (type(v) in (int, float) and not {"minimum": v >= want, "maximum": v <= want,
+                                                     "exclusiveMinimum": v > want, "exclusiveMaximum": v < want}[key])
+    return False
 
 
 @lru_cache(maxsize=256)

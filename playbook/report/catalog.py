@@ -5,32 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from playbook.base import operators as ops
-from playbook.base.model import All, AnyOf, Condition, Leaf, Not, Pack
+from playbook.base.model import Condition, Leaf, Not, Pack
+from playbook.engine.words import words
 from playbook.pack.computations import COMPUTATIONS, describe_formula
-
-
-def words(cond: Condition | None) -> str:
-    """A condition in plain words."""
-    if cond is None:
-        return "always"
-    if isinstance(cond, Leaf):
-        op = ops.OPERATORS[cond.op]
-        if cond.subject == "finding":
-            return f"benchmark {cond.ref} is {str(cond.shown).replace('_', ' ')}"
-        shown = cond.shown
-        if isinstance(shown, (list, tuple)):
-            shown = " and ".join(map(str, shown)) if cond.op == "between" else ", ".join(map(str, shown))
-        elif isinstance(shown, bool):
-            shown = "yes" if shown else "no"
-        tail = "" if op.operand == "flag" else f" {shown}"
-        return f"{cond.subject} {cond.ref} {op.words}{tail}"
-    if isinstance(cond, Not):
-        return f"not ({words(cond.item)})"
-    joiner = " and " if isinstance(cond, All) else " or "
-    assert isinstance(cond, (All, AnyOf))
-    parts = [words(c) for c in cond.items]
-    return parts[0] if len(parts) == 1 else "(" + joiner.join(parts) + ")"
 
 
 def catalog_context(pack: Pack) -> dict[str, Any]:
@@ -53,7 +30,7 @@ def catalog_context(pack: Pack) -> dict[str, Any]:
                    "bands": [(words(bd.when).replace(f"metric {b.metric} ", ""), bd.label) for bd in b.bands]}
                   for b in pack.benchmarks]
     asked_when = {q.id: words(q.applies_when) for q in pack.questions.values() if q.applies_when}
-    from playbook.report.render import citer
+    from playbook.report.wording import citer
 
     return {"pack": pack, "cite": citer(pack), "sections": dict(sorted(sections.items())), "metrics": metrics,
             "asked_when": asked_when,
@@ -61,9 +38,9 @@ def catalog_context(pack: Pack) -> dict[str, Any]:
 
 
 def render_catalog(pack: Pack, fmt: str) -> str:
-    from playbook.report.render import _env
+    from playbook.report.env import environment
 
-    env = _env(None, markdown=fmt == "md")
+    env = environment(markdown=fmt == "md")
     return env.get_template(f"catalog.{fmt}.j2").render(**catalog_context(pack))
 
 
@@ -131,4 +108,40 @@ def coverage_markdown(pack: Pack) -> str:
         lines.append("")
     if uncited:
         lines += ["## Items without a citation", "", *[f"- {x}" for x in uncited], ""]
+    lines += _deciding_answers(pack)
     return "\n".join(lines)
+
+
+def _deciding_answers(pack: Pack) -> list[str]:
+    """The reviewer's table: for every checklist item, the answers that tick it.
+    A blank deciding answer leaves the item not assessed, never done."""
+    lines = ["## Which answer decides each checklist item", "",
+             "An item is done only when these answers show it; while they are blank it is *not assessed*, never done. "
+             "A benchmark is decided by its metric.", "",
+             "| Item | Practice | Deciding answer | Done when |", "|---|---|---|---|"]
+    for c in pack.checklists:
+        for it in c.items:
+            refs: list[str] = []
+            for leaf in _leaf_list(it.done_when):
+                if leaf.subject == "question" and leaf.ref in pack.questions:
+                    ref = f"question `{leaf.ref}`: {pack.questions[leaf.ref].text}"
+                elif leaf.subject == "finding":
+                    bm = next((b for b in pack.benchmarks if b.id == leaf.ref), None)
+                    ref = f"benchmark `{leaf.ref}` (metric `{bm.metric}`)" if bm else f"benchmark `{leaf.ref}`"
+                else:
+                    ref = f"{leaf.subject} `{leaf.ref}`"
+                if ref not in refs:
+                    refs.append(ref)
+            cells = [f"`{c.id}.{it.id}`", it.text, "; ".join(refs), words(it.done_when)]
+            lines.append("| " + " | ".join(x.replace("|", "/") for x in cells) + " |")
+    return lines + [""]
+
+
+def _leaf_list(cond: Condition | None) -> list[Leaf]:
+    if cond is None:
+        return []
+    if isinstance(cond, Leaf):
+        return [cond]
+    if isinstance(cond, Not):
+        return _leaf_list(cond.item)
+    return [leaf for c in cond.items for leaf in _leaf_list(c)]

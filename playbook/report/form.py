@@ -18,7 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from playbook.base import operators as ops
@@ -28,6 +27,7 @@ from playbook.base.resources import data_dir
 from playbook.engine import questionnaire
 from playbook.i18n import N_
 from playbook.pack.schema import answers_schema
+from playbook.report.env import environment
 
 SCHEMA_REF = "answers.schema.json"  # the same reference `playbook init` writes
 MAX_BYTES = 300_000  # the form must stay small enough to e-mail
@@ -289,16 +289,6 @@ def policy(script_hashes: list[str], style_hashes: list[str]) -> str:
             "img-src data:; form-action 'self'; base-uri 'none'")
 
 
-def _env() -> jinja2.Environment:
-    from playbook import i18n
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    i18n.install(env)
-    return env
-
-
 def script_messages(lang: str) -> dict[str, str]:
     """The page script's own sentences (T("...") in form.js) in `lang`, sent to
     the page as data: the script looks each one up and falls back to English."""
@@ -344,7 +334,7 @@ def render_form(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = No
         "date_orders": {lang: _date_order(lang) for lang in _languages()},
     }
     hashes = {"script": [csp_hash(js)], "style": [csp_hash(css)]}
-    return _env().get_template("form.html.j2").render(
+    return environment().get_template("form.html.j2").render(
         pack=pack, quick=quick, no_quick=asked_quick and not quick, sections=sections, rules=spec["rules"], data=safe_json(spec),
         js=Markup(js), css=Markup(css), action=action, errors=dict(errors or {}),
         csp=policy(hashes["script"], hashes["style"]), summary=summary or [], lang=_lang(),

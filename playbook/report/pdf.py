@@ -75,7 +75,8 @@ def _no_cyclic_gc() -> Iterator[None]:
 
     Layout allocates some 100,000 long-lived objects, and each full collection
     rescans all of them; pausing saves about a tenth of the render time and
-    a few MB. Whatever the render leaves is collected once it is switched back on."""
+    a few MB. What the render leaves behind is collected once the document is
+    written (see html_to_pdf)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -99,6 +100,18 @@ def import_weasyprint() -> Any:
 
 
 def html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
+    try:
+        return _html_to_pdf(html, result, pack, options)
+    finally:
+        # The document's box tree (some 100,000 objects in reference cycles)
+        # is garbage once the PDF is written, but only a rare full collection
+        # found it: a long-running process (`serve`, a batch or Dask worker)
+        # grew by several MB with every PDF. One collection here keeps it flat
+        # (benchmarks/bench_memory.py) for a few per cent of a render.
+        gc.collect()
+
+
+def _html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
     try:
         weasyprint = import_weasyprint()
     except OSError as exc:  # WeasyPrint loads Pango when imported

@@ -7,29 +7,22 @@ only when a PDF is asked for.
 
 from __future__ import annotations
 
-import errno
-import hashlib
-import os
-import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from playbook import i18n
 from playbook.base.model import PHASES, Pack
-from playbook.base.resources import data_dir
 from playbook.customers.view import customer_view
 from playbook.engine.result import Result, relative_gap, to_json
 from playbook.errors import RenderError, UsageError
 from playbook.i18n import N_
 from playbook.i18n import value as format_value
-from playbook.pack import cache
+from playbook.report.baseline import open_by_phase
 
 # Brand files and charts live in their own modules; their names stay importable from here.
 from playbook.report.brand import MAX_LOGO_BYTES as MAX_LOGO_BYTES
@@ -40,10 +33,15 @@ from playbook.report.brand import load_brand as load_brand
 from playbook.report.brand import readable_shade as readable_shade
 from playbook.report.charts import bullet as bullet
 from playbook.report.charts import radar as radar
+from playbook.report.env import LEVEL_LABEL as LEVEL_LABEL
+from playbook.report.env import environment
+from playbook.report.wording import citer, reason_text
 
-FORMATS = ("html", "pdf", "json", "md")
-EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md"}
+FORMATS = ("html", "pdf", "json", "md", "csv", "xlsx")
+# csv and xlsx: the action plan as a table for a tracker or spreadsheet (report/export.py)
+EXTENSIONS = {"html": ".html", "pdf": ".pdf", "json": ".json", "md": ".md", "csv": ".csv", "xlsx": ".xlsx"}
 # English here; the templates receive them translated (see _labels)
+# impact and effort, as an action card states them ("impact high"): the pack's
 TIER_LABEL = {"good": N_("Good"), "better": N_("Better"), "best": N_("Best"), None: "—"}
 STATUS_LABEL = {"met": N_("Met"), "not_met": N_("Not met"), "not_assessed": N_("Not assessed"),
                 "done": N_("Done"), "not_done": N_("Not done"), "recommended": N_("Open"),
@@ -64,143 +62,6 @@ class RenderOptions:
     brand: Brand = field(default_factory=Brand)
     template_dir: str | None = None
     pdf_variant: str | None = None  # e.g. "pdf/a-3u"
-
-
-class _SelfExtendingLoader(jinja2.FileSystemLoader):
-    """A --template-dir template that extends the bundled one of the same name
-    ({% extends "report.html.j2" %} in report.html.j2) means the bundled one,
-    not itself: without this it would extend itself until "nested too deeply"."""
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        pattern = r"""(\{%-?\s*(?:extends|include|import|from)\s+)(["'])""" + re.escape(template) + r"\2"
-        return re.sub(pattern, lambda m: f"{m.group(1)}{m.group(2)}bundled/{template}{m.group(2)}", source), \
-            filename, uptodate
-
-
-def _env(template_dir: str | None, *, markdown: bool = False) -> jinja2.Environment:
-    # The bundled templates are also reachable as "bundled/<name>", so an override
-    # can extend or include the original.
-    bundled = jinja2.FileSystemLoader(str(data_dir("templates")))
-    loaders: list[jinja2.BaseLoader] = [bundled, jinja2.PrefixLoader({"bundled": bundled})]
-    if template_dir:
-        if not Path(template_dir).is_dir():
-            raise UsageError(f"--template-dir {template_dir}: no such folder")
-        loaders.insert(0, _SelfExtendingLoader(template_dir))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        bytecode_cache=_bytecode_cache(),
-        autoescape=not markdown,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=_md_escape if markdown else None,
-    )
-    # Jinja's i18n extension: {% trans %} and _() in the templates look up the
-    # language of the render (i18n.using) at run time, so one compiled template
-    # serves every language.
-    i18n.install(env, _MdText if markdown else str, _MdSafe if markdown else str)
-    env.filters["value"] = format_value
-    env.filters["date"] = i18n.date
-    env.filters["num"] = i18n.number
-    env.filters["css_str"] = _css_string
-    env.filters["css_text"] = _css_text
-    env.filters["pct"] = lambda x: "—" if x is None else f"{i18n.number(x)} %"
-    env.filters["ids"] = _breakable_id
-    return env
-
-
-def _breakable_id(v: str) -> Markup:
-    """An id that may wrap after its underscores rather than mid-word."""
-    return Markup("_<wbr>").join(escape(str(v)).split("_"))
-
-
-def _css_string(v: str) -> Markup:
-    """A CSS string literal: every non-alphanumeric character as a CSS escape."""
-    out = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in str(v))
-    return Markup(f'"{out}"')
-
-
-def _css_text(v: str) -> Markup:
-    """A CSS string literal for our own words (a translated label): readable
-    punctuation stays as it is, anything else is a CSS escape."""
-    out = "".join(c if c.isalnum() or c in " .,:;!?-()'%" else f"\\{ord(c):x} " for c in str(v))
-    return Markup(f'"{out}"')
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates, cached per user: compiling the report template costs
-    more than the rest of a run."""
-    return _TemplateCache() if cache.enabled() else None
-
-
-class _TemplateCache(jinja2.BytecodeCache):
-    """A compiled template is marshalled Python code: whoever can plant one runs
-    code. So they live in playbook's own cache folder, under its checks (0700,
-    the user's own, never a symlink, temporaries O_EXCL; see playbook/pack/cache.py),
-    not in Jinja's folder under the system temp directory."""
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        # a Jinja upgrade may compile differently under the same bytecode format
-        return hashlib.sha256(f"{jinja2.__version__}\0{name}\0{filename}".encode()).hexdigest()[:32]
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = cache.read_entry(f"tpl-{bucket.key}.cache")
-        if data is not None:
-            bucket.bytecode_from_string(data)  # checks Jinja's magic and the template source's checksum
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        cache.write_entry(f"tpl-{bucket.key}.cache", bucket.bytecode_to_string())
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
-_MD_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
-class _MdSafe(str):
-    """Markdown of our own (a translated template sentence): printed as it is."""
-
-
-class _MdText(str):
-    """A translated template sentence in Markdown. Jinja fills its placeholders
-    with `%`; the values are partner or pack text and are escaped, the
-    sentence's own Markdown (**bold**, links) is kept."""
-
-    def __mod__(self, values: Any) -> _MdSafe:
-        if isinstance(values, dict):
-            values = {k: _md_escape(v) for k, v in values.items()}
-        return _MdSafe(str.__mod__(self, values))
-
-
-def _md_escape(v: Any) -> Any:
-    """Every value printed into Markdown is escaped, so partner text stays text."""
-    if isinstance(v, _Raw):
-        return v.text
-    if isinstance(v, _MdSafe):
-        return str(v)
-    if isinstance(v, str):
-        # every character Markdown renderers (or the editors showing the file) may take for a
-        # line break becomes a space: partner text never starts a heading or a list item
-        return _MD_BREAKS.sub(" ", _MD_SPECIAL.sub(r"\\\1", v))
-    return v
-
-
-@dataclass(frozen=True)
-class _Raw:
-    """_ raw."""
-
-    text: str
-
-
-def citer(pack: Pack) -> Any:
-    """"<file> § <section>" as a reader sees it: the source's title, not its file name."""
-    titles = {s.file: s.title for s in pack.sources}
-
-    def cite(source: str) -> str:
-        file, sep, section = source.partition(" § ")
-        return f"{titles.get(file.strip()) or file}{sep}{section}"
-    return cite
 
 
 def _all_sources(pack: Pack) -> list[str]:
@@ -268,6 +129,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
     cited = {src.partition(" § ")[0].strip() for src in _all_sources(pack)}
     return {
         "r": result, "pack": pack, "brand": options.brand, "metric_rows": metric_rows, "cite": citer(pack),
+        "reason": reason_text(pack),  # an evidence sentence without ids, as the client reads it
         "findings": findings, "phases": phases, "areas": areas, "area_names": area_names,
         "titles": {a.id: a.title for a in pack.actions}, "planned": {a.id for a in result.plan},
         "radar": radar(areas, outline=[a.previous for a in result.baseline.areas] if result.baseline else None)
@@ -287,6 +149,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
         "na_actions": [a for a in result.actions if a.state == "not_assessed"],
         **_blanks_context(result, pack),
         "stage_names": {s.id: s.name for s in pack.stages},
+        "open_by_phase": open_by_phase(result.baseline.still_open, pack) if result.baseline else [],
         "cust": customer_view(result, pack),  # the "Your customers" section (templates/customers.*.j2)
         "title": f"{result.partner_name or i18n.t('Partner')} — {pack.name}",
         "lang": result.language,
@@ -327,7 +190,7 @@ def _blanks_context(result: Result, pack: Pack) -> dict[str, Any]:
 
 def render_html(result: Result, pack: Pack, options: RenderOptions | None = None, *, for_pdf: bool = False) -> str:
     options = options or RenderOptions()
-    env = _env(options.template_dir)
+    env = environment(options.template_dir)
     with in_language(result, pack) as pack:
         ctx = context(result, pack, options)
         ctx["for_pdf"] = for_pdf
@@ -338,7 +201,7 @@ def render_html(result: Result, pack: Pack, options: RenderOptions | None = None
 
 def render_markdown(result: Result, pack: Pack, options: RenderOptions | None = None) -> str:
     options = options or RenderOptions()
-    env = _env(options.template_dir, markdown=True)
+    env = environment(options.template_dir, markdown=True)
     with in_language(result, pack) as pack:
         return env.get_template("report.md.j2").render(**context(result, pack, options))
 
@@ -379,27 +242,8 @@ def _render(result: Result, pack: Pack, fmt: str, options: RenderOptions | None 
 
         opts = options or RenderOptions()
         return html_to_pdf(render_html(result, pack, opts, for_pdf=True), result, pack, opts)
+    if fmt in ("csv", "xlsx"):
+        from playbook.report.export import render_plan
+
+        return render_plan([(result, pack)], fmt)
     raise UsageError(f"unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write next to the target and rename, so a failure never leaves half a file.
-    A symlink is followed (the file it names is replaced, the link stays); a
-    FIFO, device, socket or folder is never replaced."""
-    path = path.resolve()
-    if os.path.lexists(path) and not path.is_file():
-        raise OSError(errno.EEXIST, "it is not a regular file", str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise users
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -12,7 +12,8 @@ from markupsafe import Markup
 from playbook.base.model import Pack
 from playbook.engine.result import Result
 from playbook.errors import UsageError
-from playbook.report.render import RenderOptions, _env, context, render
+from playbook.report.env import environment
+from playbook.report.render import RenderOptions, context, render
 
 TOP_ACTIONS = 8  # with reasons, about two pages: the rest of the six is cover, summary and scorecard
 
@@ -36,7 +37,7 @@ def render_short(result: Result, pack: Pack, fmt: str, options: RenderOptions | 
 
 
 def short_html(result: Result, pack: Pack, options: RenderOptions, *, for_pdf: bool) -> str:
-    env = _env(options.template_dir)
+    env = environment(options.template_dir)
     ctx = context(result, pack, options)
     ctx["for_pdf"] = for_pdf
     ctx["short"] = True
