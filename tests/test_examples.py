@@ -75,16 +75,22 @@ def number(text: Any, german: bool) -> float:
     return float(s)
 
 
-def applies(cond: dict[str, Any] | None, partner: dict[str, Any]) -> bool:
-    """`applies_when` over the partner's profile: the few forms the default pack uses."""
+def applies(cond: dict[str, Any] | None, partner: dict[str, Any]) -> bool | None:
+    """`applies_when` over the partner's profile, three-valued (a profile field the
+    example does not give is unknown): the few forms the default pack uses."""
     if cond is None:
         return True
     if "all" in cond:
-        return all(applies(c, partner) for c in cond["all"])
+        got = [applies(c, partner) for c in cond["all"]]
+        return False if False in got else None if None in got else True
     field = cond["profile"]
     [(op, value)] = [(k, v) for k, v in cond.items() if k != "profile"]
+    if partner.get(field) is None:
+        return None
     if op == "contains":
         return value in partner[field]
+    if op == "eq":
+        return bool(partner[field] == value)
     return OPS[op](partner[field], value)
 
 
@@ -101,8 +107,10 @@ def expected_kpis(name: str, result: dict[str, Any]) -> dict[str, str]:
     metric_when = {m["id"]: m.get("applies_when") for m in raw("metrics.yaml")["metrics"]}
     out = {}
     for b in raw("benchmarks.yaml")["benchmarks"]:
-        if not (applies(b.get("applies_when"), partner) and applies(metric_when[b["metric"]], partner)):
-            continue  # the benchmark does not apply to this partner: no finding
+        if not (applies(b.get("applies_when"), partner) is True and applies(metric_when[b["metric"]], partner) is True):
+            # the benchmark does not apply to this partner, or cannot be known to (the attach-rate
+            # target for a partner who gives no primary_focus): no finding
+            continue
         if (name, b["metric"]) in FROM_CUSTOMER_ROWS:
             value = result["metrics"][b["metric"]]
         elif b["metric"] == "nps" and doc.get("nps_responses"):
