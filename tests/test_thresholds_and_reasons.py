@@ -265,3 +265,21 @@ def test_a_list_of_choices_is_quoted_one_by_one(pins: Pack) -> None:
     e = evidence(leaf, Facts({"tier": "silver"}, {}, {}, {}), pins, "USD", "done")
     assert e.text == ("The answer to “Tier?” (tier) is “silver”; the practice counts as in place when it is one of "
                       "“bronze”, “gold plus”.")
+
+
+def test_a_threshold_written_with_a_percent_sign_is_shown_as_a_percentage(tmp_path: Path) -> None:
+    (tmp_path / "pack.yaml").write_text("id: p\nname: P\nversion: 1.0.0\nengine: '>=0.1,<1'\nareas: [{id: x, name: X}]\n")
+    (tmp_path / "content.yaml").write_text("""\
+metrics:
+  - {id: churn, name: Churn, unit: percent, better: lower}
+actions:
+  - {id: churny, title: C, phase: start, area: x, when: {metric: churn, ge: "10%"}}
+""")
+    r = assess(load_pack(tmp_path), {}, {"churn": 12})
+    assert reasons(r)["churny"] == ["The Churn (churn) is 12 %; this action is recommended when it is at least 10 %."]
+
+
+def test_an_equality_that_fires_is_one_sentence(pins: Pack) -> None:
+    leaf = Leaf("question", "tier", "eq", "silver", "silver", LOC)
+    e = evidence(leaf, Facts({"tier": "silver"}, {}, {}, {}), pins, "USD", "fires")
+    assert e.text == "The answer to “Tier?” (tier) is “silver”, which calls for this action."
