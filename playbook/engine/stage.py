@@ -164,7 +164,7 @@ def _reason(pack: Pack, counts: Sequence[PhaseCount], point: Sequence[bool], sta
         answered = c.done + c.open
         blank = t(", %(n)s not answered", n=c.blank) if c.blank else ""
         if answered == 0:
-            what = tn("its only milestone is", "none of its %(n)s milestones is", c.applicable)
+            what = tn("its only milestone is not", "none of its %(n)s milestones is", c.applicable)
             text = t("%(before)s%(stage)s: %(what)s answered yet %(rule)s.", before=before, stage=names[stage],
                      what=what, rule=rule)
         else:
