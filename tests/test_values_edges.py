@@ -29,7 +29,7 @@ def test_a_currency_after_the_number_must_be_the_partners() -> None:
     ("2026-11-01", None, "2026-11-01"), (" 2026-11-01 ", "dmy", "2026-11-01"),
     ("01.11.2026", "dmy", "2026-11-01"), ("13.11.2026", "dmy", "2026-11-13"), ("1/2/2026", "dmy", "2026-02-01"),
     ("11/01/2026", "mdy", "2026-11-01"), ("11/13/2026", "mdy", "2026-11-13"), ("1-2-2026", "mdy", "2026-01-02"),
-    ("13/11/2026", None, None),  # only one reading: still refused without a language (see below)
+    ("13/11/2026", None, "2026-11-13"),  # only one reading (no 13th month): read without a language
 ])
 def test_dates_in_the_languages_order(value: object, order: str | None, want: str | None) -> None:
     if want is None:
@@ -52,9 +52,9 @@ def test_no_such_day_in_the_languages_order() -> None:
         parse_date("02/31/2026", "mdy")
 
 
-def test_a_date_and_time_is_not_a_date() -> None:
-    with pytest.raises(ValueError, match="is not a date"):
-        parse_date(dt.datetime(2026, 11, 1, 9, 30))
+def test_a_date_and_time_is_read_as_its_date() -> None:
+    # CRM exports write date-times (HubSpot's 2023-10-01 09:30); the day is what an assessment uses
+    assert parse_date(dt.datetime(2026, 11, 1, 9, 30)) == "2026-11-01"
 
 
 @pytest.mark.parametrize(("value", "want"), [
@@ -79,7 +79,8 @@ def test_a_unit_word_after_a_number_in_exponent_form() -> None:
 
 @pytest.mark.parametrize(("kw", "message"), [
     ({"percent": True}, "'abc' is not a number (write it like 12% or 12)"),
-    ({"money": True}, "'abc' is not a number (write it like $180,000 or 180000)"),
+    ({"money": True}, "'abc' is not a number (write it like $180,000, USD 180,000, CAD 180,000, CA$180,000, "
+                      "A$180,000, €180,000 or 180k)"),
     ({}, "'abc' is not a number"),
 ])
 def test_not_a_number_says_how_to_write_one(kw: dict[str, bool], message: str) -> None:
@@ -95,3 +96,15 @@ def test_not_a_number_names_the_type_given() -> None:
 
 def test_format_value_of_a_yes_no() -> None:
     assert (format_value(True, None), format_value(False, None)) == ("yes", "no")
+
+
+def test_every_money_form_the_hint_names_reads() -> None:
+    """The hint may only suggest what is read: each form, with its own currency as the partner's."""
+    from playbook.base.values import MONEY_FORMS
+
+    forms = [f.strip() for part in MONEY_FORMS.replace(" or ", "|").split(", ") for f in part.split("|")]
+    assert len(forms) == 7, forms
+    currency = {"$": "USD", "USD": "USD", "CAD": "CAD", "CA$": "CAD", "A$": "AUD", "€": "EUR", "": "USD"}
+    for form in forms:
+        cur = next((c for prefix, c in sorted(currency.items(), key=lambda x: -len(x[0])) if form.startswith(prefix)), "USD")
+        assert parse_number(form, money=True, currency=cur) == 180000.0, form
