@@ -105,12 +105,12 @@ class Assessor:
     # ---- assessing -------------------------------------------------------
     def outcome(self, source: Source, *, name: str | None = None, baseline: str | Path | None = None,
                 customers_file: Path | None = None, redact_customers: bool = False,
-                default_lang: str | None = None) -> Outcome:
+                default_lang: str | None = None, columns: Mapping[str, str] | None = None) -> Outcome:
         """The one assessment path: read `source` (a path, the bytes of an answers
         file, or a mapping), refuse it or assess it, and collect its warnings.
         Never raises for a bad answers file: the problems are in the Outcome."""
         return assess_one(source, self, name=name, baseline=baseline, customers_file=customers_file,
-                          redact_customers=redact_customers, default_lang=default_lang)
+                          redact_customers=redact_customers, default_lang=default_lang, columns=columns)
 
     def assess_file(self, path: str | Path, *, baseline: str | Path | None = None,
                     display: str | None = None) -> Assessment:
@@ -138,7 +138,7 @@ class Assessor:
             except InvalidInput as exc:
                 yield exc
 
-    def _read(self, source: Source, name: str | None) -> Answers:
+    def _read(self, source: Source, name: str | None, columns: Mapping[str, str] | None = None) -> Answers:
         from playbook.answers.check import check_answers, load_answers, parse_answers
         from playbook.base.yamlio import Document
 
@@ -146,7 +146,7 @@ class Assessor:
             return parse_answers(source, self.pack, name or "<answers>", decimal=self._decimal)
         if isinstance(source, (str, Path)):
             p = Path(source)
-            return load_answers(p, self.pack, name or str(p), decimal=self._decimal)
+            return load_answers(p, self.pack, name or str(p), decimal=self._decimal, columns=columns)
         plain = json.loads(json.dumps(dict(source), default=str))  # plain data only: no objects reach the engine
         digest = hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()
         return check_answers(Document(name or "<answers>", plain), self.pack, "sha256:" + digest,
@@ -187,7 +187,8 @@ class Assessor:
 
 def assess_one(source: Source, assessor: Assessor, *, name: str | None = None,
                baseline: str | Path | None = None, customers_file: Path | None = None,
-               redact_customers: bool = False, default_lang: str | None = None) -> Outcome:
+               redact_customers: bool = False, default_lang: str | None = None,
+               columns: Mapping[str, str] | None = None) -> Outcome:
     """Refusals, strictness and warnings, decided once for every front end.
 
     Refused: an invalid file (every problem), a file with nothing answered, and
@@ -200,9 +201,9 @@ def assess_one(source: Source, assessor: Assessor, *, name: str | None = None,
     shown = name or (str(source) if isinstance(source, (str, Path)) else "<answers>")
     strict = assessor.strict
     try:
-        answers = assessor._read(source, name)
+        answers = assessor._read(source, name, columns)  # columns: what the customer CSV's columns are
         if customers_file is not None:
-            answers = customers.load_customers_option(answers, customers_file, assessor.pack)
+            answers = customers.load_customers_option(answers, customers_file, assessor.pack, columns)
         if redact_customers:
             answers = customers.redact(answers)
     except InvalidInput as exc:

@@ -189,7 +189,9 @@ def _advice_banner(result: Result, pack: Pack) -> str:
         if len(a.answers) > ADVICE_SHOWN:
             items += f"<li>{escape(t('and %(n)s more', n=len(a.answers) - ADVICE_SHOWN))}</li>"
         parts.append(f"<p>{escape(advice_head(a, names))}</p><ol>{items}</ol>")
-    return '<div class="pb-settle" role="note">' + "".join(parts) + "</div>"
+    # a complementary landmark named by its first sentence, like the rest of the page's landmarks
+    parts[0] = parts[0].replace("<p>", '<p id="pb-settle-text">', 1)
+    return '<aside class="pb-settle" aria-labelledby="pb-settle-text">' + "".join(parts) + "</aside>"
 
 
 def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
@@ -203,11 +205,14 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
     settle = ""
     if result.stage_advice:
         settle = _advice_banner(result, pack)
+    # landmarks (a navigation bar, a complementary note) so that nothing on the page lies outside one;
+    # the bar sticks on a wide screen only, and the page's scroll padding keeps anchors below it
     return Markup(
-        f'<div class="pb-bar" role="region" aria-label="{escape(t("Downloads"))}">'
+        f'<nav class="pb-bar" aria-label="{escape(t("Downloads"))}">'
         f'<a href="/">{escape(t("Back to the questionnaire"))}</a>'
-        f'{buttons}</div>{settle}'
-        '<style>.pb-bar{position:sticky;top:0;z-index:10;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;padding:.6rem 1rem;'
+        f'{buttons}</nav>{settle}'
+        '<style>@media (min-width:48rem){.pb-bar{position:sticky}html{scroll-padding-top:5rem}}'
+        '.pb-bar{top:0;z-index:10;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;padding:.6rem 1rem;'
         'background:#f3f5f8;border-bottom:1px solid #c8ccd2;font:15px system-ui,sans-serif}'
         '.pb-bar form{margin:0}.pb-bar a{margin-right:auto;color:#1f5fa8;font-weight:600}'
         '.pb-bar button{font:inherit;font-weight:600;color:#fff;background:#1f5fa8;border:0;'
@@ -221,26 +226,42 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
 def create_app(pack: Pack, *, quick: bool = True, lang: str | None = None) -> ASGIApp:
     """The app; `lang` is the questionnaire's language, and the report's unless
     a submitted file says otherwise in partner.language (the form writes it)."""
-    lang = lang or i18n.DEFAULT
-    shown = translated(pack, lang) if lang != i18n.DEFAULT else pack
-    # a submission may ask for any language by partner.language: a broken translation is a
-    # startup error (InvalidInput, located), never an HTTP 500 on each such submission
-    given = {p.stem for root in layer_roots(pack) for p in (root / "translations").glob("*.yaml")}
-    for other in sorted({*i18n.languages(), *given} - {i18n.DEFAULT}):
-        translated(pack, other)
-    assessor = Assessor(pack)
-    pdf_slots = asyncio.Semaphore(1)  # WeasyPrint is CPU-bound and pauses the GC: one at a time
-    waiting = 0
-    known = {f["key"] for f in fields(pack, effective_quick(pack, quick))} | {f"p:{k}" for k in PROFILE_KEYS} | {"nps"}
+    h = _Handlers(pack, quick=quick, lang=lang or i18n.DEFAULT)
+    app = Starlette(routes=[
+        Route("/", h.index, methods=["GET"]),
+        Route("/report", h.report, methods=["POST"]),
+        Route("/report.pdf", h.report_pdf, methods=["POST"]),
+        Route("/report.json", h.report_json, methods=["POST"]),
+        Route("/answers.yaml", h.answers_yaml, methods=["POST"]),
+    ])
+    return Limits(app)
 
-    def form_page(state: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+
+class _Handlers:
+    """The app's routes over one pack, loaded and checked once per process."""
+
+    def __init__(self, pack: Pack, *, quick: bool, lang: str):
+        self.pack, self.quick, self.lang = pack, quick, lang
+        self.shown = translated(pack, lang) if lang != i18n.DEFAULT else pack
+        # a submission may ask for any language by partner.language: a broken translation is a
+        # startup error (InvalidInput, located), never an HTTP 500 on each such submission
+        given = {p.stem for root in layer_roots(pack) for p in (root / "translations").glob("*.yaml")}
+        for other in sorted({*i18n.languages(), *given} - {i18n.DEFAULT}):
+            translated(pack, other)
+        self.assessor = Assessor(pack)
+        self.pdf_slots = asyncio.Semaphore(1)  # WeasyPrint is CPU-bound and pauses the GC: one at a time
+        self.waiting = 0
+        self.known = ({f["key"] for f in fields(pack, effective_quick(pack, quick))}
+                      | {f"p:{k}" for k in PROFILE_KEYS} | {"nps"})
+
+    def form_page(self, state: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
                   summary: list[str] | None = None, status: int = 200) -> Response:
-        with i18n.using(lang):
-            page = render_form(shown, quick=quick, state=state, errors=errors, action="/report",
+        with i18n.using(self.lang):
+            page = render_form(self.shown, quick=self.quick, state=state, errors=errors, action="/report",
                                prefer_state=state is not None, summary=summary or [])
         return _html(page, status)
 
-    async def assess(request: Request) -> tuple[str, Result] | Response:
+    async def assess(self, request: Request) -> tuple[str, Result] | Response:
         try:
             answers = await _body(request)
         except _BadRequest as exc:
@@ -251,73 +272,64 @@ def create_app(pack: Pack, *, quick: bool = True, lang: str | None = None) -> AS
             return Response(status_code=400)
         raw = answers.encode("utf-8")
         # the one assessment path: the web app refuses what the CLI and the batch refuse
-        outcome = assessor.outcome(raw, name="answers.yaml", default_lang=lang)
+        outcome = self.assessor.outcome(raw, name="answers.yaml", default_lang=self.lang)
         if outcome.assessment is None:
-            errors, rest = field_errors(raw, list(outcome.problems), known)
+            errors, rest = field_errors(raw, list(outcome.problems), self.known)
             try:
-                state = state_from_raw(loads(decode(raw, "answers.yaml"), "answers.yaml").data, pack)
+                state = state_from_raw(loads(decode(raw, "answers.yaml"), "answers.yaml").data, self.pack)
             except InvalidInput:
                 state = {}
-            return form_page(state, errors, rest, 422)
+            return self.form_page(state, errors, rest, 422)
         return answers, outcome.assessment.result
 
-    async def index(request: Request) -> Response:
-        return form_page()
+    async def index(self, request: Request) -> Response:
+        return self.form_page()
 
-    async def report(request: Request) -> Response:
-        got = await assess(request)
+    async def report(self, request: Request) -> Response:
+        got = await self.assess(request)
         if isinstance(got, Response):
             return got
         answers, result = got
-        page = render(result, pack, "html").decode()
-        with in_language(result, pack) as local:
+        page = render(result, self.pack, "html").decode()
+        with in_language(result, self.pack) as local:
             bar = str(_downloads(answers, result, local))
         page = re.sub(r"<body([^>]*)>", lambda m: m.group(0) + bar, page, count=1)
         return _html(page)
 
-    async def report_json(request: Request) -> Response:
-        got = await assess(request)
+    async def report_json(self, request: Request) -> Response:
+        got = await self.assess(request)
         if isinstance(got, Response):
             return got
-        return Response(render(got[1], pack, "json"), media_type="application/json",
+        return Response(render(got[1], self.pack, "json"), media_type="application/json",
                         headers={"Content-Disposition": 'attachment; filename="report.json"'})
 
-    async def report_pdf(request: Request) -> Response:
-        nonlocal waiting
-        got = await assess(request)
+    async def report_pdf(self, request: Request) -> Response:
+        got = await self.assess(request)
         if isinstance(got, Response):
             return got
-        if waiting >= PDF_QUEUE:
+        if self.waiting >= PDF_QUEUE:
             return PlainTextResponse("Too many PDFs are being made; try again in a minute.", 503,
                                      headers={"Retry-After": "30"})
-        waiting += 1
+        self.waiting += 1
         try:
-            async with pdf_slots:
-                pdf = await asyncio.wait_for(run_in_threadpool(render, got[1], pack, "pdf"), PDF_SECONDS)
+            async with self.pdf_slots:
+                pdf = await asyncio.wait_for(run_in_threadpool(render, got[1], self.pack, "pdf"), PDF_SECONDS)
         except asyncio.TimeoutError:
             return PlainTextResponse(f"The PDF took longer than {PDF_SECONDS} s; download the HTML or JSON.", 503)
         except PlaybookError as exc:
-            return PlainTextResponse(f"The PDF could not be made: {exc}", 500)
+            # too long or too slow for a PDF, or no PDF support on this server: the HTML and JSON still work
+            return PlainTextResponse(f"The PDF could not be made: {exc}. Download the HTML or JSON instead.", 503)
         finally:
-            waiting -= 1
+            self.waiting -= 1
         return Response(pdf, media_type="application/pdf",
                         headers={"Content-Disposition": 'attachment; filename="report.pdf"'})
 
-    async def answers_yaml(request: Request) -> Response:
-        got = await assess(request)
+    async def answers_yaml(self, request: Request) -> Response:
+        got = await self.assess(request)
         if isinstance(got, Response):
             return got
         return Response(got[0].encode("utf-8"), media_type="application/x-yaml; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="answers.yaml"'})
-
-    app = Starlette(routes=[
-        Route("/", index, methods=["GET"]),
-        Route("/report", report, methods=["POST"]),
-        Route("/report.pdf", report_pdf, methods=["POST"]),
-        Route("/report.json", report_json, methods=["POST"]),
-        Route("/answers.yaml", answers_yaml, methods=["POST"]),
-    ])
-    return Limits(app)
 
 
 # How `serve` hands its settings to worker processes: each worker starts the app

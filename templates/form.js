@@ -529,6 +529,7 @@
   }
   function keys() { return ["p:name", "p:assessed_on", "p:years_in_cloud", "p:focus", "p:currency"].concat(Object.keys(FIELDS), ["nps"]); }
 
+  var counted = { done: 0, total: 0 };
   function refresh() {
     var prof = profile(st), total = 0, done = 0, seconds = 0;
     S.fields.forEach(function (f) {
@@ -541,6 +542,7 @@
     });
     var cur = (st["p:currency"] || "").trim();
     Array.prototype.forEach.call(document.querySelectorAll("[data-currency]"), function (e) { e.textContent = cur; });
+    counted = { done: done, total: total };
     var bar = document.getElementById("progress");
     bar.max = Math.max(total, 1); bar.value = done;
     var mins = Math.ceil(seconds / 60);
@@ -565,17 +567,58 @@
     Object.keys(fromServer || {}).forEach(function (k) { showError(k, fromServer[k]); });
     refresh();
   }
+  // While a value is being typed ("180," on the way to "180,000") its error waits
+  // for a pause or for the field's blur, so it neither flashes nor is read out on
+  // every key; an error that the typing fixes goes at once.
+  var PAUSE = 600, pending = {};
+  function typing(ev) { return ev.type === "input" && ev.target.type !== "radio" && ev.target.type !== "checkbox"; }
   function onChange(ev) {
     var key = ev.target.name;
     if (!key || key === "answers") return;
     st[key] = read(key);
-    validate(key);
+    clearTimeout(pending[key]);
+    if (typing(ev) && !check(key, st[key]).ok) {
+      var w = wrapper(key);
+      if (w) w.classList.remove("answered");
+      pending[key] = setTimeout(function () { validate(key); }, PAUSE);
+    } else validate(key);
     if (key === "p:currency") Object.keys(FIELDS).forEach(function (k) { if (st[k] !== undefined) validate(k); });  // an amount in another currency
     refresh();
     persist();
   }
   form.addEventListener("input", onChange);
   form.addEventListener("change", onChange);
+  form.addEventListener("focusout", function (ev) {
+    var key = ev.target.name;
+    if (key && pending[key] !== undefined) { clearTimeout(pending[key]); delete pending[key]; validate(key); }
+  });
+
+  // Enter in a field moves to the next one, as Tab does: the questionnaire is
+  // sent only by its "See my report" button, never by a stray Enter.
+  form.addEventListener("keydown", function (ev) {
+    var el = ev.target;
+    if (ev.key !== "Enter" || el.tagName !== "INPUT" || el.type === "submit" || el.type === "button") return;
+    ev.preventDefault();
+    var all = Array.prototype.filter.call(form.querySelectorAll("input, button, select, textarea"), function (e) {
+      return e.type !== "hidden" && !e.disabled && e.offsetParent !== null && !(e.type === "radio" && e.name === el.name && e !== el);
+    });
+    var next = all[all.indexOf(el) + 1];
+    if (next) next.focus();
+  });
+
+  // The sticky header's height, kept as the page's scroll padding, so that a
+  // focused field or a linked question lands below the header, never under it.
+  var top = document.querySelector(".top");
+  function stuck() { return getComputedStyle(top).position === "sticky"; }
+  function pad() { document.documentElement.style.scrollPaddingTop = stuck() ? (top.offsetHeight + 16) + "px" : ""; }
+  pad();
+  window.addEventListener("resize", pad);
+  if (window.ResizeObserver) new ResizeObserver(pad).observe(top);
+  document.addEventListener("focusin", function (ev) {
+    if (!stuck() || ev.target === top || top.contains(ev.target)) return;
+    var under = top.getBoundingClientRect().bottom + 8 - ev.target.getBoundingClientRect().top;
+    if (under > 0) window.scrollBy(0, -under);
+  });
 
   form.addEventListener("click", function (ev) {
     var key = ev.target.getAttribute && ev.target.getAttribute("data-clear");
@@ -609,9 +652,34 @@
   }
   document.getElementById("save").addEventListener("click", save);
   document.getElementById("save-bottom").addEventListener("click", save);
+  // An empty or nearly empty questionnaire asks first: its report would be
+  // pages of "not assessed".
+  var sure = false, ask = document.getElementById("confirm-empty");
   form.addEventListener("submit", function (ev) {
     if (problems().length) { ev.preventDefault(); return; }
+    if (!sure && counted.done * 5 < counted.total) {
+      ev.preventDefault();
+      document.getElementById("confirm-empty-text").textContent = T(
+        "Only %(done)s of %(total)s questions are answered: the report will mark the rest as not assessed. See it anyway?", counted);
+      ask.hidden = false;
+      document.getElementById("confirm-go").focus();
+      return;
+    }
+    sure = false;
     document.getElementById("answers-field").value = toYaml(st);
+  });
+  document.getElementById("confirm-go").addEventListener("click", function () {
+    sure = true; ask.hidden = true;
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  });
+  document.getElementById("confirm-back").addEventListener("click", function () {
+    ask.hidden = true;
+    var first = Array.prototype.find.call(form.querySelectorAll("input"), function (e) {
+      if (e.type === "hidden" || e.offsetParent === null) return false;
+      var r = check(e.name, read(e.name));
+      return r.ok && r.blank;
+    });
+    (first || document.getElementById("f-p-name")).focus();
   });
   document.getElementById("load").addEventListener("change", function (ev) {
     var file = ev.target.files && ev.target.files[0];

@@ -156,6 +156,10 @@ def test_partner_fills_saves_and_gets_the_report(browser: Any, pack: Any, tmp_pa
                        "d.dispatchEvent(new Event('change', {bubbles: true}));")  # the date picker is the OS's
     years = drv.find_element(By.ID, "f-p-years_in_cloud")
     years.send_keys("three")
+    # the error waits for a pause in the typing, then shows
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(drv, 5).until(lambda d: error_text(d, "p:years_in_cloud"))
     assert "number" in error_text(drv, "p:years_in_cloud")
     assert years.get_attribute("aria-invalid") == "true"
     years.send_keys(Keys.CONTROL, "a")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 
+import pytest
 import yaml
 
 from playbook.answers.check import parse_answers
@@ -84,8 +85,8 @@ def test_the_radar_says_how_much_of_each_area_was_assessed(default_pack) -> None
     r = _result(default_pack, {"partner": {"name": "P"}, "answers": {"onboarding_process": "yes"}})
     html = render_html(r, default_pack)
     radar = html[html.index('<svg class="radar"'):html.index("</svg>", html.index('<svg class="radar"'))]
-    for a in r.areas:
-        assert f"{a.assessed}/{a.total} assessed" in radar
+    for a in r.areas:  # an area with nothing answered is labelled so, not scored
+        assert (f"{a.assessed}/{a.total} assessed" if a.score is not None else f"{a.name}: not assessed") in radar
 
 
 def test_every_metric_definition_is_in_the_report(mini) -> None:
@@ -108,3 +109,31 @@ def test_method_explains_the_stage_model_and_the_packs_own_rule(mini) -> None:
     assert "milestones" in method and "at least 75 %" in method
     assert "the pack's own reading of the guide" in method and mini.stage_rule.note in method
     assert "Blanks are unknowns, never noes" in method and "n/a" in method
+
+
+@pytest.mark.parametrize("names", [
+    ["Strategy and value proposition", "Metrics and scorecards", "Customer lifecycle", "Operations and IP", "Partnering"],
+    ["Strategie und Wertversprechen", "Kennzahlen und Scorecards", "Kundenlebenszyklus", "Kundenerlebnis und Feedback",
+     "Betrieb und IP", "Partnerschaften"],
+])
+def test_the_radar_leaves_a_gap_for_an_unassessed_area_marks_thin_ones_and_clips_no_label(names) -> None:
+    from playbook.report.charts import RADAR_CHAR, RADAR_FONT, radar
+
+    areas = [{"name": n, "score": None if i == 1 else 100 if i == 2 else 50, "assessed": 0 if i == 1 else 1 if i == 2 else 9,
+              "total": 19 if i == 2 else 10} for i, n in enumerate(names)]
+    rd = radar(areas)
+    gap, thin = rd["axes"][1], rd["axes"][2]
+    assert gap["gap"] and gap["point"] is None and gap["lines"][-1] == "not assessed"
+    # the line is open at the gap (one run through the other areas), never dipping to the centre
+    assert not rd["complete"] and "Z" not in rd["path"] and rd["path"].count("M") == 1
+    assert rd["path"].count(",") == len(names) - 1
+    assert f"{rd['c']},{rd['c']}" not in rd["path"]
+    assert thin["low"] and thin["lines"][-1] == "low confidence" and not rd["axes"][0]["low"]
+    left, top, width, height = rd["view"]
+    for a in rd["axes"]:  # every label, at its widest line, inside the view box
+        w = max(len(line) for line in a["lines"]) * RADAR_FONT * RADAR_CHAR
+        x0 = {"start": a["lx"], "middle": a["lx"] - w / 2, "end": a["lx"] - w}[a["anchor"]]
+        assert left <= x0 and x0 + w <= left + width, a["lines"]
+        assert top <= a["ly"] - RADAR_FONT and a["ly"] + rd["line"] * (len(a["lines"]) - 1) <= top + height, a["lines"]
+    full = radar([{**a, "score": 40, "assessed": 9} for a in areas])
+    assert full["complete"] and full["path"].endswith("Z") and full["path"].count("M") == 1

@@ -197,8 +197,8 @@ def test_a_provisional_stage_lists_the_questions_that_settle_it(client: Any) -> 
         if len(advice["answers"]) > ADVICE_SHOWN:
             assert f'and {len(advice["answers"]) - ADVICE_SHOWN} more' in page
     full = client.post("/report", data={"answers": GROW}).text
-    if client.post("/report.json", data={"answers": GROW}).json()["stage_status"] == "confirmed":
-        assert "Your stage is provisional" not in full
+    assert client.post("/report.json", data={"answers": GROW}).json()["stage_status"] == "confirmed"
+    assert "Your stage is provisional" not in full
 
 
 @pytest.mark.slow

@@ -102,11 +102,15 @@ def carry_forward(pack: Pack, old_path: Path, schema_ref: str = "") -> tuple[str
             counts["carried"] += 1
         if line == "nps_responses: []" and isinstance(old.get("nps_responses"), list):
             line = "nps_responses: [" + ", ".join(map(str, old["nps_responses"])) + "]  " + mark(since)
-        if line == "customers: []" and isinstance(old.get("customers"), (list, str)):
+        if line == "customers: []" and isinstance(old.get("customers"), (list, str, dict)):
             from playbook.base.yamlio import dump
 
-            line = f"customers:  {mark(since)}\n" + dump(old["customers"]).rstrip() \
-                if isinstance(old["customers"], list) else f"customers: {_scalar(old['customers'])}  {mark(since)}"
+            if isinstance(old["customers"], dict):  # {file: export.csv, columns: {...}}: the export and its map
+                line = f"customers:  {mark(since)}\n" + "\n".join("  " + x for x in
+                                                                   dump(old["customers"]).rstrip().splitlines())
+            else:
+                line = f"customers:  {mark(since)}\n" + dump(old["customers"]).rstrip() \
+                    if isinstance(old["customers"], list) else f"customers: {_scalar(old['customers'])}  {mark(since)}"
         out.append(line)
     dropped = [k for k in old_answers if renamed.get(k, k) not in pack.questions]
     if dropped:

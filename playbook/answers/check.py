@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from playbook.answers.hints import PARTNER_HINTS, metric_hint, question_hint
 from playbook.base import operators as ops
-from playbook.base.model import Answers, Customer, Pack
-from playbook.base.suggest import did_you_mean, one_of
-from playbook.base.values import (
-    Bounds,
-    check_range,
-    describe,
-    normalize_choice,
-    parse_bool,
-    parse_date,
-    parse_number,
-)
+from playbook.base.model import Answers, ColumnsRead, Customer, Pack
+from playbook.base.reading import Reading, read_value
+from playbook.base.suggest import Suggestions, did_you_mean, one_of
+from playbook.base.values import Bounds, check_range, describe, normalize_choice
 from playbook.base.yamlio import Document, decode, loads, read_file
-from playbook.customers import customers_from_path
+from playbook.customers import read_customers_entry
 from playbook.errors import InvalidInput, Problem
 from playbook.i18n import Convention
 from playbook.pack.schema import NOT_APPLICABLE_PATTERN, answers_schema
 from playbook.pack.validation import schema_errors
 
+NEUTRAL = Convention()
 TOP_KEYS = ("partner", "answers", "metrics", "nps_responses", "customers")
 # Free text is printed in every report: a bound keeps a pasted document (or
 # an attack) from making a 15 MB HTML file and a PDF past its deadline.
@@ -37,22 +33,33 @@ TEXT_LIMITS = {"name": 200, "contact": 200, "industry": 200, "region": 200, "not
 ASSESSED_YEARS = (1900, 2999)  # partner.assessed_on: a real day, far from the calendar's ends
 
 
-def load_answers(path: Path, pack: Pack, display: str | None = None, *, decimal: str | None = None) -> Answers:
+def load_answers(path: Path, pack: Pack, display: str | None = None, *, decimal: str | None = None,
+                 columns: Mapping[str, str] | None = None) -> Answers:
+    """`columns`: what the customer CSV's columns are (``assess --columns``)."""
     name = display or str(path)
-    return parse_answers(read_file(path, name), pack, name, decimal=decimal, customers_dir=path.parent)
+    return parse_answers(read_file(path, name), pack, name, decimal=decimal, customers_dir=path.parent,
+                         columns=columns)
 
 
 def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>", *, decimal: str | None = None,
-                  customers_dir: Path | None = None) -> Answers:
+                  customers_dir: Path | None = None, columns: Mapping[str, str] | None = None) -> Answers:
     doc = loads(decode(raw, name), name)
     return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest(), decimal=decimal,
-                         customers_dir=customers_dir)
+                         customers_dir=customers_dir, columns=columns)
+
+
+# question type -> the kind of value values.read_value reads (the customer CSV reads the same kinds)
+_KIND = {"yesno": "yesno", "number": "number", "percent": "percent", "money": "money", "days": "number",
+         "date": "date"}
+
+
+def _metric_kind(unit: str) -> str:
+    return "percent" if unit == "percent" else "money" if unit.startswith("money") else \
+        "count" if unit == "count" else "number"
 
 
 def _value(question_type: str, v: Any, choices: tuple[str, ...], currency: str | None = None,
-           decimal: str | None = None, within: Bounds = (None, None)) -> Any:
-    if question_type == "yesno":
-        return parse_bool(v)
+           convention: Reading = NEUTRAL, within: Bounds = (None, None)) -> Any:
     if question_type == "choice":
         c = normalize_choice(v)
         if c not in choices:
@@ -60,10 +67,7 @@ def _value(question_type: str, v: Any, choices: tuple[str, ...], currency: str |
             raise ValueError(f"{shown} is not one of the allowed answers{did_you_mean(c, choices)} "
                              f"(allowed: {', '.join(choices)})")
         return c
-    if question_type == "date":
-        return parse_date(v)
-    return parse_number(v, percent=question_type == "percent", money=question_type == "money",
-                        currency=currency, decimal=decimal, within=within)
+    return read_value(_KIND.get(question_type, "number"), v, convention, currency=currency, within=within)
 
 
 def _currency(v: Any) -> str | None:
@@ -130,7 +134,7 @@ def _fraction_warning(doc: Document, path: tuple[str, str], key: str, raw: Any, 
 
 
 def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: str | None = None,
-                  customers_dir: Path | None = None) -> Answers:
+                  customers_dir: Path | None = None, columns: Mapping[str, str] | None = None) -> Answers:
     """The checked answers. `decimal` is the decimal separator when a locale
     settles it ("." or ","); None refuses numbers that read differently under
     the two conventions (1.200). `customers_dir` is where a `customers:` CSV
@@ -153,7 +157,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     nps: tuple[int, ...] | None = None
     if responses is not None:
         nps = tuple(int(r) for r in responses)  # the schema stage checked 0..10 integers
-    customers = _customers(c, pack, p, customers_dir)
+    customers, customer_columns = _customers(c, pack, p, customers_dir, columns)
     if c.problems:
         raise InvalidInput(c.problems + c.warnings)
     return Answers(
@@ -162,7 +166,7 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
         currency=p.currency or "", answers=answers, metrics=metrics,
         nps_responses=nps, customers=tuple(customers), input_hash=input_hash,
         warnings=tuple(c.warnings), not_applicable=frozenset(not_applicable), listed=frozenset(listed),
-        language=p.language, primary_focus=p.primary_focus,
+        language=p.language, primary_focus=p.primary_focus, locale=p.locale, customer_columns=customer_columns,
     )
 
 
@@ -178,6 +182,8 @@ class _Check:
     warnings: list[Problem]
     broken: set[tuple[Any, ...]]
     broken_sections: set[tuple[Any, ...]]
+    # did-you-mean for unknown ids and stages: capped before it runs, however many the file has
+    suggest: Suggestions = dataclasses.field(default_factory=Suggestions)
 
     @classmethod
     def of(cls, doc: Document, data: dict[str, Any]) -> _Check:
@@ -219,9 +225,9 @@ class _Partner:
     focus: tuple[str, ...]
     currency: str | None
     language: str
-    decimal: str | None  # the partner's own convention settles 1.200 and 01.11.2026
-    order: str | None
+    convention: Convention  # the partner's own (partner.language with its region) settles 1.200 and 01.11.2026
     primary_focus: str | None
+    locale: str  # partner.language as written (de-CH)
 
 
 def _partner(c: _Check, decimal: str | None) -> _Partner:
@@ -240,35 +246,35 @@ def _partner(c: _Check, decimal: str | None) -> _Partner:
             c.problems.append(doc.problem(("partner", "currency"), f"currency: {describe(partner['currency'])} is "
                                           "not a currency; write a three-letter ISO 4217 code (USD, EUR, GBP) or a "
                                           "symbol such as $ or €", "value"))
-    language = ""
+    language = locale = ""
     if partner.get("language") is not None:
         language, found = _language(doc, partner["language"])
+        locale = str(partner["language"]).strip() if language else ""
         c.split(found)
-    # the partner's own convention settles 1.200 (a thousand in German) and
-    # 01.11.2026; a language whose decimal mark is neither . nor , refuses such values
-    convention = Convention.of(language)
-    if language:
-        decimal = convention.decimal
-    order = convention.date_order
+    # the partner's own convention, region included, settles 1.200 (a thousand in German,
+    # 1.2 in Swiss German) and 01.11.2026; a language whose decimal mark is neither . nor ,
+    # refuses such values
+    convention = Convention.of(locale) if language else Convention(decimal)
     raw_partner = c.section("partner")
     for field, hint in PARTNER_HINTS.items():
         if field in raw_partner and raw_partner[field] in (None, "", []):
-            checker = {"assessed_on": parse_date, "years_in_cloud": parse_number,
+            checker = {"assessed_on": lambda t: read_value("date", t, convention),
+                       "years_in_cloud": lambda t: read_value("number", t, convention, within=(0, 100)),
                        "focus": lambda t: [_focus_word(w) for w in re.split(r"[\s,]+", t.strip("[]")) if w]
                        }.get(field, lambda t: t)
             c.found(_typed_after_hint(doc, ("partner", field), hint, checker))
     years = None
     if partner.get("years_in_cloud") is not None:
         try:
-            years = parse_number(doc.written.get(("partner", "years_in_cloud"), partner["years_in_cloud"]),
-                                 decimal=decimal, within=(0, 100))
+            years = read_value("number", doc.written.get(("partner", "years_in_cloud"), partner["years_in_cloud"]),
+                               convention, within=(0, 100))
             check_range(years, 0, 100)
         except ValueError as exc:
             c.problems.append(doc.problem(("partner", "years_in_cloud"), f"years_in_cloud: {exc}", "value"))
     assessed_on = None
     if partner.get("assessed_on") is not None:
         try:
-            assessed_on = parse_date(partner["assessed_on"], order)
+            assessed_on = read_value("date", partner["assessed_on"], convention)
             if not ASSESSED_YEARS[0] <= int(assessed_on[:4]) <= ASSESSED_YEARS[1]:
                 # the renewal calendar counts years either side of it: year 9998 would run off the calendar
                 raise ValueError(f"{assessed_on} is not a plausible assessment date; give the day of "
@@ -278,8 +284,8 @@ def _partner(c: _Check, decimal: str | None) -> _Partner:
     primary_focus = partner.get("primary_focus") or None
     # the line led with is one of the lines of business, listed or not
     focus = tuple(sorted(set(partner.get("focus") or []) | ({primary_focus} if primary_focus else set())))
-    return _Partner(partner.get("name"), years, assessed_on, focus, currency, language, decimal, order,
-                    primary_focus)
+    return _Partner(partner.get("name"), years, assessed_on, focus, currency, language, convention,
+                    primary_focus, locale)
 
 
 def _answers(c: _Check, pack: Pack, p: _Partner, listed: set[str], not_applicable: set[str]) -> dict[str, Any]:
@@ -290,19 +296,19 @@ def _answers(c: _Check, pack: Pack, p: _Partner, listed: set[str], not_applicabl
             continue  # the same answers file serves a pack that leaves this question out
         if q is None:
             c.problems.append(doc.problem(("answers", qid), f"unknown question {qid!r}"
-                                          f"{did_you_mean(qid, pack.questions)}", "unknown-question", key=True))
+                                          f"{c.suggest(qid, pack.questions)}", "unknown-question", key=True))
             continue
         listed.add(qid)
         if v is None:  # left blank: not assessed, unless the answer went into the comment
             c.found(_typed_after_hint(doc, ("answers", qid), question_hint(q), lambda t, q=q: _value(
-                q.type, t, q.choices, p.currency, p.decimal, (q.min, q.max))))
+                q.type, t, q.choices, p.currency, p.convention, (q.min, q.max))))
             continue
         if _is_not_applicable(v):
             not_applicable.add(qid)
             continue
         v = doc.written.get(("answers", qid), v)  # `1.200` as typed, not the float YAML made of it
         try:
-            val = _value(q.type, v, q.choices, p.currency, p.decimal, (q.min, q.max))
+            val = _value(q.type, v, q.choices, p.currency, p.convention, (q.min, q.max))
             if isinstance(val, float):
                 check_range(val, q.min, q.max, q.type)
             answers[qid] = val
@@ -321,21 +327,19 @@ def _metrics(c: _Check, pack: Pack, p: _Partner, listed: set[str], not_applicabl
             continue
         if m is None:
             c.problems.append(doc.problem(("metrics", mid), f"unknown metric {mid!r}"
-                                          f"{did_you_mean(mid, pack.metrics)}", "unknown-metric", key=True))
+                                          f"{c.suggest(mid, pack.metrics)}", "unknown-metric", key=True))
             continue
         listed.add(mid)
         if v is None:
-            c.found(_typed_after_hint(doc, ("metrics", mid), metric_hint(m), lambda t, m=m: parse_number(
-                t, percent=m.unit == "percent", money=m.unit.startswith("money"), whole=m.unit == "count",
-                currency=p.currency, decimal=p.decimal, within=(m.min, m.max))))
+            c.found(_typed_after_hint(doc, ("metrics", mid), metric_hint(m), lambda t, m=m: read_value(
+                _metric_kind(m.unit), t, p.convention, currency=p.currency, within=(m.min, m.max))))
             continue
         if _is_not_applicable(v):
             not_applicable.add(mid)
             continue
         v = doc.written.get(("metrics", mid), v)
         try:
-            val = parse_number(v, percent=m.unit == "percent", money=m.unit.startswith("money"),
-                               whole=m.unit == "count", currency=p.currency, decimal=p.decimal, within=(m.min, m.max))
+            val = read_value(_metric_kind(m.unit), v, p.convention, currency=p.currency, within=(m.min, m.max))
             check_range(val, m.min, m.max, m.unit)
             metrics[mid] = val
             if m.unit == "percent":
@@ -345,13 +349,16 @@ def _metrics(c: _Check, pack: Pack, p: _Partner, listed: set[str], not_applicabl
     return metrics
 
 
-def _customers(c: _Check, pack: Pack, p: _Partner, customers_dir: Path | None) -> list[Customer]:
+def _customers(c: _Check, pack: Pack, p: _Partner, customers_dir: Path | None,
+               columns: Mapping[str, str] | None = None) -> tuple[list[Customer], ColumnsRead | None]:
     doc = c.doc
     customers: list[Customer] = []
     stage_ids = [s.id for s in pack.maturity_stages]
     given_customers = c.data.get("customers") if c.ok("customers") else None
-    if isinstance(given_customers, str):  # a CSV export, relative to the answers file (playbook/customers)
-        rows, found = customers_from_path(given_customers, customers_dir, doc, stage_ids, p.language)
+    understood = None
+    if isinstance(given_customers, (str, dict)):  # a CSV export, relative to the answers file (playbook/customers)
+        rows, found, understood = read_customers_entry(given_customers, customers_dir, doc, stage_ids, p.locale,
+                                                       p.currency, columns, str(p.name or ""))
         customers.extend(rows)
         c.split(found)
         given_customers = None
@@ -361,25 +368,25 @@ def _customers(c: _Check, pack: Pack, p: _Partner, customers_dir: Path | None) -
         stage = normalize_choice(row.get("stage", ""))
         if stage_ids and stage not in stage_ids:
             c.problems.append(doc.problem(("customers", i, "stage"), "unknown customer stage "
-                                          f"{describe(row.get('stage'))}{did_you_mean(stage, stage_ids)} "
+                                          f"{describe(row.get('stage'))}{c.suggest(stage, stage_ids)} "
                                           f"(stages: {one_of(stage_ids)})", "unknown-stage"))
             continue
         revenue = None
         if row.get("revenue") is not None:
             try:
-                revenue = parse_number(doc.written.get(("customers", i, "revenue"), row["revenue"]), money=True,
-                                       currency=p.currency, decimal=p.decimal)
+                revenue = read_value("money", doc.written.get(("customers", i, "revenue"), row["revenue"]),
+                                     p.convention, currency=p.currency)
                 check_range(revenue, 0, None, "money")
             except ValueError as exc:
                 c.problems.append(doc.problem(("customers", i, "revenue"), f"revenue: {exc}", "value"))
         renewal = None
         if row.get("renewal_date") is not None:
             try:
-                renewal = parse_date(row["renewal_date"], p.order)
+                renewal = read_value("date", row["renewal_date"], p.convention)
             except ValueError as exc:
                 c.problems.append(doc.problem(("customers", i, "renewal_date"), f"renewal_date: {exc}", "value"))
         customers.append(Customer(str(row.get("name", "")), stage, revenue, renewal))
-    return customers
+    return customers, understood
 
 
 def _language(doc: Document, v: Any) -> tuple[str, list[Problem]]:

@@ -268,6 +268,18 @@ class Customer:
 
 
 @dataclass(frozen=True)
+class ColumnsRead:
+    """What the columns of a customer export were read as, so a run can show
+    it before its figures: the CRM profile chosen ("" for none), each column
+    used (its header, our column, what that means) and each one not used
+    (its header and why)."""
+
+    profile: str
+    used: tuple[tuple[str, str, str], ...]
+    unused: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Answers:
     file: str
     partner_name: str
@@ -288,3 +300,5 @@ class Answers:
     listed: frozenset[str] = frozenset()  # question and metric ids the file names, blank or not
     language: str = ""  # partner.language as a base tag ("de"), or "" when not given
     primary_focus: str | None = None  # one of FOCUS_VALUES, the line of business led with; also in `focus`
+    customer_columns: ColumnsRead | None = None  # how the customer CSV's header was read
+    locale: str = ""  # partner.language as written ("de-CH"): its region settles how numbers and dates read

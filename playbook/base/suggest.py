@@ -43,6 +43,21 @@ def did_you_mean(word: Any, options: Iterable[Any]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+class Suggestions:
+    """did_you_mean for at most `limit` words, then nothing: a file with
+    100,000 unknown keys costs 20 comparisons, not 100,000. The count is
+    taken before the work, so the cap holds however long each one would take."""
+
+    def __init__(self, limit: int = 20) -> None:
+        self.left = limit
+
+    def __call__(self, word: Any, options: Iterable[Any]) -> str:
+        if self.left <= 0:
+            return ""
+        self.left -= 1
+        return did_you_mean(word, options)
+
+
 def one_of(options: Iterable[Any], limit: int = 12) -> str:
     opts = sorted({str(o) for o in options})
     shown = ", ".join(opts[:limit])

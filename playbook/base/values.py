@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from playbook.base import operators as ops
@@ -55,8 +56,18 @@ MAX_MAGNITUDE = 1e15
 SYMBOLS: dict[str, frozenset[str]] = {
     "$": frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD"}),
     "€": frozenset({"EUR"}), "£": frozenset({"GBP"}), "¥": frozenset({"JPY", "CNY"}), "₹": frozenset({"INR"}),
+    # the dollar forms CLDR and the CRMs write (CA$ in English, $CA in French, US$ in Dutch)
+    "US$": frozenset({"USD"}), "$US": frozenset({"USD"}), "CA$": frozenset({"CAD"}), "C$": frozenset({"CAD"}),
+    "$CA": frozenset({"CAD"}), "A$": frozenset({"AUD"}), "AU$": frozenset({"AUD"}), "$AU": frozenset({"AUD"}),
+    "NZ$": frozenset({"NZD"}), "$NZ": frozenset({"NZD"}), "S$": frozenset({"SGD"}), "SG$": frozenset({"SGD"}),
+    "HK$": frozenset({"HKD"}), "$HK": frozenset({"HKD"}), "MX$": frozenset({"MXN"}), "NT$": frozenset({"TWD"}),
+    "R$": frozenset({"BRL"}), "$SG": frozenset({"SGD"}), "$MX": frozenset({"MXN"}), "£GB": frozenset({"GBP"}),
+    "JP¥": frozenset({"JPY"}), "CN¥": frozenset({"CNY"}),
 }
-_CUR_PREFIX = re.compile(r"([A-Z]{3}|[$€£¥₹])\s*")
+# How a money value may be written, for hints: every form above reads.
+MONEY_FORMS = "$180,000, USD 180,000, CAD 180,000, CA$180,000, A$180,000, €180,000 or 180k"
+_CUR_PREFIX = re.compile(r"([A-Z]{3}|[A-Z]{1,2}[$¥]|[$£]\s?[A-Z]{2}|[$€£¥₹])\s*")
+_CUR_SUFFIX = re.compile(r"\s*([A-Z]{3}|[A-Z]{1,2}[$¥]|[$£]\s?[A-Z]{2}|[$€£¥₹])\Z")
 _SCALE = {"k": 1e3, "m": 1e6, "mm": 1e6, "bn": 1e9, "b": 1e9}
 _SCALE_SUFFIX = re.compile(r"(?:k|mm|m|bn|b)\Z", re.IGNORECASE)
 _UNIT_WORDS = ("days", "day", "x", "×")
@@ -90,15 +101,22 @@ def currency_codes(marker: str) -> frozenset[str]:
 
 
 def _split_currency(s: str) -> tuple[str | None, str]:
+    sign = ""
+    if s[:1] in "-+" and _CUR_PREFIX.match(s, 1):  # -€1,234.50, as English writes a negative amount
+        sign, s = s[0], s[1:]
     m = _CUR_PREFIX.match(s)
-    if m:
-        return m.group(1), s[m.end():]
-    tail = s[-3:]
-    if len(s) > 3 and tail.isascii() and tail.isalpha() and tail.isupper():
-        return tail, s[:-3].rstrip()
-    if s and s[-1] in SYMBOLS:  # 1.200 € is how much of Europe writes it
-        return s[-1], s[:-1].rstrip()
-    return None, s
+    if m and _marker(m.group(1)):
+        return _marker(m.group(1)), sign + s[m.end():]
+    m = _CUR_SUFFIX.search(s)  # 1.200 € and 1 234,50 $US are how much of Europe writes it
+    if m and m.start() > 0 and _marker(m.group(1)):
+        return _marker(m.group(1)), sign + s[:m.start()]
+    return None, sign + s
+
+
+def _marker(text: str) -> str | None:
+    """A currency marker as SYMBOLS names it ($ US, as Swiss French writes it, is $US), or None."""
+    m = "".join(text.split())
+    return m if m in SYMBOLS or (m.isalpha() and len(m) == 3) else None
 
 
 def _read(t: str, point: str, group: str) -> float | None:
@@ -112,18 +130,45 @@ def _read(t: str, point: str, group: str) -> float | None:
     return float((whole.replace(group, "") or "0") + "." + (frac or "0"))
 
 
+# Group marks other than . and , (Swiss 12'500, French 12 500 with a narrow
+# space): a locale that writes them is read by turning them into its
+# thousands separator, so the grouping is checked like 12.500.
+_OTHER_GROUPS = ("'", "\u2019", "\u00a0", "\u202f", " ")
+_MINUS = ("\u2212", "\u2013")  # CLDR's minus sign, and the dash a word processor makes of -
+
+
+def _normalise(s: str, point: str | None, group: str | None) -> str:
+    for m in _MINUS:
+        if s.startswith(m):
+            s = "-" + s[1:]
+    if "'" in s or "\u2019" in s:
+        # an apostrophe is never a decimal mark, so dropping it cannot make a value read
+        # another way; its groups are not checked, since Babel itself writes de-CH
+        # amounts as 1000000'000.00
+        s = s.replace("'", "").replace("\u2019", "")
+    if group in _OTHER_GROUPS:
+        canon = "." if point == "," else ","
+        for g in _OTHER_GROUPS[2:]:
+            if g in s:
+                s = s.replace(g, canon)
+    return s
+
+
 Bounds = tuple[float | None, float | None]
 
 
 def parse_number(v: Any, *, percent: bool = False, money: bool = False, whole: bool = False,
                  currency: str | None = None, decimal: str | None = None,
-                 within: Bounds = (None, None)) -> float:
+                 within: Bounds = (None, None), group: str | None = None) -> float:
     """A number as people write it. `whole`: a count, so no fraction.
     `currency`: the partner's currency; a money value naming another is an
     error. `decimal`: the decimal separator when a locale settles it ("." or
     ","); None reads a point as decimal and a comma between thousands, and
     refuses what reads differently the other way (1.200) unless only one
-    reading lies `within` the allowed range (1.005 years: not 1005)."""
+    reading lies `within` the allowed range (1.005 years: not 1005). `group`:
+    the locale's thousands mark when it is neither . nor , (' in Swiss German,
+    a narrow space in French). A thousands group never starts with 0
+    (0.500 is refused in every convention: 0.5 or 500)."""
     if isinstance(v, bool) or v is None:
         raise ValueError(f"{describe(v)} is not a number")
     if isinstance(v, int):
@@ -134,7 +179,7 @@ def parse_number(v: Any, *, percent: bool = False, money: bool = False, whole: b
         f = v
     elif isinstance(v, str):
         f = _parse_text(v, percent=percent, money=money, whole=whole, currency=currency, decimal=decimal,
-                        within=within)
+                        within=within, group=group)
     else:
         raise ValueError(f"expected a number, found a {type(v).__name__}")
     if not math.isfinite(f):
@@ -147,7 +192,7 @@ def parse_number(v: Any, *, percent: bool = False, money: bool = False, whole: b
 
 
 def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: str | None,
-                decimal: str | None, within: Bounds) -> float:
+                decimal: str | None, within: Bounds, group: str | None = None) -> float:
     s = v.strip()
     if len(s) > MAX_NUMBER_CHARS:
         raise ValueError(f"{describe(v)} is too long to be a number ({len(s):,} characters; "
@@ -166,6 +211,7 @@ def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: st
             if low.endswith(w):
                 s = s[:-len(w)].rstrip()
                 break
+    s = _normalise(s, decimal, group)
     if _EXPONENT.fullmatch(s):  # 1.5e+14, as tools write numbers (YAML reads it so too)
         return float(s)
     scale = _SCALE_SUFFIX.search(s)
@@ -174,7 +220,7 @@ def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: st
     if not m or (scale and not money):
         if s.lower() in _UNKNOWN:
             raise ValueError(f"{describe(v)} is not a number; leave the answer blank if you do not know it")
-        hint = " (write it like 12% or 12)" if percent else " (write it like $180,000 or 180000)" if money else ""
+        hint = " (write it like 12% or 12)" if percent else f" (write it like {MONEY_FORMS})" if money else ""
         raise ValueError(f"{describe(v)} is not a number{hint}")
     if marker is not None and currency and not currency_codes(marker) & currency_codes(currency):
         raise ValueError(f"{describe(v)} is in {marker}, but the partner's currency is {currency}; "
@@ -195,6 +241,14 @@ def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: st
         raise ValueError(f"{describe(v)} reads as {_plain(as_point)} with {t[-4]!r} as the decimal "
                          f"separator, or as {_plain(as_group)} with {t[-4]!r} between thousands; write "
                          f"{_plain(as_group)} or {_plain(as_point)} to say which")
+    if _leading_zero_group(t, point, group):
+        # 0.500 in German, 0,500 in English: a thousands group never starts with 0, and
+        # reading it as 500 turned half a year into five hundred
+        as_point = float(t.replace(group, "."))
+        as_group = float(t.partition(point)[0].replace(group, ""))
+        raise ValueError(f"{describe(v)} reads as {_plain(as_point)} with {group!r} as the decimal separator, "
+                         f"or as {_plain(as_group)} with {group!r} between thousands, but thousands never start "
+                         f"with 0; write {_plain(as_point).replace('.', point)} or {_plain(as_group)}")
     read = _read(t, point, group)
     if read is None:
         if point == ".":
@@ -204,6 +258,12 @@ def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: st
                          "write decimals with a comma (12,5)")
     f = read * (_SCALE[scale.group(0).lower()] if scale else 1.0)
     return -f if m.group(1) == "-" else f
+
+
+def _leading_zero_group(digits: str, point: str, group: str) -> bool:
+    """0.500 with . between thousands: a group after a lone 0."""
+    whole = digits.partition(point)[0]
+    return whole.startswith("0" + group) and _GROUPED[group].fullmatch(whole) is not None
 
 
 def _plain(x: float) -> str:
@@ -229,37 +289,92 @@ def normalize_choice(v: Any) -> str:
 
 
 _LOCAL_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")
+# A time after the date, as CRM exports write it (HubSpot 2023-10-01 09:30,
+# Dynamics 4/20/2028 9:30 AM): the date is what is read, the time is dropped.
+_TIME_TAIL = re.compile(r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:\s?[AaPp][Mm])?"
+                        r"(?:Z|[+-]\d{2}:?\d{2})?)\Z")
+_ORDER_TAG = {"mdy": "en-US", "dmy": "en-GB"}
+
+
+def _date_text(text: str) -> str:
+    """`text` without a time of day after its date."""
+    if len(text) > 10:
+        m = _TIME_TAIL.search(text)
+        if m and m.start() >= 8:
+            return text[:m.start()]
+    return text
 
 
 def parse_date(v: Any, order: str | None = None) -> str:
     """An ISO date; with `order` ("dmy" or "mdy", from the partner's language)
     also a date written that way (01.11.2026 in German). Without it, 01/11/2026
-    is refused: it is the 1st of November or the 11th of January."""
+    is refused: it is the 1st of November or the 11th of January; a date that
+    reads only one way (04/20/2028) is read so. A time after the date is
+    dropped (2023-10-01 09:30)."""
     if isinstance(v, (_dt.date,)) and not isinstance(v, _dt.datetime):
         return v.isoformat()
-    if isinstance(v, str):
-        text = v.strip()
+    if isinstance(v, _dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, str) and len(v) <= MAX_NUMBER_CHARS:
+        text = _date_text(v.strip())
         try:
             return _dt.date.fromisoformat(text).isoformat()
         except ValueError:
             pass
         m = _LOCAL_DATE.fullmatch(text)
-        if m and order in ("dmy", "mdy"):
-            a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
-            day, month = (a, b) if order == "dmy" else (b, a)
-            try:
-                return _dt.date(year, month, day).isoformat()
-            except ValueError:
-                raise ValueError(f"{describe(v)} is not a date: there is no day {day} in month {month} of "
-                                 f"{year}") from None
+        if m:
+            return _local_date(v, int(m.group(1)), int(m.group(3)), int(m.group(4)), order)
+    raise ValueError(f"{describe(v)} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)")
+
+
+def _valid(year: int, month: int, day: int) -> _dt.date | None:
+    try:
+        return _dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _local_date(v: Any, a: int, b: int, year: int, order: str | None) -> str:
+    dmy, mdy = _valid(year, b, a), _valid(year, a, b)
+    if order in ("dmy", "mdy"):
+        got = dmy if order == "dmy" else mdy
+        if got is not None:
+            return got.isoformat()
+        other = mdy if order == "dmy" else dmy
+        if other is not None:  # 04/20/2028 in a day-first file: the export was written the other way
+            first = "month" if order == "dmy" else "day"
+            raise ValueError(f"{describe(v)} is not a date in the partner's language, which writes the day "
+                             f"{'first' if order == 'dmy' else 'second'}; it reads as {other.isoformat()} with "
+                             f"the {first} first: write it as YYYY-MM-DD, or set partner.language: "
+                             f"{_ORDER_TAG['mdy' if order == 'dmy' else 'dmy']} if the file writes dates so")
+        day, month = (a, b) if order == "dmy" else (b, a)
+        raise ValueError(f"{describe(v)} is not a date: there is no day {day} in month {month} of {year}")
+    if dmy is not None and mdy is not None and dmy != mdy:
+        raise ValueError(f"{describe(v)} is not a date as written: it reads as {dmy.isoformat()} (day first) or "
+                         f"{mdy.isoformat()} (month first); write it as YYYY-MM-DD, or give partner.language "
+                         "(partner.language: en-US reads month first, en-GB or de day first)")
+    got = dmy or mdy
+    if got is None:
+        raise ValueError(f"{describe(v)} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)")
+    return got.isoformat()
+
+
+def date_order_of(texts: Iterable[str]) -> str | None:
+    """"mdy" or "dmy" when the numeric dates among `texts` (one column of an
+    export) settle the order: some read only that way (04/20/2028) and none
+    only the other way; None when nothing settles it or they disagree."""
+    seen: set[str] = set()
+    for text in texts:
+        m = _LOCAL_DATE.fullmatch(_date_text(text.strip())) if text and not text[:4].isdigit() else None
         if m:
             a, b = int(m.group(1)), int(m.group(3))
-            if a <= 12 and b <= 12 and a != b:
-                raise ValueError(f"{describe(v)} is not a date as written: it reads as "
-                                 f"{_dt.date(int(m.group(4)), b, a).isoformat()} (day first) or "
-                                 f"{_dt.date(int(m.group(4)), a, b).isoformat()} (month first); write it as "
-                                 "YYYY-MM-DD, or give partner.language")
-    raise ValueError(f"{describe(v)} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)")
+            if a > 12 >= b:
+                seen.add("dmy")
+            elif b > 12 >= a:
+                seen.add("mdy")
+            if len(seen) > 1:
+                return None
+    return seen.pop() if seen else None
 
 
 def check_range(value: float, lo: float | None, hi: float | None, unit: str = "") -> None:

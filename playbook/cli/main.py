@@ -89,19 +89,22 @@ def cli() -> None:
               default=None, help="A CSV export of customers; replaces the answers file's customers:.")
 @click.option("--redact-customers", is_flag=True,
               help="Replace customer names with stable pseudonyms (Customer 7F3A09) in every format.")
+@click.option("--columns", "columns_file", type=click.Path(dir_okay=False, path_type=Path, exists=True),
+              default=None, help="A YAML map of what the customer CSV's columns are (columns: {revenue: ARR}).")
 @LANG_OPTION
 @batch_options
 def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, output: str | None,
            brand_file: Path | None, template_dir: str | None, pdfa: bool, strict: bool = False,
            customers_file: Path | None = None, redact_customers: bool = False, lang: str | None = None,
-           **batch: Any) -> None:
+           columns_file: Path | None = None, **batch: Any) -> None:
     """Assess answers files (or folders of them) against a rule pack and write the reports.
 
     One file: the report goes to -o. Several files, a folder or --out-dir: a batch
     (see --jobs, --summary); an invalid file is reported and skipped."""
     if len(inputs) > 1 or inputs[0].is_dir() or batch["out_dir"] is not None:
-        if customers_file or redact_customers:
-            raise UsageError("--customers and --redact-customers take one answers file; in a batch, name each "
+        if customers_file or redact_customers or columns_file:
+            raise UsageError("--customers, --columns and --redact-customers take one answers file; in a batch, name "
+                             "each "
                              "partner's CSV under customers: in its answers file")
         from playbook.cli.batch import assess_batch
 
@@ -129,8 +132,16 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
     options = RenderOptions(brand=load_brand(brand_file) if brand_file else Brand(), template_dir=template_dir,
                             pdf_variant="pdf/a-3u" if pdfa else None)
     assessor = Assessor(pack_spec, options, lang, strict=strict)
+    from playbook.customers import load_columns_map
+
     outcome = assessor.outcome(answers, name=display(answers), baseline=batch["baseline"],
-                               customers_file=customers_file, redact_customers=redact_customers)
+                               customers_file=customers_file, redact_customers=redact_customers,
+                               columns=load_columns_map(columns_file) if columns_file else None)
+    read_as = outcome.assessment.answers.customer_columns if outcome.assessment is not None else None
+    if read_as is not None:  # before the figures: what each column of the customer CSV was read as
+        from playbook.customers.header import summary
+
+        click.echo(summary(read_as), err=True)
     for w in outcome.warnings:
         click.echo(w.format(), err=True)
     if outcome.refused_for_warnings:

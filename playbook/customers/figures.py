@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from playbook.base.model import ColumnsRead
+
 
 @dataclass(frozen=True)
 class Named:
@@ -113,3 +115,4 @@ class CustomerBase:
     named: dict[str, tuple[str, ...]]  # metric id -> the customers behind it, for action reasons
     warnings: tuple[str, ...]
     notes: tuple[str, ...]  # figures that could not be made, and why
+    columns: ColumnsRead | None = None  # what the CSV's columns were read as (None for the inline list)

@@ -12,29 +12,35 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import datetime as _dt
+import errno
 import gc
 import io
 import itertools
-import math
+import os
+import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from playbook.base.model import Customer
-from playbook.base.suggest import did_you_mean, one_of
-from playbook.base.values import normalize_choice, parse_date, parse_number
+from playbook.base.formula import FORMULA_LEAD, list_has_formula, neutralise, neutralise_list, split_list
+from playbook.base.model import ColumnsRead, Customer
+from playbook.base.reading import read_value
+from playbook.base.suggest import Suggestions, one_of
+from playbook.base.values import MAX_MAGNITUDE, date_order_of, normalize_choice
+from playbook.customers import profiles as pf
+from playbook.customers.header import Layout, read_header
+from playbook.customers.source import MAX_BYTES, decode, sniff
 from playbook.errors import InvalidInput, Problem
 from playbook.i18n import Convention
 
-# 20 MB holds some 200,000 rows of a typical export, twice the largest base we
-# plan for; anything bigger is more likely the wrong file than a customer list.
-MAX_BYTES = 20_000_000
 MAX_ROWS = 200_000
 MAX_WARNINGS_PER_KIND = 20  # past this a summary line, so real errors are not buried
-FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["COLUMNS", "FORMULA_LEAD", "CustomerRow", "Export", "parse_customers", "read_customers_file"]
 
 
 NEUTRAL = Convention()  # nothing known: what reads two ways is refused
@@ -56,43 +62,26 @@ class CustomerRow(Customer):
     file: str = ""
 
 
-# canonical column -> what it means (the documented columns, in this order)
-COLUMNS: dict[str, str] = {
-    "name": "customer name (required)",
-    "stage": "cloud-maturity stage id (ad_hoc, opportunistic, repeatable, managed, optimized)",
-    "revenue": "annual recurring revenue (ARR)",
-    "mrr": "monthly recurring revenue, used when there is no annual figure",
-    "first_purchase": "first purchase date, YYYY-MM-DD",
-    "renewal_date": "next renewal date, YYYY-MM-DD",
-    "services": "services consumed, separated by ; or |",
-    "seats": "licensed seats",
-    "industry": "industry",
-    "size": "company size (e.g. small, mid, enterprise)",
-    "nps": "last NPS response, 0-10",
-    "ended": "date the customer left (blank when still a customer)",
-}
+@dataclass(frozen=True)
+class Export:
+    """A customer file as read: its rows, its warnings and what its columns were read as."""
+
+    rows: tuple[CustomerRow, ...]
+    warnings: tuple[Problem, ...]
+    columns: ColumnsRead
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How the cells are written and what they are checked against."""
+
+    convention: Convention = NEUTRAL
+    currency: str | None = None
+
+
+COLUMNS = pf.COLUMNS
+ALIASES = pf.ALIASES
 REQUIRED = ("name",)
-# Header words people's exports use for our columns (after normalising).
-ALIASES: dict[str, str] = {
-    "customer": "name", "customer_name": "name", "account": "name", "account_name": "name",
-    "company": "name", "company_name": "name",
-    "maturity": "stage", "cloud_maturity": "stage", "maturity_stage": "stage", "cloud_stage": "stage",
-    "arr": "revenue", "annual_revenue": "revenue", "annual_recurring_revenue": "revenue",
-    "monthly_recurring_revenue": "mrr", "monthly_revenue": "mrr",
-    "first_purchase_date": "first_purchase", "customer_since": "first_purchase", "start_date": "first_purchase",
-    "renewal": "renewal_date", "renewal_on": "renewal_date", "next_renewal": "renewal_date",
-    "service": "services", "products": "services",
-    "licenses": "seats", "licences": "seats", "users": "seats",
-    "vertical": "industry", "sector": "industry",
-    "company_size": "size", "segment": "size",
-    "last_nps": "nps", "last_nps_response": "nps", "nps_response": "nps", "nps_score": "nps",
-    "ended_date": "ended", "end_date": "ended", "ended_on": "ended", "churned_on": "ended",
-    "churn_date": "ended", "cancelled_on": "ended",
-}
-
-
-def _norm(header: str) -> str:
-    return "_".join(header.strip().lower().replace("-", " ").replace("/", " ").split())
 
 
 class _Sink:
@@ -120,91 +109,43 @@ class _Sink:
 
 
 def read_customers_file(path: Path, stage_ids: Iterable[str], display: str | None = None,
-                        convention: Convention = NEUTRAL) -> tuple[tuple[CustomerRow, ...], tuple[Problem, ...]]:
+                        convention: Convention = NEUTRAL, currency: str | None = None,
+                        columns: Mapping[str, str] | None = None, *,
+                        no_follow: bool = False) -> tuple[tuple[CustomerRow, ...], tuple[Problem, ...]]:
     """Rows and warnings; every error at once as InvalidInput."""
+    e = read_export(path, stage_ids, display, convention, currency, columns, no_follow=no_follow)
+    return e.rows, e.warnings
+
+
+def read_export(path: Path, stage_ids: Iterable[str], display: str | None = None,
+                convention: Convention = NEUTRAL, currency: str | None = None,
+                columns: Mapping[str, str] | None = None, *, no_follow: bool = False) -> Export:
+    """The file read; `no_follow`: a final symlink is refused (O_NOFOLLOW), so a
+    link swapped in after the path was checked is not read."""
     name = display or str(path)
     try:
-        if not path.is_file():
+        # O_NONBLOCK: a FIFO named x.csv opens at once (and is refused below) instead of hanging the run
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | \
+            (getattr(os, "O_NOFOLLOW", 0) if no_follow else 0)
+        try:
+            fd = os.open(path, flags)
+        except FileNotFoundError:
             raise InvalidInput([Problem(name, 0, 0, "no such customer file (customers: is a path relative to "
-                                        "the answers file)", "unreadable")])
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InvalidInput([Problem(name, 0, 0, f"the customer file is {size / 1e6:.0f} MB; the limit is "
-                                        f"{MAX_BYTES / 1e6:.0f} MB (about {MAX_ROWS:,} rows). Export only the "
-                                        "documented columns and current customers", "too-large")])
-        with path.open("rb") as fh:
+                                        "the answers file)", "unreadable")]) from None
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise InvalidInput([Problem(name, 0, 0, "the customer file is not a regular file", "unreadable")])
+            if st.st_size > MAX_BYTES:
+                raise InvalidInput([Problem(name, 0, 0, f"the customer file is {st.st_size / 1e6:.0f} MB; the limit "
+                                            f"is {MAX_BYTES / 1e6:.0f} MB (about {MAX_ROWS:,} rows). Export only the "
+                                            "documented columns and current customers", "too-large")])
             raw = fh.read(MAX_BYTES + 1)  # the file may grow between stat and read
     except OSError as exc:
-        raise InvalidInput([Problem(name, 0, 0, f"cannot read the customer file: {exc.strerror}",
-                                    "unreadable")]) from None
-    return parse_customers(raw, stage_ids, name, convention)
-
-
-def _decode(raw: bytes, file: str) -> str:
-    if len(raw) > MAX_BYTES:
-        raise InvalidInput([Problem(file, 0, 0, f"the customer file is over the {MAX_BYTES / 1e6:.0f} MB limit",
-                                    "too-large")])
-    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InvalidInput([Problem(file, 0, 0, "this is a spreadsheet workbook, not CSV; save it as "
-                                    "'CSV UTF-8 (comma delimited)' and point customers: at that file", "format")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[:exc.start]
-        row = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise InvalidInput([Problem(file, row, col, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                                    "save it as 'CSV UTF-8' from your spreadsheet or CRM", "encoding")]) from None
-    if "\x00" in text:
-        raise InvalidInput([Problem(file, 0, 0, "the file contains NUL bytes, so it is not a text CSV "
-                                    "(UTF-16 exports look like this; save it as 'CSV UTF-8')", "encoding")])
-    return text
-
-
-def _header(cells: list[str], sink: _Sink) -> dict[int, str]:
-    """column index -> canonical column; unknown columns are warned, never fatal."""
-    known = set(COLUMNS) | set(ALIASES)
-    out: dict[int, str] = {}
-    seen: dict[str, int] = {}
-    for i, h in enumerate(cells):
-        key = _norm(h)
-        col = key if key in COLUMNS else ALIASES.get(key)
-        if col is None:
-            if key:
-                sink.warn(1, i + 1, f"unknown column {h.strip()!r} is ignored{did_you_mean(key, known)} "
-                          f"(columns: {', '.join(COLUMNS)})", "unknown-column")
-            continue
-        if col in seen:
-            sink.error(1, i + 1, f"column {h.strip()!r} repeats column {seen[col]} ({col}); keep one", "duplicate")
-            continue
-        seen[col] = i + 1
-        out[i] = col
-    if "revenue" in seen and "mrr" in seen:
-        sink.warn(1, seen["mrr"], "both annual revenue and mrr are given; the annual figure is used and mrr "
-                  "only where it is blank", "revenue-columns")
-    for req in REQUIRED:
-        if req not in seen:
-            shown = ", ".join(repr(c.strip()) for c in cells if c.strip()) or "nothing"
-            close = did_you_mean(req, [_norm(c) for c in cells])
-            sink.error(1, 1, f"no {req!r} column{close}; the header row has {shown}. "
-                       f"The first row must name the columns ({', '.join(COLUMNS)})", "missing-column")
-    return out
-
-
-def _sniff(first_line: str, file: str, convention: Convention = NEUTRAL) -> str:
-    """The delimiter: a comma, or a semicolon where the partner's language writes
-    decimals with a comma (spreadsheets in such locales export that way)."""
-    counts = {d: first_line.count(d) for d in (";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    if first_line.count(",") == 0 and counts[best] > 0:
-        if best == ";" and convention.decimal == ",":
-            return ";"
-        shown = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}[best]
-        raise InvalidInput([Problem(file, 1, 1, f"the header is separated by {shown}, not commas; save the "
-                                    "export as 'CSV (comma delimited)' (spreadsheets set to a European locale "
-                                    "use ';'; with partner.language set to such a language, ';' is read)",
-                                    "delimiter")])
-    return ","
+        why = "it is a symbolic link" if no_follow and exc.errno in (errno.ELOOP, errno.EMLINK) else exc.strerror
+        raise InvalidInput([Problem(name, 0, 0, f"cannot read the customer file: {why}", "unreadable")]) from None
+    with paused_gc():
+        return _parse(raw, stage_ids, name, _Reading(convention, currency), columns)
 
 
 @contextlib.contextmanager
@@ -221,71 +162,88 @@ def paused_gc() -> Iterator[None]:
 
 
 def parse_customers(raw: bytes, stage_ids: Iterable[str], file: str = "<customers>",
-                    convention: Convention = NEUTRAL) -> tuple[tuple[CustomerRow, ...], tuple[Problem, ...]]:
+                    convention: Convention = NEUTRAL, currency: str | None = None,
+                    columns: Mapping[str, str] | None = None) -> tuple[tuple[CustomerRow, ...], tuple[Problem, ...]]:
     with paused_gc():
-        return _parse(raw, stage_ids, file, convention)
+        e = _parse(raw, stage_ids, file, _Reading(convention, currency), columns)
+    return e.rows, e.warnings
 
 
-def _parse(raw: bytes, stage_ids: Iterable[str], file: str,
-           convention: Convention = NEUTRAL) -> tuple[tuple[CustomerRow, ...], tuple[Problem, ...]]:
-    text = _decode(raw, file)
+def _parse(raw: bytes, stage_ids: Iterable[str], file: str, reading: _Reading,
+           columns: Mapping[str, str] | None = None) -> Export:
+    text = decode(raw, file)
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise InvalidInput([Problem(file, 1, 1, "the file is empty or starts with a blank line; the first row "
                                     f"must name the columns ({', '.join(COLUMNS)})", "empty")])
-    delimiter = _sniff(first, file, convention)
+    delimiter = sniff(first[:100_000], file, reading.convention)
     sink = _Sink(file)
     del text  # checked; the reader decodes the bytes again in chunks, rather than hold a second copy
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""), strict=True,
                         delimiter=delimiter)
+    understood = ColumnsRead("", (), ())
     try:
-        cols = _header(next(reader), sink)
-        rows = _rows(reader, cols, sink, tuple(stage_ids), convention)
+        layout = read_header(next(reader), sink.error, sink.warn, columns)
+        understood = layout.understood
+        rows = _rows(reader, layout, sink, tuple(stage_ids), reading)
     except csv.Error as exc:
         sink.error(reader.line_num, 0, f"the file is not valid CSV: {exc}", "csv")
         rows = []
     sink.finish()
     if sink.errors:
         raise InvalidInput(sink.errors + sink.warnings)
-    return tuple(rows), tuple(sink.warnings)
+    return Export(tuple(rows), tuple(sink.warnings), understood)
 
 
 # The parsers below go column by column, so the common case of each cell (a
 # plain number, an ISO date) costs one C call; a cell that fails it takes the
 # slower, friendlier path that explains what is wrong.
 
+_PLAIN = re.compile(r"\d{1,15}(?:\.\d{1,2})?")  # 12000 or 12000.50: float() reads it as every reader would
+
+
 def _money_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Sink,
-               convention: Convention = NEUTRAL) -> list[float | None]:
+               reading: _Reading) -> list[float | None]:
+    """Amounts (or seats: a count) read by values.read_value, as the answers
+    file reads them: ambiguity, currency and the size cap checked the same."""
     out: list[float | None] = []
-    point_groups = convention.decimal == ","  # 1.234 is a thousand and more there, never float("1.234")
+    kind = "count" if column == "seats" else "money"
+    plain = _PLAIN.fullmatch if reading.convention.decimal != "," else str.isdigit
     for s, n in zip(vals, rows):
         if not s:
             out.append(None)
             continue
         try:
-            if point_groups and "." in s:
-                raise ValueError(s)
-            x = float(s)
-        except ValueError:
-            try:
-                x = parse_number(s, money=column != "seats", decimal=convention.decimal)
-            except ValueError as exc:
-                sink.error(n, col, f"{column}: {exc}")
-                out.append(None)
-                continue
-        if x < 0 or not math.isfinite(x):
+            x = float(s) if (s.isdigit() and len(s) <= 15) or (kind == "money" and plain(s)) else \
+                read_value(kind, s, reading.convention, currency=reading.currency)
+        except ValueError as exc:
+            sink.error(n, col, f"{column}: {exc}")
+            out.append(None)
+            continue
+        if x < 0:
             what = "revenue" if column != "seats" else "seats"
             sink.error(n, col, f"{column}: {s} is negative; {what} cannot be below 0 (record credits and refunds "
-                       "outside this list)" if x < 0 else f"{column}: {s} is not a finite number")
+                       "outside this list)")
+            x = 0.0
+        elif x > MAX_MAGNITUDE:  # float() of a long plain number: the reader's cap, on this row
+            sink.error(n, col, f"{column}: {s[:20]}… is too large; numbers here stay below {MAX_MAGNITUDE:,.0f}")
             x = 0.0
         out.append(x)
     return out
 
 
 def _date_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Sink,
-              convention: Convention = NEUTRAL) -> list[str | None]:
+              reading: _Reading) -> list[str | None]:
     out: list[str | None] = []
     iso = _dt.date.fromisoformat
+    conv = reading.convention
+    if conv.date_order is None and any(v[2:3] in ("/", ".", "-") or v[1:2] in ("/", ".", "-") for v in vals if v):
+        order = date_order_of(vals)
+        if order is not None:  # an export writes its dates one way: 04/20/2028 shows which
+            conv = dataclasses.replace(conv, date_order=order)
+            sink.warn(1, col, f"{column}: dates are read {'month' if order == 'mdy' else 'day'} first, "
+                      f"as the column's dates that read only one way show; set partner.language "
+                      f"({'en-US' if order == 'mdy' else 'en-GB'}) to say so", "date-order")
     for s, n in zip(vals, rows):
         if not s:
             out.append(None)
@@ -298,7 +256,7 @@ def _date_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Si
             except ValueError:
                 pass
         try:
-            out.append(parse_date(s, convention.date_order))
+            out.append(read_value("date", s, conv))
         except ValueError as exc:  # says why, and both readings of 01/11/2026
             sink.error(n, col, f"{column}: {exc}")
             out.append(None)
@@ -312,7 +270,7 @@ def _nps_col(vals: list[str], rows: list[int], col: int, sink: _Sink) -> list[in
             out.append(None)
             continue
         try:
-            x = float(int(s)) if s.isdigit() else parse_number(s)
+            x = float(int(s)) if s.isdigit() and len(s) < 4 else read_value("count", s, NEUTRAL)
         except ValueError:
             x = -1.0
         if x != int(x) or not 0 <= x <= 10:
@@ -325,6 +283,7 @@ def _nps_col(vals: list[str], rows: list[int], col: int, sink: _Sink) -> list[in
 
 def _stage_col(vals: list[str], rows: list[int], col: int, stages: tuple[str, ...], sink: _Sink) -> list[str]:
     known = set(stages)
+    suggest = Suggestions()
     cache: dict[str, str | None] = {"": ""}
     out: list[str] = []
     for s, n in zip(vals, rows):
@@ -333,7 +292,7 @@ def _stage_col(vals: list[str], rows: list[int], col: int, stages: tuple[str, ..
             c = normalize_choice(s)
             st = cache[s] = c if c in known or not known else None
         if st is None:
-            sink.error(n, col, f"stage: unknown customer stage {s!r}{did_you_mean(normalize_choice(s), known)} "
+            sink.error(n, col, f"stage: unknown customer stage {s!r}{suggest(normalize_choice(s), known)} "
                        f"(stages: {one_of(known)})", "unknown-stage")
             st = ""
         out.append(st)
@@ -343,6 +302,8 @@ def _stage_col(vals: list[str], rows: list[int], col: int, stages: tuple[str, ..
 def _text_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Sink) -> list[str]:
     # the checks run in C (map over str methods); only flagged cells take the Python path
     flagged = list(map(str.startswith, vals, itertools.repeat(FORMULA_LEAD)))
+    if column == "services":  # each part after a ; or | is a cell of its own to a spreadsheet
+        flagged = [f or ((";" in v or "|" in v) and list_has_formula(v)) for f, v in zip(flagged, vals)]
     if not any(flagged) and max(map(len, vals), default=0) <= 200:
         return vals
     out = list(vals)
@@ -352,15 +313,26 @@ def _text_col(vals: list[str], rows: list[int], col: int, column: str, sink: _Si
     return out
 
 
-def _rows(reader: Any, cols: Mapping[int, str], sink: _Sink, stage_ids: tuple[str, ...],
-          convention: Convention = NEUTRAL) -> list[CustomerRow]:
-    if sink.errors:
-        return []
-    width = max(cols) + 1 if cols else 0
+_WON_LOST = (frozenset({"won", "closed won"}), frozenset({"lost", "closed lost", "churned", "cancelled", "canceled"}))
+
+
+def _outcomes(vals: list[str], layout: Layout) -> list[str]:
+    """open, won or lost for each row's opportunity stage, as the profile names them."""
+    won, lost = (layout.profile.won, layout.profile.lost) if layout.profile else _WON_LOST
+    out = []
+    for v in vals:
+        low = v.strip().lower()
+        out.append("won" if low in won else "lost" if low in lost else "open")
+    return out
+
+
+def _load(reader: Any, width: int, sink: _Sink) -> tuple[list[list[str]], list[int]] | None:
+    """The data rows, each at least `width` cells, without blank lines, and
+    their row numbers; None when there are too many."""
     data: list[list[str]] = list(itertools.islice(reader, MAX_ROWS + 1))
     if len(data) > MAX_ROWS:
         sink.error(MAX_ROWS + 2, 0, f"more than {MAX_ROWS:,} customers; export current customers only", "too-large")
-        return []
+        return None
     numbers = list(range(2, len(data) + 2))
     if min(map(len, data), default=width) < width:
         data = [r + [""] * (width - len(r)) if len(r) < width else r for r in data]
@@ -368,26 +340,48 @@ def _rows(reader: Any, cols: Mapping[int, str], sink: _Sink, stage_ids: tuple[st
     if not all(keep):  # blank lines, often at the end of exports
         numbers = list(itertools.compress(numbers, keep))
         data = list(itertools.compress(data, keep))
-    count = len(data)
-    col_of = {c: i for i, c in cols.items()}
-    blank = [""] * count
+    return data, numbers
+
+
+def _rows(reader: Any, layout: Layout, sink: _Sink, stage_ids: tuple[str, ...],
+          reading: _Reading) -> list[CustomerRow]:
+    if sink.errors:
+        return []
+    fields = layout.fields
+    loaded = _load(reader, max((i for ix in fields.values() for i in ix), default=-1) + 1, sink)
+    if loaded is None:
+        return []
+    data, numbers = loaded
+    blank = [""] * len(data)
 
     def raw(column: str) -> list[str]:
-        i = col_of.get(column)
-        return blank if i is None else list(map(str.strip, map(itemgetter(i), data)))  # noqa: F821 - raw() is only called before the del below
+        ix = fields.get(column)
+        if ix is None:
+            return blank  # noqa: F821 - raw() is only called before the del below
+        first = list(map(str.strip, map(itemgetter(ix[0]), data)))  # noqa: F821 - raw() is only called before the del below
+        for i in ix[1:]:  # Dynamics: Actual Revenue when won, else Est. Revenue
+            other = map(str.strip, map(itemgetter(i), data))  # noqa: F821
+            first = [a or b for a, b in zip(first, other)]
+        return first
 
     def where(column: str) -> int:
-        return col_of.get(column, -1) + 1
+        return fields.get(column, (-1,))[0] + 1
+
+    def dates(column: str) -> list[str | None]:
+        return _date_col(raw(column), numbers, where(column), column, sink, reading)
 
     names = _text_col(raw("name"), numbers, where("name"), "name", sink)
     stages = _stage_col(raw("stage"), numbers, where("stage"), stage_ids, sink)
-    cv = convention
-    revenue = _money_col(raw("revenue"), numbers, where("revenue"), "revenue", sink, cv)
-    mrr = _money_col(raw("mrr"), numbers, where("mrr"), "mrr", sink, cv) if "mrr" in col_of else None
-    seats = _money_col(raw("seats"), numbers, where("seats"), "seats", sink, cv)
-    first = _date_col(raw("first_purchase"), numbers, where("first_purchase"), "first_purchase", sink, cv)
-    renewal = _date_col(raw("renewal_date"), numbers, where("renewal_date"), "renewal_date", sink, cv)
-    ended = _date_col(raw("ended"), numbers, where("ended"), "ended", sink, cv)
+    revenue = _money_col(raw("revenue"), numbers, where("revenue"), "revenue", sink, reading)
+    mrr = _money_col(raw("mrr"), numbers, where("mrr"), "mrr", sink, reading) if "mrr" in fields else None
+    seats = _money_col(raw("seats"), numbers, where("seats"), "seats", sink, reading)
+    first, renewal, ended = dates("first_purchase"), dates("renewal_date"), dates("ended")
+    if pf.CLOSE in fields:  # a CRM's renewal opportunity: open -> renewal date, lost -> the customer left
+        close, outcome = dates(pf.CLOSE), _outcomes(raw(pf.OUTCOME), layout)
+        if "renewal_date" not in fields:
+            renewal = [c if o == "open" else None for c, o in zip(close, outcome)]
+        if "ended" not in fields:
+            ended = [c if o == "lost" else None for c, o in zip(close, outcome)]
     nps = _nps_col(raw("nps"), numbers, where("nps"), sink)
     industry = _text_col(raw("industry"), numbers, where("industry"), "industry", sink)
     size = _text_col(raw("size"), numbers, where("size"), "size", sink)
@@ -398,29 +392,34 @@ def _rows(reader: Any, cols: Mapping[int, str], sink: _Sink, stage_ids: tuple[st
     for cell in service_cells:
         got = split.get(cell)
         if got is None:
-            got = split[cell] = tuple(p for p in (x.strip() for x in cell.replace("|", ";").split(";")) if p)
+            got = split[cell] = tuple(split_list(cell))  # each part already guarded by _text
         services.append(got)
     if mrr is not None:
         revenue = [r if r is not None or m is None else m * 12 for r, m in zip(revenue, mrr)]
 
-    file = sink.file
+    columns = (names, stages, revenue, renewal, first, services, seats, industry, size, nps, ended)
+    return _build(columns, numbers, where("name"), sink)
+
+
+def _build(columns: tuple[list[Any], ...], numbers: list[int], name_col: int, sink: _Sink) -> list[CustomerRow]:
+    """The rows from their columns (in CustomerRow's field order); a row without a
+    name is an error, a name twice a warning."""
+    names, file = columns[0], sink.file
     if "" not in names and len(set(names)) == len(names):  # the usual case, at C speed
-        return list(map(CustomerRow, names, stages, revenue, renewal, first, services, seats, industry, size, nps,
-                        ended, numbers, itertools.repeat(file)))
+        return list(map(CustomerRow, *columns, numbers, itertools.repeat(file)))
     seen: dict[str, int] = {}
     out: list[CustomerRow] = []
     for j, name in enumerate(names):
         n = numbers[j]
         if not name:
-            sink.error(n, where("name"), "name: every row needs a customer name", "missing-value")
+            sink.error(n, name_col, "name: every row needs a customer name", "missing-value")
             continue
         if name in seen:
-            sink.warn(n, where("name"), f"customer {name!r} is also on row {seen[name]}; both rows are counted",
+            sink.warn(n, name_col, f"customer {name!r} is also on row {seen[name]}; both rows are counted",
                       "duplicate")
         else:
             seen[name] = n
-        out.append(CustomerRow(name, stages[j], revenue[j], renewal[j], first[j], services[j], seats[j],
-                               industry[j], size[j], nps[j], ended[j], n, file))
+        out.append(CustomerRow(*[c[j] for c in columns], n, file))  # type: ignore[call-arg]  # the columns in field order
     return out
 
 
@@ -428,8 +427,9 @@ def _text(s: str, row: int, col: int, column: str, sink: _Sink) -> str:
     if len(s) > 200:
         sink.warn(row, col, f"{column}: the text is {len(s)} characters long; it is cut to 200", "long-text")
         s = s[:200]
-    if s.startswith(FORMULA_LEAD):
+    is_list = column == "services"  # split at ; and | later: each part is a cell of its own
+    if list_has_formula(s) if is_list else s.startswith(FORMULA_LEAD):
         sink.warn(row, col, f"{column}: {s[:40]!r} looks like a spreadsheet formula; it is kept as text, never "
                   "run, and shown with a leading ' so no spreadsheet runs it either", "formula")
-        return "'" + s
+        return neutralise_list(s) if is_list else neutralise(s)
     return s

@@ -270,14 +270,61 @@ def date(iso: Any) -> str:
 
 def date_order(lang: str) -> str | None:
     """"dmy" or "mdy": how `lang` orders a short numeric date (CLDR's short
-    pattern: dd.MM.yy in German), or None when it is neither."""
-    if not lang:
-        return None
+    pattern: dd.MM.yy in German, dd/MM/y in British English), or None when it
+    is neither."""
+    return Convention.of(lang).date_order if lang else None
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How a partner writes numbers and dates, from partner.language with its
+    region: a German file has 1.234,56 and 31.01.2027 (and a German CSV export
+    `;` between cells), a Swiss German one 1'234.56, a British one 01/11/2026
+    for 1 November. The default is the neutral one, which refuses what reads
+    two ways. playbook.base.values reads every field kind with it."""
+
+    decimal: str | None = None  # "," or "."; None: 1.200 is refused as unclear
+    date_order: str | None = None  # "dmy" or "mdy"; None: ISO dates, and those that read one way only
+    group: str | None = None  # the thousands mark (".", ",", "'", a narrow space); None: the other of decimal
+    tag: str = ""  # the language tag it was made from, for messages
+
+    @classmethod
+    def of(cls, language: str) -> Convention:
+        """The convention of a language tag (`de-CH`, `en_GB`, `fr`), region
+        honoured, from CLDR through Babel; plain English without Babel. A tag
+        CLDR does not know gives the neutral convention."""
+        return _convention(str(language or "").strip().replace("_", "-"))
+
+
+# English as CLDR writes it (en: 1,234.5 and M/d/yy), so an English run never imports Babel
+_ENGLISH = Convention(".", "mdy", ",", "en")
+
+
+@lru_cache(maxsize=256)
+def _convention(tag: str) -> Convention:
+    if not tag:
+        return Convention()
+    if tag.lower() in ("en", "en-us"):
+        return Convention(".", "mdy", ",", tag)
     from babel import Locale, UnknownLocaleError
 
     try:
-        pattern = Locale.parse(lang).date_formats["short"].pattern
-    except (UnknownLocaleError, ValueError, KeyError):
+        loc = Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Convention(tag=tag)
+    table = loc.number_symbols
+    table = table.get("latn", table) if hasattr(table, "get") else {}
+    dec = table.get("decimal") if hasattr(table, "get") else None
+    grp = table.get("group") if hasattr(table, "get") else None
+    decimal = dec if dec in (".", ",") else None
+    return Convention(decimal, _order(loc), grp if decimal and isinstance(grp, str) and grp != decimal else None,
+                      tag)
+
+
+def _order(loc: Any) -> str | None:
+    try:
+        pattern = loc.date_formats["short"].pattern
+    except (KeyError, AttributeError):
         return None
     d, m, y = pattern.find("d"), pattern.find("M"), pattern.find("y")
     if min(d, m, y) < 0:
@@ -285,34 +332,10 @@ def date_order(lang: str) -> str | None:
     return "dmy" if d < m < y else "mdy" if m < d < y else None
 
 
-@dataclass(frozen=True)
-class Convention:
-    """How a partner writes numbers and dates, from partner.language: a German
-    file has 1.234,56 and 31.01.2027 (and a German CSV export `;` between
-    cells). The default is the neutral one, which refuses what reads two ways."""
-
-    decimal: str | None = None  # "," or "."; None: 1.200 is refused as unclear
-    date_order: str | None = None  # "dmy" or "mdy"; None: ISO dates only
-
-    @classmethod
-    def of(cls, language: str) -> Convention:
-        return cls(decimal_separator(language), date_order(language)) if language else cls()
-
-
 def decimal_separator(lang: str) -> str | None:
     """"," or "." as `lang` writes the decimal point (CLDR, through Babel), or
     None when it is neither (the number reader then refuses ambiguous values)."""
-    if lang == DEFAULT:
-        return "."
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        sym = Locale.parse(lang).number_symbols
-    except (UnknownLocaleError, ValueError):
-        return None
-    table = sym.get("latn", sym) if isinstance(sym, dict) or hasattr(sym, "get") else {}
-    dec = table.get("decimal") if hasattr(table, "get") else None
-    return dec if dec in (".", ",") else None
+    return Convention.of(lang).decimal if lang else None
 
 
 @dataclass(frozen=True)

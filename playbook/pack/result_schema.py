@@ -209,6 +209,12 @@ def _customer_base() -> dict[str, Any]:
         "derived_metrics": {"type": "object", "additionalProperties": {"type": "number"}},
         "warnings": {"type": "array", "items": {"type": "string"}},
         "notes": {"type": "array", "items": {"type": "string"}},
+        "columns": {"type": "object", "description": "what the CSV's columns were read as (a CSV only)",
+                    "properties": {"profile": {"type": "string"}, "used": {"type": "array", "items": {
+                        "type": "object", "properties": {"header": {"type": "string"}, "column": {"type": "string"},
+                                                         "meaning": {"type": "string"}}}},
+                                   "unused": {"type": "array", "items": {"type": "object", "properties": {
+                                       "header": {"type": "string"}, "why": {"type": "string"}}}}}},
     }}
 
 

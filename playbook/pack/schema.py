@@ -254,7 +254,13 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
                               "items": {"type": "integer", "minimum": 0, "maximum": 10}},
             "customers": {"anyOf": [{"type": ["array", "null"], "items": customer},
                                     {"type": "string", "maxLength": 500,
-                                     "description": "a CSV export, relative to the answers file"}]},
+                                     "description": "a CSV export, relative to the answers file"},
+                                    {"type": "object", "required": ["file"], "additionalProperties": False,
+                                     "description": "a CSV export and what its columns are",
+                                     "properties": {"file": {"type": "string", "maxLength": 500},
+                                                    "columns": {"type": ["object", "null"], "maxProperties": 50,
+                                                                "additionalProperties": {"type": "string",
+                                                                                         "maxLength": 200}}}}]},
         },
     }
 

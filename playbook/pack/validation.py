@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from playbook.base.suggest import did_you_mean, one_of
+from playbook.base.suggest import Suggestions, did_you_mean, one_of
 from playbook.base.yamlio import Document, PathKey
 from playbook.errors import Problem
 
@@ -198,12 +198,13 @@ def _convert(doc: Document, err: Any, seen: set[tuple[PathKey, str]]) -> list[Pr
 
     if err.validator == "additionalProperties":
         allowed = list(err.schema.get("properties", {}))
+        suggest = Suggestions()  # capped before it runs: a mapping may hold 100,000 unknown keys
         for extra in sorted(set(err.instance) - set(allowed)):
             # `{revenue: $96,000}` splits at the comma and leaves a key "000".
             comma = (" - a comma inside {...} separates entries, so quote a value that contains one "
                      "(revenue: \"$96,000\")" if str(extra).isdigit() else "")
             add(path + (extra,),
-                f"unknown key {extra!r}{ctx}{comma}{did_you_mean(extra, allowed)} (valid keys: {one_of(allowed, 40)})",
+                f"unknown key {extra!r}{ctx}{comma}{suggest(extra, allowed)} (valid keys: {one_of(allowed, 40)})",
                 "unknown-key", key=True)
     elif err.validator == "required":
         missing = err.message.split("'")[1] if "'" in err.message else err.message

@@ -99,6 +99,19 @@ def import_weasyprint() -> Any:
     return weasyprint
 
 
+ACCESSIBLE = "pdf/ua-1"
+
+
+def write_options(variant: str | None) -> dict[str, Any]:
+    """WeasyPrint's write options: every PDF is tagged (headings, lists, tables
+    with their header cells, figures with the SVG's <title> as alternative
+    text, in reading order) and carries its language and title.
+
+    Without a variant the PDF declares PDF/UA-1; a PDF/A variant keeps its own
+    identification and gets the same tags, which PDF/A allows."""
+    return {"pdf_variant": variant or ACCESSIBLE, "pdf_tags": True}
+
+
 def html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
     try:
         return _html_to_pdf(html, result, pack, options)
@@ -134,9 +147,6 @@ def _html_to_pdf(html: str, result: Result, pack: Pack, options: Any) -> bytes:
         # the same input; without one the PDF carries no date at all
         if result.assessed_on:
             doc.metadata.created = doc.metadata.modified = result.assessed_on + "T00:00:00Z"
-        kwargs: dict[str, Any] = {}
-        if options.pdf_variant:
-            kwargs["pdf_variant"] = options.pdf_variant
-        out = doc.write_pdf(**kwargs)
+        out = doc.write_pdf(**write_options(options.pdf_variant))
     assert out is not None
     return bytes(out)
