@@ -66,7 +66,7 @@ SYMBOLS: dict[str, frozenset[str]] = {
     "JP¥": frozenset({"JPY"}), "CN¥": frozenset({"CNY"}),
 }
 # How a money value may be written, for hints: every form above reads.
-MONEY_FORMS = "$180,000, USD 180,000, CAD 180,000, CA$180,000, A$180,000, 180.000 € or 180k"
+MONEY_FORMS = "$180,000, USD 180,000, CAD 180,000, CA$180,000, A$180,000, €180,000 or 180k"
 _CUR_PREFIX = re.compile(r"([A-Z]{3}|[A-Z]{1,2}[$¥]|[$£]\s?[A-Z]{2}|[$€£¥₹])\s*")
 _CUR_SUFFIX = re.compile(r"\s*([A-Z]{3}|[A-Z]{1,2}[$¥]|[$£]\s?[A-Z]{2}|[$€£¥₹])\Z")
 _SCALE = {"k": 1e3, "m": 1e6, "mm": 1e6, "bn": 1e9, "b": 1e9}
