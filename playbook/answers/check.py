@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from playbook.answers.hints import PARTNER_HINTS, metric_hint, question_hint
+from playbook.answers.renames import renamed as _renamed
+from playbook.answers.renames import retired as _retired
 from playbook.base import operators as ops
 from playbook.base.model import Answers, ColumnsRead, Customer, Pack
 from playbook.base.reading import Reading, read_value
@@ -159,16 +161,18 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
 
 
 def _written_language(data: Any) -> str | None:
-    """partner.language's base tag, if the file gives one that reads as a tag."""
+    """partner.language's base tag, if the file gives one that reads as a tag
+    and a translation ships for it."""
     from playbook.errors import UsageError
-    from playbook.i18n import language_tag
+    from playbook.i18n import language_tag, languages
 
     partner = data.get("partner") if isinstance(data, dict) else None
     given = partner.get("language") if isinstance(partner, dict) else None
     try:
-        return language_tag(given) if isinstance(given, str) else None
+        tag = language_tag(given) if isinstance(given, str) else None
     except UsageError:
         return None
+    return tag if tag in languages() else None
 
 
 def _check_answers(doc: Document, pack: Pack, input_hash: str, *, decimal: str | None,
@@ -449,46 +453,6 @@ def _language(doc: Document, v: Any) -> tuple[str, list[Problem]]:
 def _is_not_applicable(v: Any) -> bool:
     """`n/a`, `N/A`, `na`, `not applicable`: the answer says it does not apply (not a blank)."""
     return isinstance(v, str) and re.fullmatch(NOT_APPLICABLE_PATTERN, v) is not None
-
-
-def _retired(doc: Document, pack: Pack, section: str, given: dict[str, Any],
-             warnings: list[Problem]) -> list[tuple[str, Any]]:
-    """The answers of a section without those under ids the pack has retired,
-    each of which is a warning carrying the pack's message (not "unknown id")."""
-    out = []
-    for key, v in given.items():
-        if key in pack.retired and key not in pack.questions and key not in pack.metrics:
-            if v is not None:
-                warnings.append(doc.problem((section, key), t("%(id)s is no longer asked by this pack: %(why)s",
-                                                              id=key, why=pack.retired[key]),
-                                            "retired-id", key=True, severity="warning"))
-            continue
-        out.append((key, v))
-    return out
-
-
-def _renamed(doc: Document, pack: Pack, given: dict[str, Any], warnings: list[Problem]) -> list[tuple[str, Any]]:
-    """Question answers with old ids read as the question that `replaces` them,
-    with a warning naming the new id; an answer under the new id wins."""
-    successor = {old: q.id for q in pack.questions.values() for old in q.replaces}
-    out = []
-    for key, v in _retired(doc, pack, "answers", given, warnings):
-        new = successor.get(key) if key not in pack.questions else None
-        if new is None:
-            out.append((key, v))
-            continue
-        if v is None:
-            continue
-        if given.get(new) is not None:
-            warnings.append(doc.problem(("answers", key), t("%(old)s is now asked as %(new)s, which is answered "
-                                                            "too; the answer under %(old)s is ignored", old=key,
-                                                            new=new), "renamed-id", key=True, severity="warning"))
-            continue
-        warnings.append(doc.problem(("answers", key), t("%(old)s is now asked as %(new)s: the answer is read as "
-                                                        "%(new)s; rename it in the file", old=key, new=new),
-                                    "renamed-id", key=True, severity="warning"))
-        out.append((new, v))
-    return out
 
 
 def _focus_word(w: str) -> str:
