@@ -41,3 +41,21 @@ def test_a_stage_rule_share_in_words_has_no_decimals(tmp_path: Path) -> None:
     for lang, want in (("en", "75 %"), ("de", "75\u00a0%")):
         with i18n.using(lang):
             assert _share_words(0.75) == want
+
+
+def test_a_choice_threshold_is_written_with_the_packs_label_for_it(default_pack) -> None:
+    """engine/conditions._threshold_text names a choice by the (translated) label, not its id in words:
+    the one mutation survivor left in conditions.py (q = pack.questions[...] -> None)."""
+    from playbook import i18n
+    from playbook.base.model import Leaf, Loc
+    from playbook.engine.conditions import _threshold_text
+    from playbook.pack.translations import translated
+
+    pack = translated(default_pack, "de")
+    q = next(q for q in pack.questions.values()
+             if q.choices and any(q.choice_label(c) != c.replace("_", " ") for c in q.choices))
+    choice = next(c for c in q.choices if q.choice_label(c) != c.replace("_", " "))
+    leaf = Leaf("question", q.id, "eq", choice, choice, Loc("x", 1, 1))
+    with i18n.using("de"):
+        text = _threshold_text(leaf, pack, "EUR")
+    assert q.choice_label(choice) in text and choice.replace("_", " ") not in text, (text, choice)
