@@ -403,7 +403,9 @@ def csv_case(rng: random.Random) -> tuple[bytes, str, dict[str, str] | None]:
         ours = ["name", "stage", "revenue", "renewal_date", "services", "industry"] * 3 + ["nope"]
         columns = {rng.choice(ours): rng.choice(headers + ["missing header"]) for _ in range(rng.randint(1, 3))}
     language = rng.choice([None, None, *LOCALES])
-    lines = ["partner:", "  name: CSV Partner", "  assessed_on: 2026-11-01", "  currency: USD"]
+    assessed = rng.choice(["2026-11-01"] * 8 + ["9998-12-31", "1900-01-01", "2026-02-28"])
+    currency = rng.choice(["USD"] * 6 + ["EUR", "GBP", "CHF"])
+    lines = ["partner:", "  name: CSV Partner", f"  assessed_on: {assessed}", f"  currency: {currency}"]
     if language:
         lines.append(f"  language: {language}")
     lines += ["answers:", "  onboarding_process: yes"]
