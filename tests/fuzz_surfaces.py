@@ -16,6 +16,7 @@ import json
 import random
 import re
 import shutil
+import tempfile
 import time
 import urllib.parse
 from collections import Counter
@@ -151,6 +152,8 @@ class LocaleCase:
     meaning: str  # the locale the values were written in
     currency: str
     values: list[Meant]
+    csv: bool = False  # the customer's values in a customer CSV (customers: customers.csv), not inline
+    csv_bytes: bytes = b""
 
     def text(self, rng: random.Random, drop: frozenset[int] = frozenset()) -> str:
         """The answers file, noting on each value the line it is on."""
@@ -171,7 +174,17 @@ class LocaleCase:
                 m.line = len(lines) + 1
                 lines.append(f"  {m.where[1]}: {_yaml_scalar(rng, m.text)}")
         rows = [m for m in keep if m.where[:1] == ("customers",)]
-        if rows:
+        if rows and self.csv:  # a value in the CSV is located by its column (line -column here)
+            comma = self.tag is not None and _babel(self.meaning).number_symbols.get("latn", {}).get("decimal") == ","
+            buf = io.StringIO()
+            w = csv.writer(buf, delimiter=";" if comma and rng.random() < 0.7 else ",", lineterminator="\r\n")
+            w.writerow(["name", "stage", *(m.where[1] for m in rows)])
+            w.writerow(["Kunde Eins", "managed", *(m.text for m in rows)])
+            for c, m in enumerate(rows):
+                m.line = -(c + 3)
+            self.csv_bytes = buf.getvalue().encode("utf-8")
+            lines.append("customers: customers.csv")
+        elif rows:
             lines += ["customers:", "  - name: Kunde Eins", "    stage: managed"]
             for m in rows:
                 m.line = len(lines) + 1
@@ -198,6 +211,7 @@ def locale_case(rng: random.Random) -> LocaleCase:
         ren = _write_date(rng, meaning)
         ren.where = ("customers", "renewal_date")
         values += [rev, ren]
+    csv_file = rng.random() < 0.5
     if not given and rng.random() < 0.5:  # swap one value for one that reads two ways
         amb = _ambiguous(rng)
         if amb.kind == "date":
@@ -213,7 +227,7 @@ def locale_case(rng: random.Random) -> LocaleCase:
             values.insert(i, values[i])
         amb.where = values[i].where if amb.kind == "date" else ("metrics", metric)
         values[i] = amb
-    return LocaleCase(meaning if given else None, meaning, currency, values)
+    return LocaleCase(meaning if given else None, meaning, currency, values, csv=csv_file)
 
 
 def _read(answers: Any, m: Meant) -> Any:
@@ -234,8 +248,20 @@ def _same(got: Any, m: Meant) -> bool:
     return abs(got - want) <= 1e-9 * max(1.0, abs(want))
 
 
+_FOLDER: list[Path] = []
+
+
 def run_locale_case(pack: Any, rng: random.Random, stats: Counter[str] | None = None) -> fz.Outcome:
     return check_locale_case(pack, locale_case(rng), stats)
+
+
+def _where(p: Any, name: str) -> int | None:
+    """The line a problem names in the answers file, or -column in the customer CSV's one row."""
+    if p.file == name:
+        return int(p.line)
+    if p.file.endswith("customers.csv") and p.line == 2:
+        return -int(p.column)
+    return None
 
 
 def check_locale_case(pack: Any, case: LocaleCase, stats: Counter[str] | None = None) -> fz.Outcome:
@@ -255,17 +281,20 @@ def check_locale_case(pack: Any, case: LocaleCase, stats: Counter[str] | None = 
             raw = text.encode("utf-8")
             first_raw = first_raw or raw
             live = [(i, m) for i, m in enumerate(case.values) if i not in drop]
+            if not _FOLDER:
+                _FOLDER.append(Path(tempfile.mkdtemp(prefix="playbook-fuzz-")))
+            (_FOLDER[0] / "customers.csv").write_bytes(case.csv_bytes)
             try:
-                answers = parse_answers(raw, pack, name)
+                answers = parse_answers(raw, pack, name, customers_dir=_FOLDER[0])
             except InvalidInput as exc:
-                bad = fz.check_problems(exc.problems, {name: raw})
+                bad = fz.check_problems([p for p in exc.problems if p.file == name], {name: raw})
                 errors = [p for p in exc.problems if p.severity == "error"]
                 lines = {m.line: i for i, m in live}
-                stray = [p for p in errors if p.line not in lines]
+                stray = [p for p in errors if _where(p, name) not in lines]
                 if bad or stray:
                     return bad + [f"{case.tag or 'no language'}: error not on a value's line: {p.format()[:300]}\n"
-                                  f"{text}" for p in stray]
-                for i in {lines[p.line] for p in errors}:
+                                  f"{text}\n{case.csv_bytes.decode()}" for p in stray]
+                for i in {lines[_where(p, name)] for p in errors}:
                     drop.add(i)
                     stats["refused " + case.values[i].kind] += 1
                     stats["refused as it must"] += case.values[i].must_refuse
@@ -278,9 +307,11 @@ def check_locale_case(pack: Any, case: LocaleCase, stats: Counter[str] | None = 
                                f"{got!r}, but it must be refused (line {m.line})\n{text}")
                 elif not _same(got, m):
                     out.append(f"SILENT MISREADING {case.tag or 'no language'} ({case.meaning}, {case.currency}): "
-                               f"{m.text!r} meant {m.value}, read {got!r} (line {m.line})\n{text}")
+                               f"{m.text!r} meant {m.value}, read {got!r} (line {m.line})\n{text}"
+                               f"{case.csv_bytes.decode()}")
                 else:
                     stats["read " + m.kind] += 1
+                    stats["read from a CSV"] += m.line < 0
             if drop and not out:
                 raise InvalidInput([])  # the file as written was refused: the exit the user sees is 1
             return out
