@@ -579,7 +579,21 @@ def make_translation_fixture(tmp: Path) -> TranslationFixture:
                               (fz.ROOT / "examples" / "german-partner.yaml").read_bytes())
 
 
-def run_translation_case(tf: TranslationFixture, rng: random.Random) -> fz.Outcome:
+def _cli_codes(top: Path, german: Path) -> list[str]:
+    """validate and assess as the user runs them: the exit codes and no traceback."""
+    from click.testing import CliRunner
+
+    from playbook.cli.main import cli
+
+    bad = []
+    for args in (["validate", str(top)], ["assess", str(german), "--pack", str(top), "--format", "json", "-o", "-"]):
+        res = CliRunner().invoke(cli, args)
+        if res.exit_code not in (0, 1, 2, 3) or "Traceback" in res.output:
+            bad.append(f"{' '.join(args[:1])}: exit {res.exit_code}: {res.output[-1500:]}")
+    return bad
+
+
+def run_translation_case(tf: TranslationFixture, rng: random.Random, cli: bool = False) -> fz.Outcome:
     """A damaged translations/de.yaml (in the pack, or in an overlay over it):
     validate and a German assessment end with a located problem, never a crash."""
     root = tf.pack.root
@@ -611,13 +625,21 @@ def run_translation_case(tf: TranslationFixture, rng: random.Random) -> fz.Outco
             pack = load_pack(top)
             problems = translations.problems_for(pack)
             bad = fz.check_problems(problems, files)
+            if cli:
+                german = root / "german.yaml"
+                german.write_bytes(tf.german)
+                bad += _cli_codes(top, german)
             out = Assessor(pack).outcome(tf.german, name="german.yaml")
             if out.assessment is not None:
                 Assessor(pack).render(out.assessment, rng.choice(["html", "md", "json"]))
             elif not out.problems:
                 bad.append("refused with no problem")
-            if any(p.severity == "error" for p in problems) and bad == []:
+            if bad:
+                return bad
+            if any(p.severity == "error" for p in problems):
                 raise InvalidInput(problems)
+            if out.assessment is None:
+                raise InvalidInput(list(out.problems))
         except InvalidInput as exc:
             bad = fz.check_problems(exc.problems, files)
             if bad:
