@@ -33,7 +33,9 @@ CURRENCIES = ("EUR", "USD", "CHF", "GBP")
 # metric id -> (kind, largest value meant): within each metric's min/max, so a refusal is the reader's
 ORACLE_METRICS = {"cac": ("money", 10**8), "mrr": ("money", 10**8), "arpu": ("money", 10**5),
                   "churn_rate_annual": ("percent", 100), "renewal_rate": ("percent", 100),
-                  "active_customers": ("count", 10**6), "bmur": ("number", 20), "backlog_days": ("number", 900)}
+                  "active_customers": ("count", 10**6), "bmur": ("number", 20), "backlog_days": ("number", 900),
+                  "gross_margin_project": ("percent", 100)}  # min -100: a loss is written with a minus
+NEGATIVE = {"gross_margin_project"}
 SPACES = ("\u00a0", "\u202f", "\u2009")
 
 
@@ -86,10 +88,22 @@ def _careless_number(rng: random.Random, text: str, loc: Any, symbol: str | None
     return text
 
 
+def _compact(rng: random.Random, kind: str, top: int, loc: Any, currency: str) -> Meant:
+    """1.2M, 1,2 Mio. €, 2,5 mld.: a short form, of a value it shows exactly."""
+    from babel.numbers import format_compact_currency, format_compact_decimal
+
+    v = Decimal(rng.randrange(10, 100)) / 10 * 10 ** rng.choice([3, 6, 9])
+    text = format_compact_currency(v, currency, locale=loc, fraction_digits=1) if kind == "money" \
+        else format_compact_decimal(v, locale=loc, fraction_digits=1)
+    return Meant(("metrics",), kind, v, text)
+
+
 def _write_number(rng: random.Random, kind: str, top: int, tag: str, currency: str) -> Meant:
     from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
     loc = _babel(tag)
+    if kind in ("money", "number") and top >= 10**5 and rng.random() < 0.1:
+        return _compact(rng, kind, top, loc, currency)
     if kind == "money":
         v = _amount(rng, top, 2)
         foreign = rng.random() < 0.12
@@ -201,6 +215,11 @@ def locale_case(rng: random.Random) -> LocaleCase:
         kind, top = ORACLE_METRICS[metric]
         m = _write_number(rng, kind, top, meaning, currency)
         m.where = ("metrics", metric)
+        if metric in NEGATIVE and rng.random() < 0.4:
+            from babel.numbers import format_percent
+
+            m.value = -m.value
+            m.text = format_percent(m.value / 100, locale=_babel(meaning), decimal_quantization=False)
         values.append(m)
     d = _write_date(rng, meaning)
     d.where = ("partner", "assessed_on")
