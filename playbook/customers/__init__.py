@@ -15,14 +15,28 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playbook.base.model import Answers, ColumnsRead, Customer, Pack
-from playbook.customers.analysis import CLV_SEGMENTS, CLV_USES, RENEWALS, analyse
-from playbook.customers.figures import CustomerBase
-from playbook.customers.read import CustomerRow, parse_customers, read_customers_file, read_export
 from playbook.errors import InvalidInput, Problem
 from playbook.i18n import Convention, t
+
+if TYPE_CHECKING:
+    from playbook.customers.figures import CustomerBase
+    from playbook.customers.read import CustomerRow, parse_customers, read_customers_file
+
+# The reader and the analysis (and their some 40 frozen classes) are imported
+# when a partner gives customers, not by every run that imports this package.
+_LAZY = {"CustomerBase": "figures", "CustomerRow": "read", "parse_customers": "read",
+         "read_customers_file": "read"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"playbook.customers.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["CustomerBase", "CustomerRow", "analyse_answers", "base_to_dict", "customers_from_path", "input_files",
            "load_columns_map", "read_customers_entry", "read_customers_file",
@@ -81,6 +95,8 @@ def read_customers_entry(value: Any, customers_dir: Path | None, doc: Any, stage
                                 "same folder; give each partner its own export (a file whose name starts with "
                                 "the answers file's, e.g. acme-customers.csv for acme.yaml)", "customers-path")], None
     try:
+        from playbook.customers.read import read_export
+
         export = read_export(real, stage_ids, display, Convention.of(language), currency, mapping or None,
                              no_follow=True)
     except InvalidInput as exc:
@@ -144,6 +160,8 @@ def _declarations(key: tuple[str, tuple[tuple[str, int, int], ...]]) -> dict[str
 def load_customers_option(answers: Answers, path: Path, pack: Pack,
                           columns: Mapping[str, str] | None = None) -> Answers:
     """``assess --customers FILE``: the file's rows replace the answers file's."""
+    from playbook.customers.read import read_export
+
     export = read_export(path, [s.id for s in pack.maturity_stages], str(path),
                          Convention.of(answers.locale or answers.language), answers.currency or None, columns)
     return dataclasses.replace(answers, customers=export.rows, warnings=(*answers.warnings, *export.warnings),
@@ -166,7 +184,8 @@ def load_columns_map(path: Path) -> dict[str, str]:
 def input_files(answers: Answers) -> tuple[Path, ...]:
     """The customer file behind the rows, so ``-o`` can never overwrite it."""
     first = answers.customers[0] if answers.customers else None
-    return (Path(first.file),) if isinstance(first, CustomerRow) and first.file else ()
+    file = getattr(first, "file", None)  # rows read from a CSV know it; inline ones do not
+    return (Path(file),) if file else ()
 
 
 def pseudonym(name: str, salt: str = "") -> str:
@@ -194,8 +213,9 @@ def redact(answers: Answers) -> Answers:
 def analyse_answers(pack: Pack, answers: Answers) -> CustomerBase | None:
     if not answers.customers:
         return None
-    first = answers.customers[0]
-    source = first.file if isinstance(first, CustomerRow) and first.file else "the answers file"
+    from playbook.customers.analysis import analyse
+
+    source = getattr(answers.customers[0], "file", None) or "the answers file"
     base = analyse(answers.customers, source=source, assessed_on=answers.assessed_on, metrics=answers.metrics,
                    nps_responses=answers.nps_responses, maturity_stages=pack.maturity_stages,
                    metric_ids=pack.metrics)
@@ -223,6 +243,8 @@ def base_to_dict(b: CustomerBase | None) -> dict[str, Any] | None:
     """The public JSON shape of the customer analysis (result schema: customer_base)."""
     if b is None:
         return None
+    from playbook.customers.analysis import CLV_SEGMENTS, CLV_USES, RENEWALS
+
     s = b.all_stars
     return {
         "source": b.source, "rows": b.rows, "active": b.active, "ended": b.ended, "with_revenue": b.with_revenue,

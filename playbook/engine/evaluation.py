@@ -11,12 +11,14 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playbook import customers
 from playbook.base import operators as ops
 from playbook.base.model import PHASES, Answers, Condition, Leaf, Pack
-from playbook.customers import CustomerBase
+
+if TYPE_CHECKING:
+    from playbook.customers.figures import CustomerBase
 
 # the condition logic lives in playbook/engine/conditions.py; its public names stay importable from here
 from playbook.engine.conditions import Facts as Facts

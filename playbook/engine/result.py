@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playbook import __version__
-from playbook.customers import CustomerBase, base_to_dict
 from playbook.engine.comparison import Comparison
+
+if TYPE_CHECKING:  # the customer analysis is imported by the runs that have customers
+    from playbook.customers.figures import CustomerBase
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,7 @@ def to_dict(r: Result) -> dict[str, Any]:
                          for n in r.not_assessed],
         "not_applicable": [{"kind": n.kind, "id": n.id, "text": n.text, "reason": n.reason}
                            for n in r.not_applicable],
-        "customer_base": base_to_dict(r.customer_base),
+        "customer_base": None if r.customer_base is None else _customer_dict(r.customer_base),
         **({"baseline": r.baseline.to_dict()} if r.baseline is not None else {}),
     })
     return out
@@ -298,3 +300,9 @@ def to_dict(r: Result) -> dict[str, Any]:
 def to_json(r: Result) -> str:
     # allow_nan=False: strict JSON, or a loud failure instead of `Infinity` in a file
     return json.dumps(to_dict(r), indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False) + "\n"
+
+
+def _customer_dict(base: CustomerBase) -> dict[str, Any] | None:
+    from playbook.customers import base_to_dict
+
+    return base_to_dict(base)
