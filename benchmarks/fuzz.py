@@ -137,11 +137,14 @@ def web(seeds: range, pdf_share: float) -> Tally:
     from playbook import web as app
     from playbook.pack.load import load_pack
 
-    tally = Tally("web submissions")
-    with TestClient(app.create_app(load_pack(None)), raise_server_exceptions=False) as client:
+    tally = Tally("web submissions (odd seeds: the app in German)")
+    pack = load_pack(None)
+    with TestClient(app.create_app(pack), raise_server_exceptions=False) as english, \
+            TestClient(app.create_app(pack, lang="de"), raise_server_exceptions=False) as german:
         def one(seed: int) -> None:
             rng = random.Random(seed)
             pdf = rng.random() < pdf_share  # the same draw run_web_case makes first
+            client = german if seed % 2 else english
             status, seconds, wrong = fs.run_web_case(client, random.Random(seed), pdf_share)
             if pdf:
                 tally.extra["PDF posts"] += 1

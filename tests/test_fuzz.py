@@ -577,12 +577,14 @@ def test_fuzz_the_web_app() -> None:
 
     bad: list[str] = []
     statuses: Counter[int] = Counter()
-    with TestClient(web.create_app(load_pack(None)), raise_server_exceptions=False) as client:
-        for seed in range(WEB_CASES):
-            status, seconds, wrong = fs.run_web_case(client, random.Random(500_000 + seed))
-            statuses[status] += 1
-            bad += [f"web seed {500_000 + seed}: {w}" for w in wrong]
-            if seconds > CASE_SECONDS:
-                bad.append(f"web seed {500_000 + seed}: took {seconds:.1f} s")
+    pack = load_pack(None)
+    for lang, seeds in ((None, range(0, WEB_CASES, 2)), ("de", range(1, WEB_CASES, 2))):  # a German app too
+        with TestClient(web.create_app(pack, lang=lang), raise_server_exceptions=False) as client:
+            for seed in seeds:
+                status, seconds, wrong = fs.run_web_case(client, random.Random(500_000 + seed))
+                statuses[status] += 1
+                bad += [f"web ({lang or 'en'}) seed {500_000 + seed}: {w}" for w in wrong]
+                if seconds > CASE_SECONDS:
+                    bad.append(f"web seed {500_000 + seed}: took {seconds:.1f} s")
     assert not bad, "\n".join(bad[:10])
     assert statuses[200] > 0 and statuses[422] > 0 and statuses[413] > 0, statuses
