@@ -171,6 +171,29 @@ class _BadRequest(Exception):
         self.status = status
 
 
+def _advice_banner(result: Result, pack: Pack) -> str:
+    """The stage advice above the served report: the same answers as the
+    report's, the first ADVICE_SHOWN of each list and how many more follow,
+    each linking to its field on the questionnaire (which the browser has kept)."""
+    from playbook.engine.advice_text import ADVICE_SHOWN, advice_head, advice_item
+
+    names = {s.id: s.name for s in pack.stages}
+    parts = []
+    if result.stage_status == "provisional":
+        low, high = (escape(names[s]) for s in result.stage_range)
+        parts.append("<p>" + t("<strong>Your stage is provisional</strong> (between %(low)s and %(high)s).",
+                               low=low, high=high) + "</p>")
+    for a in result.stage_advice:
+        items = "".join(f'<li><a href="/#w-q-{escape(x.id)}">{escape(x.text)}</a> {escape(advice_item(x))}</li>'
+                        for x in a.answers[:ADVICE_SHOWN])
+        if len(a.answers) > ADVICE_SHOWN:
+            items += f"<li>{escape(t('and %(n)s more', n=len(a.answers) - ADVICE_SHOWN))}</li>"
+        parts.append(f"<p>{escape(advice_head(a, names))}</p><ol>{items}</ol>")
+    # a complementary landmark named by its first sentence, like the rest of the page's landmarks
+    parts[0] = parts[0].replace("<p>", '<p id="pb-settle-text">', 1)
+    return '<aside class="pb-settle" aria-labelledby="pb-settle-text">' + "".join(parts) + "</aside>"
+
+
 def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
     """The bar above the served report: downloads that re-submit the answers."""
     value = escape(answers)
@@ -180,14 +203,8 @@ def _downloads(answers: str, result: Result, pack: Pack) -> Markup:
         for action, label in (("/report.pdf", escape(t("Download PDF"))), ("/report.json", escape(t("Download JSON"))),
                               ("/answers.yaml", escape(t("Download answers.yaml")))))
     settle = ""
-    if result.stage_status == "provisional" and result.deciding_questions:
-        low, high = (escape(s.name) for st_id in result.stage_range for s in pack.stages if s.id == st_id)
-        # each links to its field on the questionnaire, which the browser has kept
-        items = "".join(f'<li><a href="/#w-{"q" if d.kind == "question" else "m"}-{escape(d.id)}">'
-                        f"{escape(d.text)}</a></li>" for d in result.deciding_questions[:5])
-        settle = ('<aside class="pb-settle" aria-labelledby="pb-settle-text"><p id="pb-settle-text">' + t(
-            "<strong>Your stage is provisional</strong> (between %(low)s and %(high)s). Answer these to settle it:",
-            low=low, high=high) + f"</p><ol>{items}</ol></aside>")
+    if result.stage_advice:
+        settle = _advice_banner(result, pack)
     # landmarks (a navigation bar, a complementary note) so that nothing on the page lies outside one;
     # the bar sticks on a wide screen only, and the page's scroll padding keeps anchors below it
     return Markup(

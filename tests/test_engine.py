@@ -31,7 +31,11 @@ def test_plan_order_reasons_and_stage(mini) -> None:
     # the action reads the benchmark's verdict, so its reason quotes the benchmark's target
     assert churn.reasons[0].observed == 12.0 and churn.reasons[0].subject == "finding"
     assert "12 %" in churn.reasons[0].text and "misses the target under 8-10 % a year" in churn.reasons[0].text
-    assert r.stage == "start" and r.stage_reason.startswith("Start: 0 of 2 answered milestones are in place; 2 more")
+    assert r.stage == "start" and r.stage_reason.startswith("Start: 0 of 2 answered milestones are in place (")
+    # both open Start milestones must be put in place to move on: the advice names them with their answers
+    (move,) = r.stage_advice
+    assert move.goal == "move" and move.stage == "grow" and len(move.answers) == 2 and all(a.change for a in move.answers)
+    assert {(a.id, a.answer) for a in move.answers} >= {("onboarding_process", "yes")}
     # Start is settled as not in place, so the blank Grow milestone cannot matter
     assert r.stage_status == "confirmed" and r.stage_range == ("start", "start") and r.deciding_questions == ()
     # 1 / 12 % churn is 8.3 years, beyond the guide's 5-year horizon: five years of revenue

@@ -33,17 +33,22 @@ def test_a_provisional_stage_is_shown_as_provisional_with_its_questions(mini) ->
     text = _text(html)
     assert "Grow – provisional" in text and "answer this question to confirm" in text
     assert "**Grow – provisional** (answer this question to confirm; anything from Grow to Optimize)" in md
-    # the deciding question comes first in Not assessed, by its text, under its phase
-    section = text[text.index("Not assessed These were left blank"):]
-    assert section.index("To confirm the stage") < section.index(
-        "Grow milestones Do you have customers who act as references for you?")
+    # the executive summary names the answer that moves the stage on and the one that confirms it
+    summary = text[text.index("(you are here"):text.index("Scores by area")]
+    assert "To move on to Optimize, answer references_collected: yes. " \
+        "Grow is confirmed with references_collected: no." in summary
+    # the plan section lists them in full, with the questions
+    full = text[text.index("What moves the stage"):]
+    assert "To move on to Optimize, answer: Do you have customers who act as references for you? " \
+        "references_ collected : yes" in full
+    assert "(references_collected): **yes**" in md.replace("\\_", "_")
 
 
 def test_a_confirmed_stage_has_no_provisional_words(mini) -> None:
     r = _result(mini, {**BASICS, "answers": {**BASICS["answers"], "references_collected": "yes"}})
     assert r.stage_status == "confirmed"
     html = render_html(r, mini)
-    assert "– provisional" not in _text(html) and "To confirm the stage" not in html
+    assert "– provisional" not in _text(html) and "is confirmed with these answers" not in html
 
 
 def test_an_unknown_phase_is_never_nothing_open(mini) -> None:

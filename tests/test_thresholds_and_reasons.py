@@ -153,35 +153,46 @@ def test_outside_the_between_range_the_action_does_not_fire(pins: Pack) -> None:
 
 # ---- the stage reason, each shape -------------------------------------------------
 
-@pytest.mark.parametrize(("answers", "stage", "reason"), [
+# the reason says where the partner is; what would move or confirm it is the computed advice
+@pytest.mark.parametrize(("answers", "stage", "reason", "advice"), [
     ({"s1": "yes", "s2": "yes", "g1": "yes"}, "optimize",
-     f"The Start and Grow milestones are in place (Start 2 of 2; Grow 1 of 1); what remains is refinement {RULE}."),
+     f"The Start and Grow milestones are in place (Start 2 of 2; Grow 1 of 1); what remains is refinement {RULE}.",
+     []),
     ({"s1": "yes", "s2": "yes", "g1": "no"}, "grow",
-     f"Start milestones are in place (Start 2 of 2). Grow: 0 of 1 answered milestones are in place; "
-     f"1 more is needed to move on {RULE}."),
+     f"Start milestones are in place (Start 2 of 2). Grow: 0 of 1 answered milestones are in place {RULE}.",
+     ["To move on to Optimize, put these in place and answer them yes: g1."]),
     # a higher phase in place is said, though the stage is the first phase that is not
     ({"s1": "yes", "s2": "no", "g1": "yes"}, "start",
-     f"Grow milestones are in place (Grow 1 of 1). Start: 1 of 2 answered milestones are in place; 1 more is needed to move on {RULE}."),
+     f"Grow milestones are in place (Grow 1 of 1). Start: 1 of 2 answered milestones are in place {RULE}.",
+     ["To move on to Optimize, put these in place and answer them yes: s2."]),
     ({"s1": "no", "s2": "no", "g1": "no"}, "start",
-     f"Start: 0 of 2 answered milestones are in place; 2 more are needed to move on {RULE}."),
+     f"Start: 0 of 2 answered milestones are in place {RULE}.",
+     ["To move on to Grow, put these in place and answer them yes: s1; s2."]),
     ({"s1": "yes", "s2": "yes"}, "grow",
      f"Start milestones are in place (Start 2 of 2). Grow: its only milestone is not answered yet {RULE}. "
-     "Provisional: the unanswered milestones allow anything from Grow to Optimize; 1 answer would settle it."),
+     "Provisional: the unanswered milestones allow anything from Grow to Optimize.",
+     ["To move on to Optimize, answer g1: yes.", "Grow is confirmed with g1: no."]),
     ({"g1": "yes"}, "start",
-     f"Grow milestones are in place (Grow 1 of 1). Start: none of its 2 milestones is answered yet {RULE}. Provisional: the unanswered milestones allow "
-     "anything from Start to Optimize; 2 answers would settle it."),
+     f"Grow milestones are in place (Grow 1 of 1). Start: none of its 2 milestones is answered yet {RULE}. "
+     "Provisional: the unanswered milestones allow anything from Start to Optimize.",
+     ["To move on to Optimize, answer s1: yes.", "Start is confirmed with s1: no."]),
     ({"s1": "yes", "g1": "yes"}, "optimize",
      f"The Start and Grow milestones are in place (Start 1 of 1; Grow 1 of 1); what remains is refinement {RULE}. "
-     "Provisional: the unanswered milestones allow anything from Start to Optimize; 1 answer would settle it."),
+     "Provisional: the unanswered milestones allow anything from Start to Optimize.",
+     ["Optimize is confirmed with s2: yes."]),
 ])
-def test_the_stage_reason(pins: Pack, answers: dict[str, str], stage: str, reason: str) -> None:
+def test_the_stage_reason(pins: Pack, answers: dict[str, str], stage: str, reason: str, advice: list[str]) -> None:
+    from playbook.engine.advice_text import advice_sentence
+
     r = assess(pins, answers)
     assert (r.stage, r.stage_reason) == (stage, reason)
+    names = {s.id: s.name for s in pins.stages}
+    assert [advice_sentence(a, names) for a in r.stage_advice] == advice
 
 
 def test_a_blank_start_milestone_is_counted_in_the_reason(pins: Pack) -> None:
     r = assess(pins, {"s1": "no"})
-    assert r.stage_reason.startswith("Start: 0 of 1 answered milestones are in place, 1 not answered; 1 more is needed")
+    assert r.stage_reason.startswith("Start: 0 of 1 answered milestones are in place, 1 not answered (")
 
 
 def test_the_optimize_sentence_when_no_start_or_grow_milestone_applies(tmp_path: Path) -> None:

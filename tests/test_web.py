@@ -187,8 +187,15 @@ def test_a_provisional_stage_lists_the_questions_that_settle_it(client: Any) -> 
     assert result["stage_status"] == "provisional" and result["deciding_questions"]
     page = client.post("/report", data={"answers": partial}).text
     assert "Your stage is provisional" in page
-    first = result["deciding_questions"][0]
-    assert f'href="/#w-{first["kind"][0]}-{first["id"]}"' in page
+    # the banner names the report's advice: every answer of it, or the first ones and how many more
+    for advice in result["stage_advice"]:
+        from playbook.engine.advice_text import ADVICE_SHOWN
+
+        shown = advice["answers"][:ADVICE_SHOWN]
+        for x in shown:
+            assert f'href="/#w-q-{x["id"]}"' in page and f'{x["id"]}: {x["answer"]}' in page
+        if len(advice["answers"]) > ADVICE_SHOWN:
+            assert f'and {len(advice["answers"]) - ADVICE_SHOWN} more' in page
     full = client.post("/report", data={"answers": GROW}).text
     assert client.post("/report.json", data={"answers": GROW}).json()["stage_status"] == "confirmed"
     assert "Your stage is provisional" not in full

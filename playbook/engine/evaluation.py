@@ -28,6 +28,7 @@ from playbook.engine.conditions import evidence as evidence
 from playbook.engine.conditions import holds as holds
 from playbook.engine.conditions import leaves as leaves
 from playbook.engine.conditions import missing_inputs as missing_inputs
+from playbook.engine.questionnaire import answered_of
 from playbook.engine.result import (
     ActionState,
     AreaScore,
@@ -185,7 +186,7 @@ def _evaluate(pack: Pack, answers: Answers) -> Result:
     na_refs = {f"{n.kind} {n.id}" for n in inapplicable} | {f"finding {b}" for b in skipped}
     unknown = _Unknown(frozenset(na_refs))
     states, candidates = _action_states(pack, facts, unknown, cur, base)
-    verdict = decide(pack, states)
+    verdict = decide(pack, states, facts)
     skip = frozenset(n.id for n in inapplicable)
     deciding = {(d.kind, d.id) for d in verdict.deciding}
     return Result(
@@ -199,6 +200,7 @@ def _evaluate(pack: Pack, answers: Answers) -> Result:
         areas=_areas(pack, states, findings), customers=_customers(pack, answers),
         not_assessed=_not_assessed(pack, facts, bench_missing, skip, deciding),
         stage_status=verdict.status, stage_range=verdict.range, deciding_questions=verdict.deciding,
+        stage_advice=verdict.advice, answered=answered_of(pack, answers),
         not_applicable=inapplicable, stage_rule=(pack.stage_rule.in_place_share, pack.stage_rule.note),
         customer_base=base,
     )

@@ -98,10 +98,18 @@ def summary(pack: Pack, result: Result) -> list[str]:
     by_state: dict[str, list[str]] = {}
     for s in result.actions:
         by_state.setdefault(s.state, []).append(s.id)
-    lines = [f"{result.partner_name}: {result.stage_name} stage. {result.stage_reason}", ""]
+    from playbook.engine.advice_text import advice_sentence
+
+    names = {s.id: s.name for s in pack.stages}
+    lines = [f"{result.partner_name}: {result.stage_name} stage. {result.stage_reason}",
+             *(advice_sentence(a, names) for a in result.stage_advice), ""]
     if result.plan:
         lines.append(f"Recommended ({len(result.plan)}), in plan order; the first {min(TOP, len(result.plan))} "
                      "with their first reason:")
+        from playbook.engine.advice_text import plan_order_notes
+
+        for note in plan_order_notes(result):  # the report's executive summary says the same
+            lines += textwrap.wrap(note, 98, initial_indent="  ", subsequent_indent="  ")
         for p in result.plan[:TOP]:
             first = p.reasons[0].text if p.reasons else "no evidence recorded"
             lines.append(f"  {p.priority:>3}. {p.id}  [{p.phase}, {p.tier or 'no tier'}]  ({p.loc})")

@@ -15,6 +15,7 @@ from typing import Any
 
 from playbook.base.model import Answers, Condition, Pack
 from playbook.engine.conditions import Facts, holds
+from playbook.engine.result import practice_counts
 from playbook.errors import Problem
 
 READING_WPM = 200  # words per minute for reading a question and its help
@@ -142,6 +143,27 @@ def estimate_minutes(items: Iterable[Entry]) -> int:
 
 # ---- how much of a file was answered ------------------------------------------
 
+def is_quick(pack: Pack, answers: Answers) -> bool:
+    """Whether the file was made from the quick questionnaire (`init --quick`,
+    the form's quick mode): it names questions, and only quick ones."""
+    if all(q.quick for q in pack.questions.values()):
+        return False  # the quick questionnaire is the whole one
+    named = [i for i in answers.listed if i in pack.questions or i in pack.metrics]
+    return bool(named) and all((pack.questions[i] if i in pack.questions else pack.metrics[i]).quick
+                               for i in named)
+
+
+def in_questionnaire(pack: Pack, kind: str, id: str, quick: bool) -> bool:
+    """Whether the questionnaire (quick or full) asks this input."""
+    if not quick:
+        return True
+    if kind == "question":
+        return id in pack.questions and pack.questions[id].quick
+    if kind == "metric":
+        return id in pack.metrics and pack.metrics[id].quick
+    return True  # the profile is asked by both
+
+
 @dataclass(frozen=True)
 class Counts:
     questions_answered: int  # n/a included: it is an answer
@@ -151,14 +173,22 @@ class Counts:
     not_applicable: int
     milestones_blank: int | None  # None: the pack marks no milestones
     practices_blank: int
+    quick: bool = False  # made from the quick questionnaire: counted against it
+    practices_assessed: int | None = None  # with a result: practice_counts
+    practices: int | None = None
+    advice: tuple[str, ...] = ()  # the stage advice, as sentences
 
 
 def answer_counts(pack: Pack, answers: Answers, result: Any = None) -> Counts:
-    """What a file answered, against what it asks: the ids it names (a
-    template names all it asks), or the whole questionnaire for a file that
-    names none. `result` (an engine Result) adds the milestones left blank."""
+    """What a file answered, against what it asks: the quick questionnaire
+    for a file made from it, else the ids it names (a template names all it
+    asks), or the whole questionnaire for a file that names none. `result`
+    (an engine Result) adds the milestones left blank, the practices and the
+    stage advice."""
     profile = profile_of(answers)
-    asked = answers.listed or frozenset(e.id for e in entries(pack, quick=False, profile=profile))
+    quick = is_quick(pack, answers)
+    asked = frozenset(e.id for e in entries(pack, quick=True, profile=profile)) if quick else \
+        answers.listed or frozenset(e.id for e in entries(pack, quick=False, profile=profile))
     q_answered = {q for q in pack.questions if q in answers.answers or q in answers.not_applicable}
     m_answered = {m for m in pack.metrics if m in answers.metrics or m in answers.not_applicable}
     q_asked = {q for q in pack.questions if q in asked and applies(pack, "question", q, profile) is not False}
@@ -166,24 +196,50 @@ def answer_counts(pack: Pack, answers: Answers, result: Any = None) -> Counts:
                and applies(pack, "metric", m, profile) is not False}
     milestones_blank: int | None = None
     practices_blank = 0
+    assessed: int | None = None
+    practices: int | None = None
+    advice: tuple[str, ...] = ()
     if result is not None:
+        from playbook.engine.advice_text import ADVICE_SHOWN, advice_sentence
+
         blank = [a for a in result.actions if a.state == "not_assessed"]
         practices_blank = len(blank)
         if any(a.milestone for a in pack.actions):
             milestones_blank = sum(a.milestone for a in blank)
+        assessed, practices = practice_counts(result.actions)
+        names = {s.id: s.name for s in pack.stages}
+        advice = tuple(advice_sentence(a, names, ADVICE_SHOWN) for a in result.stage_advice)
     return Counts(len(q_answered), len(q_asked | q_answered), len(m_answered), len(m_asked | m_answered),
-                  len(answers.not_applicable), milestones_blank, practices_blank)
+                  len(answers.not_applicable), milestones_blank, practices_blank, quick, assessed, practices,
+                  advice)
+
+
+def answered_of(pack: Pack, answers: Answers) -> Any:
+    """The engine's record of how much of the questionnaire was answered."""
+    from playbook.engine.result import Answered
+
+    c = answer_counts(pack, answers)
+    return Answered("quick" if c.quick else "full", c.questions_answered, c.questions, c.metrics_answered,
+                    c.metrics)
 
 
 def counts_line(c: Counts) -> str:
-    """'answered 28 of 35 questions and 9 of 12 metrics; 3 milestones not answered'."""
-    text = f"answered {c.questions_answered} of {c.questions} questions and {c.metrics_answered} of {c.metrics} metrics"
+    """'answered 14 of 28 quick questions and 3 of 5 quick metrics; 20 of 123
+    practices assessed; 3 milestones not answered. To move on to Grow, answer
+    partner_of_record: all.'"""
+    kind = "quick " if c.quick else ""
+    text = (f"answered {c.questions_answered} of {c.questions} {kind}questions and "
+            f"{c.metrics_answered} of {c.metrics} {kind}metrics")
     if c.not_applicable:
         text += f" ({c.not_applicable} n/a)"
     if c.milestones_blank is not None:
         text += f"; {c.milestones_blank} milestone{'s' if c.milestones_blank != 1 else ''} not answered"
     elif c.practices_blank:
         text += f"; {c.practices_blank} practice{'s' if c.practices_blank != 1 else ''} not assessed"
+    if c.practices is not None:
+        text += f"; {c.practices_assessed} of {c.practices} practices assessed"
+    if c.advice:
+        text += ". " + " ".join(c.advice)
     return text
 
 

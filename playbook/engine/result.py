@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +156,38 @@ class DecidingInput:
 
 
 @dataclass(frozen=True)
+class AdviceAnswer:
+    """One answer of the stage advice: set question `id` to `answer`."""
+    kind: str  # question
+    id: str
+    text: str
+    answer: str  # as written in an answers file: yes, no, a choice, a number
+    phase: str  # the phase of the milestone it decides
+    change: bool = False  # answered already: the answer means putting the milestone in place
+
+
+@dataclass(frozen=True)
+class StageAdvice:
+    """The fewest answers that move the stage on (`goal` move) or confirm it
+    (`goal` confirm), worked out from the stage rule and checked against it:
+    with them, the stage is `stage` and its status `status`."""
+    goal: str  # move | confirm
+    stage: str
+    status: str  # confirmed | provisional
+    answers: tuple[AdviceAnswer, ...]
+
+
+@dataclass(frozen=True)
+class Answered:
+    """How much of what was asked a file answered (engine/questionnaire.answer_counts)."""
+    questionnaire: str  # quick | full: a file made from the quick questionnaire is counted against it
+    questions_answered: int
+    questions: int
+    metrics_answered: int
+    metrics: int
+
+
+@dataclass(frozen=True)
 class NotApplicable:
     """A question or metric that does not apply to the partner: answered n/a, or
     ruled out by its `applies_when` for the partner's profile."""
@@ -213,6 +246,8 @@ class Result:
     stage_status: str = "confirmed"  # confirmed | provisional
     stage_range: tuple[str, str] = ("start", "start")  # (lowest, highest) stage the blanks allow
     deciding_questions: tuple[DecidingInput, ...] = ()  # settle the stage, in the order to ask them
+    stage_advice: tuple[StageAdvice, ...] = ()  # the answers that move the stage on or confirm it
+    answered: Answered | None = None  # how much of the questionnaire the file answered
     not_applicable: tuple[NotApplicable, ...] = ()
     stage_rule: tuple[float, str] = (0.75, "")  # the pack's in_place_share and note, for the Method section
     customer_base: CustomerBase | None = None  # the customer analysis (playbook/customers), when rows were given
@@ -236,6 +271,35 @@ def _finite(node: Any) -> Any:
     return node
 
 
+def practice_counts(actions: Iterable[ActionState]) -> tuple[int, int]:
+    """(assessed, practices): the one count of practices every surface shows.
+    A practice is an action of the pack that applies to the partner: neither
+    ruled out by its `when` nor resting on an input that does not apply.
+    Benchmarks are counted apart (the KPI scorecard)."""
+    applying = [a for a in actions if a.state not in ("not_applicable", "does_not_apply")]
+    return sum(a.state != "not_assessed" for a in applying), len(applying)
+
+
+def _practices(r: Result) -> dict[str, int]:
+    assessed, total = practice_counts(r.actions)
+    return {"assessed": assessed, "total": total}
+
+
+def _advice_dict(r: Result) -> dict[str, Any]:
+    """The stage advice, what was answered of what was asked, and the practice count."""
+    return {
+        "stage_advice": [{"goal": a.goal, "stage": a.stage, "status": a.status,
+                          "answers": [{"kind": x.kind, "id": x.id, "text": x.text, "answer": x.answer,
+                                       "phase": x.phase, "change": x.change} for x in a.answers]}
+                         for a in r.stage_advice],
+        **({"answered": {"questionnaire": r.answered.questionnaire,
+                         "questions": {"answered": r.answered.questions_answered, "asked": r.answered.questions},
+                         "metrics": {"answered": r.answered.metrics_answered, "asked": r.answered.metrics}}}
+           if r.answered is not None else {}),
+        "practices": _practices(r),
+    }
+
+
 def to_dict(r: Result) -> dict[str, Any]:
     """The public JSON shape (contract section 4), plus additions; every
     number in it is finite."""
@@ -252,6 +316,7 @@ def to_dict(r: Result) -> dict[str, Any]:
         "stage_range": list(r.stage_range),
         "deciding_questions": [{"kind": d.kind, "id": d.id, "text": d.text, "phase": d.phase}
                                for d in r.deciding_questions],
+        **_advice_dict(r),
         "stage_rule": {"in_place_share": r.stage_rule[0], "note": r.stage_rule[1]},
         "phases": [{"phase": p.phase, "done": p.done, "open": p.open, "not_assessed": p.not_assessed,
                     "does_not_apply": p.does_not_apply, "status": p.status,

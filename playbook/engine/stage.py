@@ -22,12 +22,12 @@ The stage is confirmed when both ends agree, provisional otherwise.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from playbook.base.model import PHASES, Pack
-from playbook.engine.result import ActionState, DecidingInput, PhaseProgress
+from playbook.engine.conditions import Facts
+from playbook.engine.result import ActionState, DecidingInput, PhaseProgress, StageAdvice
 from playbook.i18n import NBSP, current, number, t, tn
 
 EPS = 1e-9  # 3 of 4 against a share of 0.75 is in place, whatever the float rounding
@@ -76,6 +76,7 @@ class StageVerdict:
     phases: tuple[PhaseProgress, ...]
     deciding: tuple[DecidingInput, ...]
     reason: str
+    advice: tuple[StageAdvice, ...] = ()
 
 
 def milestone_states(pack: Pack, states: Sequence[ActionState]) -> list[ActionState]:
@@ -144,7 +145,7 @@ def _share_words(share: float) -> str:
 
 
 def _reason(pack: Pack, counts: Sequence[PhaseCount], point: Sequence[bool], stage: str,
-            status: str, rng: tuple[str, str], n_deciding: int, share: float) -> str:
+            status: str, rng: tuple[str, str], share: float) -> str:
     names = {s.id: s.name for s in pack.stages}
     rule = t("(the pack's rule: a phase is in place when at least %(share)s of its answered milestones are)",
              share=_share_words(share))
@@ -168,29 +169,51 @@ def _reason(pack: Pack, counts: Sequence[PhaseCount], point: Sequence[bool], sta
             text = t("%(before)s%(stage)s: %(what)s answered yet %(rule)s.", before=before, stage=names[stage],
                      what=what, rule=rule)
         else:
-            need = max(0, math.ceil(share * answered - EPS) - c.done)
-            text = t("%(before)s%(stage)s: %(done)s of %(answered)s answered milestones are in place%(blank)s; "
-                     "%(more)s needed to move on %(rule)s.", before=before, stage=names[stage], done=c.done,
-                     answered=answered, blank=blank, rule=rule,
-                     more=tn("%(n)s more is", "%(n)s more are", need))
+            text = t("%(before)s%(stage)s: %(done)s of %(answered)s answered milestones are in place%(blank)s "
+                     "%(rule)s.", before=before, stage=names[stage], done=c.done,
+                     answered=answered, blank=blank, rule=rule)
     if status == "provisional":
-        text += " " + tn("Provisional: the unanswered milestones allow anything from %(low)s to %(high)s; "
-                         "%(n)s answer would settle it.",
-                         "Provisional: the unanswered milestones allow anything from %(low)s to %(high)s; "
-                         "%(n)s answers would settle it.", n_deciding, low=names[rng[0]], high=names[rng[1]])
+        text += " " + t("Provisional: the unanswered milestones allow anything from %(low)s to %(high)s.",
+                        low=names[rng[0]], high=names[rng[1]])
     return text
 
 
-def decide(pack: Pack, states: Sequence[ActionState]) -> StageVerdict:
+def _verdicts(pack: Pack, states: Sequence[ActionState]) -> tuple[list[PhaseCount], list[tuple[bool, bool, bool]],
+                                                                   str, tuple[str, str], str]:
+    """The stage rule: counts, each phase's verdicts, the stage, its range and status."""
+    share = pack.stage_rule.in_place_share
+    counts = _counts(milestone_states(pack, states))
+    verdicts = [phase_in_place(c, share) for c in counts]
+    stage = stage_of([v[0] for v in verdicts])
+    rng = (stage_of([v[1] for v in verdicts]), stage_of([v[2] for v in verdicts]))
+    return counts, verdicts, stage, rng, "confirmed" if rng[0] == rng[1] else "provisional"
+
+
+def stage_advice(pack: Pack, states: Sequence[ActionState], facts: Facts) -> tuple[StageAdvice, ...]:
+    """The answers that move the stage on, then (provisional) those that confirm it."""
+    from playbook.engine.advice import Advisor
+
+    counts, _, stage, _, status = _verdicts(pack, states)
+
+    def outcome(after: Sequence[ActionState]) -> tuple[str, str]:
+        v = _verdicts(pack, after)
+        return v[2], v[4]
+
+    advisor = Advisor(pack, facts, milestone_states(pack, states), pack.stage_rule.in_place_share, outcome,
+                      in_place)
+    move = advisor.move(stage, {c.phase: (c.done, c.open) for c in counts})
+    confirm = advisor.confirm(stage, {c.phase: (c.done, c.open, c.blank) for c in counts}) \
+        if status == "provisional" else None
+    return tuple(a for a in (move, confirm) if a is not None)
+
+
+def decide(pack: Pack, states: Sequence[ActionState], facts: Facts | None = None) -> StageVerdict:
     share = pack.stage_rule.in_place_share
     names = {s.id: s.name for s in pack.stages}
     deciding_states = milestone_states(pack, states)
-    counts = _counts(deciding_states)
-    verdicts = [phase_in_place(c, share) for c in counts]
+    counts, verdicts, stage, rng, status = _verdicts(pack, states)
     point = [v[0] for v in verdicts]
-    stage = stage_of(point)
-    rng = (stage_of([v[1] for v in verdicts]), stage_of([v[2] for v in verdicts]))
-    status = "confirmed" if rng[0] == rng[1] else "provisional"
+    advice = stage_advice(pack, states, facts) if facts is not None else ()
     deciding = deciding_inputs(pack, deciding_states, counts, share) if status == "provisional" else ()
     phases = []
     for p, c, (_, low, high) in zip(PHASES, counts, verdicts):
@@ -201,5 +224,6 @@ def decide(pack: Pack, states: Sequence[ActionState]) -> StageVerdict:
             p, names[p], sum(s.state == "done" for s in mine), sum(s.state == "recommended" for s in mine),
             sum(s.state == "not_assessed" for s in mine), sum(s.state == "does_not_apply" for s in mine),
             c.done, c.open, c.blank, phase_status))
-    reason = _reason(pack, counts, point, stage, status, rng, len(deciding), share)
-    return StageVerdict(stage, status, rng, tuple(phases), deciding, reason)
+    reason = _reason(pack, counts, point, stage, status, rng, share)
+    return StageVerdict(stage, status, rng, tuple(phases), deciding, reason, advice)
+

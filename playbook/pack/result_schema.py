@@ -58,6 +58,29 @@ def _result_stage() -> dict[str, Any]:
             "items": _obj(["kind", "id", "text", "phase"], {
                 "kind": {"enum": ["question", "metric", "profile"]}, "id": {"type": "string"},
                 "text": {"type": "string"}, "phase": {"enum": list(PHASES)}})},
+        "stage_advice": {
+            "type": "array", "description": "the fewest answers that move the stage on (goal move) or confirm "
+                                            "a provisional stage (goal confirm), worked out from the stage rule; "
+                                            "with them the stage is `stage` with status `status`",
+            "items": _obj(["goal", "stage", "status", "answers"], {
+                "goal": {"enum": ["move", "confirm"]}, "stage": {"enum": list(PHASES)},
+                "status": {"enum": ["confirmed", "provisional"]},
+                "answers": {"type": "array", "items": _obj(["kind", "id", "answer", "phase", "change"], {
+                    "kind": {"enum": ["question"]}, "id": {"type": "string"}, "text": {"type": "string"},
+                    "answer": {"type": "string", "description": "as written in an answers file"},
+                    "phase": {"enum": list(PHASES)},
+                    "change": {"type": "boolean", "description": "answered already: the answer means "
+                                                                 "putting the milestone in place"}})}})},
+        "answered": {"type": "object", "description": "how much of what was asked the file answered",
+                     "properties": {
+                         "questionnaire": {"enum": ["quick", "full"]},
+                         "questions": {"type": "object", "properties": {
+                             "answered": {"type": "integer"}, "asked": {"type": "integer"}}},
+                         "metrics": {"type": "object", "properties": {
+                             "answered": {"type": "integer"}, "asked": {"type": "integer"}}}}},
+        "practices": {"type": "object", "description": "the practices that apply, and how many were assessed: "
+                                                       "the one count every report shows",
+                      "properties": {"assessed": {"type": "integer"}, "total": {"type": "integer"}}},
         "stage_rule": {"type": "object", "properties": {
             "in_place_share": {"type": "number"}, "note": {"type": "string"}}},
         "phases": {"type": "array", "items": {"type": "object", "properties": {

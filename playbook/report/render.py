@@ -18,7 +18,7 @@ from markupsafe import Markup
 from playbook import i18n
 from playbook.base.model import PHASES, Pack
 from playbook.customers.view import customer_view
-from playbook.engine.result import Result, relative_gap, to_json
+from playbook.engine.result import Result, practice_counts, relative_gap, to_json
 from playbook.errors import RenderError, UsageError
 from playbook.i18n import N_
 from playbook.i18n import value as format_value
@@ -122,8 +122,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
               "not_assessed": a.not_assessed, "assessed": a.assessed, "total": a.total,
               "does_not_apply": a.does_not_apply} for a in result.areas]
     scored = [int(a["score"]) for a in areas if a["score"] is not None]
-    practices = [a for a in result.actions if a.state not in ("not_applicable", "does_not_apply")]
-    assessed = sum(a.state != "not_assessed" for a in practices)
+    assessed, n_practices = practice_counts(result.actions)
     order = {st.id: i for i, st in enumerate(pack.stages)}
     done = sorted((a for a in result.actions if a.state == "done"), key=lambda a: order.get(a.phase, 99))
     cited = {src.partition(" § ")[0].strip() for src in _all_sources(pack)}
@@ -142,7 +141,7 @@ def context(result: Result, pack: Pack, options: RenderOptions) -> dict[str, Any
                        key=lambda x: (x["f"].status == "met", -(relative_gap(x["f"]) or 0.0)))[:6],
         "done_actions": done,
         "done_groups": [(st.name, [a for a in done if a.phase == st.id]) for st in pack.stages],
-        "assessed": assessed, "practices": len(practices),
+        "assessed": assessed, "practices": n_practices,
         "findings_assessed": sum(f.status != "not_assessed" for f in result.findings),
         "sources_cited": [s for s in pack.sources if s.file in cited],
         "cite_groups": _cite_groups(pack, [f.source for f in result.findings]),
@@ -161,16 +160,61 @@ def _blanks_context(result: Result, pack: Pack) -> dict[str, Any]:
     """What the report says about blanks and n/a: the provisional stage, the
     deciding questions by phase, the rest of the blanks by phase, and what
     does not apply."""
+    from playbook.engine.questionnaire import in_questionnaire
+
     names = {s.id: s.name for s in pack.stages}
-    deciding_groups = [(names[p], [d for d in result.deciding_questions if d.phase == p])
-                       for p in PHASES if any(d.phase == p for d in result.deciding_questions)]
-    rest = [n for n in result.not_assessed if not n.deciding]
+    # the stage advice replaces the list of every deciding blank: what to answer, and how
+    deciding_groups: list[tuple[str, list[Any]]] = []
+    quick = result.answered is not None and result.answered.questionnaire == "quick"
+    # a quick file's blanks are those it asked; the rest it never asked
+    asked = [n for n in result.not_assessed if in_questionnaire(pack, n.kind, n.id, quick)]
+    unasked = [n for n in result.not_assessed if not in_questionnaire(pack, n.kind, n.id, quick)]
+    a = result.answered
+    return {
+        "deciding_groups": deciding_groups, "other_na_groups": _by_phase(asked, names),
+        "unasked_na_groups": _by_phase(unasked, names), "unasked_count": len(unasked), "quick": quick,
+        # said when it qualifies the report: a quick file, or one with questions left out
+        "answered_line": "" if a is None or not quick and (a.questions_answered, a.metrics_answered) ==
+        (a.questions, a.metrics) else
+        i18n.t("Answered %(q)s of %(qs)s quick questions and %(m)s of %(ms)s quick metrics.",
+               q=a.questions_answered, qs=a.questions, m=a.metrics_answered, ms=a.metrics) if quick else
+        i18n.t("Answered %(q)s of %(qs)s questions and %(m)s of %(ms)s metrics.",
+               q=a.questions_answered, qs=a.questions, m=a.metrics_answered, ms=a.metrics),
+        **_stage_context(result, pack, names),
+    }
+
+
+def _by_phase(rest: list[Any], names: dict[str, str]) -> list[tuple[str, list[Any]]]:
+    """Blank inputs grouped by the earliest phase waiting on them, then those only KPIs and checklists need."""
     other_groups = [(names[p], sorted((n for n in rest if n.phase == p), key=lambda n: n.text.lower()))
                     for p in PHASES if any(n.phase == p for n in rest)]
     loose = sorted((n for n in rest if n.phase is None), key=lambda n: n.text.lower())
     if loose:
         other_groups.append((i18n.t("KPIs and checklists"), loose))
-    n = len(result.deciding_questions)
+    return other_groups
+
+
+def _unnamed_settle(result: Result, needed: bool) -> list[dict[str, Any]]:
+    """A provisional stage whose confirming answers cannot be named (its
+    milestones rest on numbers): the inputs that settle it, without answers."""
+    from playbook.engine.advice_text import ADVICE_SHOWN
+
+    if not needed or not result.deciding_questions:
+        return []
+    head = i18n.t("Answering these settles the stage, whatever the answers:")
+    ids = [d.id for d in result.deciding_questions]
+    more = len(ids) - ADVICE_SHOWN
+    short = head + " " + "; ".join(ids[:ADVICE_SHOWN]) + ("; " + i18n.t("and %(n)s more", n=more) if more > 0 else "")
+    return [{"goal": "settle", "head": head, "sentence": head + " " + "; ".join(ids), "short": short,
+             "answers": [{"text": d.text, "id": d.id, "answer": None, "change": False}
+                         for d in result.deciding_questions]}]
+
+
+def _stage_context(result: Result, pack: Pack, names: dict[str, str]) -> dict[str, Any]:
+    from playbook.engine.advice_text import ADVICE_SHOWN, advice_head, advice_sentence, plan_order_notes
+
+    confirm = next((a for a in result.stage_advice if a.goal == "confirm"), None)
+    n = len(confirm.answers) if confirm else len(result.deciding_questions)
     provisional = result.stage_status == "provisional"
     return {
         "provisional": provisional,
@@ -178,8 +222,11 @@ def _blanks_context(result: Result, pack: Pack) -> dict[str, Any]:
         else result.stage_name,
         "confirm_line": (i18n.tn("answer this question to confirm", "answer these %(n)s questions to confirm", n)
                          if provisional else ""),
+        "plan_notes": plan_order_notes(result),  # why the first actions come first
+        "advice": [{"goal": a.goal, "head": advice_head(a, names), "answers": a.answers,
+                    "sentence": advice_sentence(a, names), "short": advice_sentence(a, names, ADVICE_SHOWN)}
+                   for a in result.stage_advice] + _unnamed_settle(result, provisional and confirm is None),
         "range_names": (names[result.stage_range[0]], names[result.stage_range[1]]),
-        "deciding_groups": deciding_groups, "other_na_groups": other_groups,
         "na_inputs": list(result.not_applicable),
         "na_practices": [a for a in result.actions if a.state == "does_not_apply"],
         "metric_defs": {m.id: m.description for m in pack.metrics.values()},
