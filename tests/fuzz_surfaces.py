@@ -1,7 +1,6 @@
 """Generators and checks for the surfaces fuzzed beyond English answers files
-and packs (issue 22): answers written the way people of other locales write,
-with an oracle (the value the person meant); customer CSV exports; pack
-translations; the web app. Used by tests/test_fuzz.py (small budgets) and
+and packs (issue 22): customer CSV exports, pack translations, the web app
+(answers in other locales, with their oracle, are in fuzz_locales.py). Used by tests/test_fuzz.py (small budgets) and
 benchmarks/fuzz.py (the big one). Every generator is `random.Random(seed)`, so
 a failure names a seed that replays it.
 """

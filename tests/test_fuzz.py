@@ -461,7 +461,7 @@ def test_fuzz_through_the_cli(tmp_path: Path) -> None:
     assert seen >= {0, 1}
 
 
-# ---- the surfaces of issue 22 (generators and checks in tests/fuzz_surfaces.py) ----------
+# ---- the surfaces of issue 22 (generators and checks: tests/fuzz_locales.py, tests/fuzz_surfaces.py) --
 
 LOCALE_CASES = 1500
 CSV_CASES = 300
