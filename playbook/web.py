@@ -272,7 +272,9 @@ class _Handlers:
             return Response(status_code=400)
         raw = answers.encode("utf-8")
         # the one assessment path: the web app refuses what the CLI and the batch refuse
-        outcome = self.assessor.outcome(raw, name="answers.yaml", default_lang=self.lang)
+        # its messages are in its partner.language, else the questionnaire's
+        with i18n.messages_asked(None, self.lang):
+            outcome = self.assessor.outcome(raw, name="answers.yaml", default_lang=self.lang)
         if outcome.assessment is None:
             errors, rest = field_errors(raw, list(outcome.problems), self.known)
             try:

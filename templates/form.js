@@ -145,6 +145,46 @@
     var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
     return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] && +m[1] >= 1;
   }
+  // Dates are text in the form's own convention (01.11.2026 in German, ISO in English), never
+  // the browser's date field, whose reading follows the browser's locale: in an English browser
+  // a German 01.11.2026 became 11 January. S.dates comes from CLDR (playbook/report/form.py).
+  var DATES = S.dates || { order: null, separator: "-", pattern: "", months: [] };
+  function two(n) { return ("0" + n).slice(-2); }
+  // text -> ISO date, or null: ISO always; D.M.YYYY (or M/D/YYYY) in the form's order
+  function readDate(s, order) {
+    var text = strip(s);
+    if (validDate(text)) return text;
+    var m = /^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$/.exec(text);
+    if (!m || (order !== "dmy" && order !== "mdy")) return null;
+    var iso = m[4] + "-" + two(order === "dmy" ? m[3] : m[1]) + "-" + two(order === "dmy" ? m[1] : m[3]);
+    return validDate(iso) ? iso : null;
+  }
+  // an ISO date as the form writes dates (01.11.2026 in German; ISO stays ISO in English)
+  function ownDate(v) {
+    var m = typeof v === "string" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(strip(v));
+    if (!m || !DATES.order) return v;
+    var sep = DATES.separator;
+    return DATES.order === "dmy" ? m[3] + sep + m[2] + sep + m[1] : m[2] + sep + m[3] + sep + m[1];
+  }
+  // an ISO date in words, as the form's language writes it ("1. November 2026"), from the CLDR pattern
+  function dateWords(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    if (!m || !DATES.pattern) return iso;
+    return DATES.pattern.replace(/'([^']*)'|d+|M+|y+/g, function (tok, lit) {
+      if (lit !== undefined) return lit;
+      if (tok[0] === "d") return tok.length > 1 ? m[3] : String(+m[3]);
+      if (tok[0] === "M") return tok.length > 2 ? DATES.months[+m[2] - 1] : tok.length > 1 ? m[2] : String(+m[2]);
+      return String(+m[1]);
+    });
+  }
+  function checkDate(text) {
+    var iso = readDate(text, DATES.order);
+    if (iso === null) {
+      throw new Error(DATES.order ? T("Write the date like %(example)s.", { example: DATES.example })
+                                  : T("Write the date as YYYY-MM-DD, e.g. 2026-11-01."));
+    }
+    return iso;
+  }
 
   /* check(key, text[, currency]) -> {ok, blank, na, value, message}: the one checker (currency: the
      partner's as typed; the page's own when not given), used as the
@@ -163,8 +203,7 @@
         if (currencyOf(text) === null) throw new Error(T("Write a three-letter currency code (USD, EUR, GBP) or a symbol such as $ or €."));
         res.value = text;  // kept as typed: the answers reader normalizes it
       } else if (key === "p:assessed_on") {
-        if (!validDate(text)) throw new Error(T("Write the date as YYYY-MM-DD, e.g. 2026-11-01."));
-        res.value = text.trim();
+        res.value = checkDate(text);
       } else if (key === "p:years_in_cloud") {
         res.value = parseNumber(text, { within: R.years });
         range(res.value, R.years[0], R.years[1], "");
@@ -187,12 +226,13 @@
           else if (R.bool["false"].indexOf(w) >= 0) res.value = false;
           else throw new Error(T("Answer yes or no."));
         } else if (t === "choice") {
-          var c = normChoice(text), ok = f.choices.some(function (x) { return x.value === c; });
-          if (!ok) throw new Error(T("Choose one of: %(choices)s.", { choices: f.choices.map(function (x) { return x.label; }).join(", ") }));
-          res.value = c;
+          // the id, or the label in the form's language (einige for some), as the answers check reads them
+          var c = normChoice(text), named = f.choices.filter(function (x) { return normChoice(x.label) === c; });
+          var hit = f.choices.filter(function (x) { return x.value === c; })[0] || (named.length === 1 ? named[0] : null);
+          if (!hit) throw new Error(T("Choose one of: %(choices)s.", { choices: f.choices.map(function (x) { return x.label; }).join(", ") }));
+          res.value = hit.value;
         } else if (t === "date") {
-          if (!validDate(text)) throw new Error(T("Write the date as YYYY-MM-DD, e.g. 2026-11-01."));
-          res.value = text.trim();
+          res.value = checkDate(text);
         } else {
           var percent = t === "percent", money = R.money_units.indexOf(t) >= 0;
           res.value = parseNumber(text, { percent: percent, money: money, currency: cur,
@@ -484,7 +524,7 @@
     return { state: s, unknown: unknown };
   }
 
-  window.playbookForm = { check: check, holds: holds, profile: profile, toYaml: toYaml,
+  window.playbookForm = { check: check, dateWords: dateWords, ownDate: ownDate, holds: holds, profile: profile, toYaml: toYaml,
                           parseSaved: parseSaved, stateFromDoc: stateFromDoc, state: function () { return st; } };
   if (!document.getElementById("form")) return;
 
@@ -508,7 +548,7 @@
       else if (e.type === "radio") {
         var c = v === undefined || v === null ? null : (e.value === "n/a" ? (isNa(String(v)) ? "n/a" : null) : check(key, v).value);
         e.checked = c !== null && (c === e.value || (c === true && e.value === "yes") || (c === false && e.value === "no"));
-      } else e.value = v === undefined || v === null ? "" : v;
+      } else e.value = v === undefined || v === null ? "" : e.hasAttribute("data-date") ? ownDate(v) : v;
     });
   }
   function showError(key, msg) {
@@ -523,6 +563,8 @@
   function validate(key) {
     var r = check(key, st[key]);
     showError(key, r.ok ? "" : r.message);
+    var echo = document.getElementById("d-" + dom(key));  // a date, echoed in words beside its field
+    if (echo) echo.textContent = r.ok && !r.blank && typeof r.value === "string" ? dateWords(r.value) : "";
     var w = wrapper(key);
     if (w) w.classList.toggle("answered", r.ok && !r.blank);
     return r;

@@ -28,7 +28,8 @@ def missing() -> str | None:
     return None
 
 
-def driver(download_dir: Path | None = None) -> Any:
+def driver(download_dir: Path | None = None, args: tuple[str, ...] = ()) -> Any:
+    """`args`: more Chromium switches (--lang=en-US: the browser's own locale)."""
     reason = missing()
     if reason:
         pytest.skip(reason)
@@ -40,6 +41,8 @@ def driver(download_dir: Path | None = None) -> Any:
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1200,1600", "--disable-extensions", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"):
+        opts.add_argument(arg)
+    for arg in args:
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     if download_dir is not None:
@@ -60,8 +63,8 @@ def network_urls(drv: Any) -> list[str]:
     return urls
 
 
-def session(download_dir: Path | None = None) -> Iterator[Any]:
-    drv = driver(download_dir)
+def session(download_dir: Path | None = None, args: tuple[str, ...] = ()) -> Iterator[Any]:
+    drv = driver(download_dir, args)
     try:
         yield drv
     finally:

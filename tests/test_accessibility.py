@@ -139,8 +139,8 @@ def test_the_cover_gives_the_page_of_the_deciding_questions(pdfs: dict[str, tupl
     cover = re.search(r"to confirm \(Page (\d+)\)", pages[0])
     assert cover, pages[0][:400]
     target = int(cover.group(1))
-    assert "To confirm the stage" in pages[target - 1]
-    assert all("To confirm the stage" not in p for p in pages[1:target - 1])
+    assert "What moves the stage" in pages[target - 1]
+    assert all("What moves the stage" not in p for p in pages[1:target - 1])
 
 
 # ---- the browser pages -------------------------------------------------------
@@ -334,8 +334,8 @@ def test_a_linked_question_lands_below_the_header(browser: Any, server: str) -> 
         links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, ".pb-settle a")]
         assert links
         # the report's own link to its deciding questions lands below the sticky bar
-        browser.find_element(By.CSS_SELECTOR, ".provisional a[href='#deciding']").click()
-        gap = browser.execute_script("return document.getElementById('deciding').getBoundingClientRect().top"
+        browser.find_element(By.CSS_SELECTOR, ".provisional a[href='#advice']").click()
+        gap = browser.execute_script("return document.getElementById('advice').getBoundingClientRect().top"
                                      " - document.querySelector('.pb-bar').getBoundingClientRect().bottom")
         assert gap >= 0, gap
         for href in links[-2:]:  # "answer these to settle it": each question below the form's header

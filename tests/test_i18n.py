@@ -64,7 +64,7 @@ def test_in_german_the_same_values_read_one_way(mini) -> None:
     assert a.metrics["mrr"] == 1200.5 and a.assessed_on == "2026-11-01" and a.language == "de"
     with pytest.raises(InvalidInput) as exc:  # a point is not a decimal point in German
         _parse(mini, "partner: {language: de}\nmetrics: {mrr: '1200.5'}\n")
-    assert "comma" in exc.value.problems[0].message
+    assert "Komma" in exc.value.problems[0].message  # and is told so in German, the file's language
 
 
 def test_a_language_without_translation_is_a_warning_and_a_bad_tag_an_error(mini) -> None:

@@ -52,7 +52,9 @@ def test_every_pack_has_cases(pack_dir: Path) -> None:
 
 
 def test_schemas_are_generated(default_pack) -> None:
-    for name, schema in all_schemas(default_pack).items():
+    from playbook.pack.translations import choice_labels
+
+    for name, schema in all_schemas(default_pack, choice_labels(default_pack)).items():
         path = ROOT / "schemas" / name
         if UPDATE:
             path.write_text(dumps(schema))

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from playbook.answers.hints import PARTNER_HINTS, metric_hint, question_hint
+from playbook.answers.renames import renamed as _renamed
+from playbook.answers.renames import retired as _retired
 from playbook.base import operators as ops
 from playbook.base.model import Answers, ColumnsRead, Customer, Pack
 from playbook.base.reading import Reading, read_value
@@ -20,8 +22,9 @@ from playbook.base.values import Bounds, check_range, describe, normalize_choice
 from playbook.base.yamlio import Document, decode, loads, read_file
 from playbook.customers import read_customers_entry
 from playbook.errors import InvalidInput, Problem
-from playbook.i18n import Convention
+from playbook.i18n import Convention, message_language, t, using
 from playbook.pack.schema import NOT_APPLICABLE_PATTERN, answers_schema
+from playbook.pack.translations import choice_words
 from playbook.pack.validation import schema_errors
 
 NEUTRAL = Convention()
@@ -37,13 +40,15 @@ def load_answers(path: Path, pack: Pack, display: str | None = None, *, decimal:
                  columns: Mapping[str, str] | None = None) -> Answers:
     """`columns`: what the customer CSV's columns are (``assess --columns``)."""
     name = display or str(path)
-    return parse_answers(read_file(path, name), pack, name, decimal=decimal, customers_dir=path.parent,
-                         columns=columns)
+    with using(message_language()):  # before partner.language is read: --lang, else the locale's
+        raw = read_file(path, name)
+    return parse_answers(raw, pack, name, decimal=decimal, customers_dir=path.parent, columns=columns)
 
 
 def parse_answers(raw: bytes, pack: Pack, name: str = "<answers>", *, decimal: str | None = None,
                   customers_dir: Path | None = None, columns: Mapping[str, str] | None = None) -> Answers:
-    doc = loads(decode(raw, name), name)
+    with using(message_language()):  # before partner.language is read: --lang, else the locale's
+        doc = loads(decode(raw, name), name)
     return check_answers(doc, pack, "sha256:" + hashlib.sha256(raw).hexdigest(), decimal=decimal,
                          customers_dir=customers_dir, columns=columns)
 
@@ -59,13 +64,20 @@ def _metric_kind(unit: str) -> str:
 
 
 def _value(question_type: str, v: Any, choices: tuple[str, ...], currency: str | None = None,
-           convention: Reading = NEUTRAL, within: Bounds = (None, None)) -> Any:
+           convention: Reading = NEUTRAL, within: Bounds = (None, None),
+           labels: Mapping[str, str] | None = None) -> Any:
+    """`labels`: the partner's words for the choices (normalised label -> id), also accepted."""
     if question_type == "choice":
+        labels = labels or {}
         c = normalize_choice(v)
+        if c not in choices and c in labels:
+            return labels[c]
         if c not in choices:
             shown = c if isinstance(v, bool) else describe(v)  # YAML reads a bare yes as True
-            raise ValueError(f"{shown} is not one of the allowed answers{did_you_mean(c, choices)} "
-                             f"(allowed: {', '.join(choices)})")
+            said = {ch: label.replace("_", " ") for label, ch in labels.items()}
+            allowed = ", ".join(f"{said[ch]} ({ch})" if ch in said else ch for ch in choices)
+            raise ValueError(t("%(value)s is not one of the allowed answers%(near)s (allowed: %(allowed)s)",
+                               value=shown, near=did_you_mean(c, [*choices, *labels]), allowed=allowed))
         return c
     return read_value(_KIND.get(question_type, "number"), v, convention, currency=currency, within=within)
 
@@ -102,7 +114,9 @@ def _typed_after_hint(doc: Document, path: tuple[str, str], hint: str, check: An
     if not rest.startswith("#"):
         return []
     comment = rest[1:].lstrip()
-    if not comment.startswith(hint):
+    # the template's hint in English, or in the language the file is checked in (init --lang de)
+    hint = next((h for h in (hint, t(hint) if hint else "") if h and comment.startswith(h)), "")
+    if not hint:
         return []
     tail = comment[len(hint):].strip()
     if not tail:
@@ -114,12 +128,12 @@ def _typed_after_hint(doc: Document, path: tuple[str, str], hint: str, check: An
     except ValueError:
         valid = False
     shown = tail if len(tail) <= 60 else describe(tail)
-    what = "is read as blank" if valid else "is not read"
-    fix = (f"move `{shown}` before the `#` ({path[-1]}: {shown}  # {hint})" if valid
-           else f"if `{shown}` is your answer, move it before the `#`")
-    return [Problem(doc.file, line_no, col, f"{path[-1]}: the text after the hint comment is part of the "
-                    f"comment, so {path[-1]} {what}; {fix}", "answer-in-comment",
-                    "error" if valid else "warning")]
+    message = (t("%(key)s: the text after the hint comment is part of the comment, so %(key)s is read as blank; "
+                 "move `%(shown)s` before the `#` (%(key)s: %(shown)s  # %(hint)s)", key=path[-1], shown=shown,
+                 hint=hint) if valid else
+               t("%(key)s: the text after the hint comment is part of the comment, so %(key)s is not read; if "
+                 "`%(shown)s` is your answer, move it before the `#`", key=path[-1], shown=shown))
+    return [Problem(doc.file, line_no, col, message, "answer-in-comment", "error" if valid else "warning")]
 
 
 def _fraction_warning(doc: Document, path: tuple[str, str], key: str, raw: Any, val: float) -> list[Problem]:
@@ -128,9 +142,10 @@ def _fraction_warning(doc: Document, path: tuple[str, str], key: str, raw: Any, 
     real, but the reader is told; writing the % sign says it is meant."""
     if not 0 < val < 1 or (isinstance(raw, str) and "%" in raw):
         return []
-    return [doc.problem(path, f"{key} is {val:g}, which reads as {val:g} %; percentages are written as "
-                        f"whole numbers, so write {val * 100:g} if you meant {val * 100:g} %, "
-                        f"or '{val:g}%' to keep it", "percent-fraction", severity="warning")]
+    return [doc.problem(path, t("%(key)s is %(val)s, which reads as %(val)s %%; percentages are written as whole "
+                                "numbers, so write %(whole)s if you meant %(whole)s %%, or '%(val)s%%' to keep it",
+                                key=key, val=format(val, "g"), whole=format(val * 100, "g")),
+                        "percent-fraction", severity="warning")]
 
 
 def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: str | None = None,
@@ -139,10 +154,32 @@ def check_answers(doc: Document, pack: Pack, input_hash: str = "", *, decimal: s
     settles it ("." or ","); None refuses numbers that read differently under
     the two conventions (1.200). `customers_dir` is where a `customers:` CSV
     path is looked up; answers from bytes (a web form) have none, so they
-    cannot make us read a file."""
+    cannot make us read a file. Its messages are in the partner's language
+    (playbook.i18n.message_language)."""
+    with using(message_language(_written_language(doc.data))):
+        return _check_answers(doc, pack, input_hash, decimal=decimal, customers_dir=customers_dir, columns=columns)
+
+
+def _written_language(data: Any) -> str | None:
+    """partner.language's base tag, if the file gives one that reads as a tag
+    and a translation ships for it."""
+    from playbook.errors import UsageError
+    from playbook.i18n import language_tag, languages
+
+    partner = data.get("partner") if isinstance(data, dict) else None
+    given = partner.get("language") if isinstance(partner, dict) else None
+    try:
+        tag = language_tag(given) if isinstance(given, str) else None
+    except UsageError:
+        return None
+    return tag if tag in languages() else None
+
+
+def _check_answers(doc: Document, pack: Pack, input_hash: str, *, decimal: str | None,
+                   customers_dir: Path | None, columns: Mapping[str, str] | None) -> Answers:
     data = doc.data
     if data is None:
-        raise InvalidInput([doc.problem((), "the file is empty; run `playbook init` for a template to fill in",
+        raise InvalidInput([doc.problem((), t("the file is empty; run `playbook init` for a template to fill in"),
                                         "empty")])
     if not isinstance(data, dict):
         raise InvalidInput([doc.problem((), "an answers file must be a mapping with the keys "
@@ -236,16 +273,17 @@ def _partner(c: _Check, decimal: str | None) -> _Partner:
     partner = {k: v for k, v in c.section("partner").items() if v not in (None, "") and c.ok("partner", k)}
     for field, limit in TEXT_LIMITS.items():
         if isinstance(partner.get(field), str) and len(partner[field]) > limit:
-            c.problems.append(doc.problem(("partner", field), f"partner.{field} is {len(partner[field]):,} "
-                                          f"characters long; keep it under {limit:,}", "too-long"))
+            c.problems.append(doc.problem(("partner", field), t(
+                "partner.%(field)s is %(n)s characters long; keep it under %(limit)s", field=field,
+                n=format(len(partner[field]), ","), limit=format(limit, ",")), "too-long"))
             del partner[field]
     currency: str | None = None
     if partner.get("currency") is not None:
         currency = _currency(partner["currency"])
         if currency is None:
-            c.problems.append(doc.problem(("partner", "currency"), f"currency: {describe(partner['currency'])} is "
-                                          "not a currency; write a three-letter ISO 4217 code (USD, EUR, GBP) or a "
-                                          "symbol such as $ or €", "value"))
+            c.problems.append(doc.problem(("partner", "currency"), t(
+                "currency: %(value)s is not a currency; write a three-letter ISO 4217 code (USD, EUR, GBP) or a "
+                "symbol such as $ or €", value=describe(partner['currency'])), "value"))
     language = locale = ""
     if partner.get("language") is not None:
         language, found = _language(doc, partner["language"])
@@ -277,8 +315,9 @@ def _partner(c: _Check, decimal: str | None) -> _Partner:
             assessed_on = read_value("date", partner["assessed_on"], convention)
             if not ASSESSED_YEARS[0] <= int(assessed_on[:4]) <= ASSESSED_YEARS[1]:
                 # the renewal calendar counts years either side of it: year 9998 would run off the calendar
-                raise ValueError(f"{assessed_on} is not a plausible assessment date; give the day of "
-                                 f"the assessment (a year from {ASSESSED_YEARS[0]} to {ASSESSED_YEARS[1]})")
+                raise ValueError(t("%(date)s is not a plausible assessment date; give the day of the assessment "
+                                   "(a year from %(first)s to %(last)s)", date=assessed_on,
+                                   first=ASSESSED_YEARS[0], last=ASSESSED_YEARS[1]))
         except ValueError as exc:
             c.problems.append(doc.problem(("partner", "assessed_on"), f"assessed_on: {exc}", "value"))
     primary_focus = partner.get("primary_focus") or None
@@ -290,25 +329,26 @@ def _partner(c: _Check, decimal: str | None) -> _Partner:
 
 def _answers(c: _Check, pack: Pack, p: _Partner, listed: set[str], not_applicable: set[str]) -> dict[str, Any]:
     doc, answers = c.doc, {}
+    words = choice_words(pack, p.language)  # `einige` for `some` in a German file
     for qid, v in _renamed(doc, pack, c.section("answers"), c.warnings):
         q = pack.questions.get(qid)
         if q is None and qid in pack.disabled:
             continue  # the same answers file serves a pack that leaves this question out
         if q is None:
-            c.problems.append(doc.problem(("answers", qid), f"unknown question {qid!r}"
-                                          f"{c.suggest(qid, pack.questions)}", "unknown-question", key=True))
+            c.problems.append(doc.problem(("answers", qid), t("unknown question %(id)s%(near)s", id=repr(qid),
+                                          near=c.suggest(qid, pack.questions)), "unknown-question", key=True))
             continue
         listed.add(qid)
         if v is None:  # left blank: not assessed, unless the answer went into the comment
             c.found(_typed_after_hint(doc, ("answers", qid), question_hint(q), lambda t, q=q: _value(
-                q.type, t, q.choices, p.currency, p.convention, (q.min, q.max))))
+                q.type, t, q.choices, p.currency, p.convention, (q.min, q.max), words.get(q.id, {}))))
             continue
         if _is_not_applicable(v):
             not_applicable.add(qid)
             continue
         v = doc.written.get(("answers", qid), v)  # `1.200` as typed, not the float YAML made of it
         try:
-            val = _value(q.type, v, q.choices, p.currency, p.convention, (q.min, q.max))
+            val = _value(q.type, v, q.choices, p.currency, p.convention, (q.min, q.max), words.get(q.id, {}))
             if isinstance(val, float):
                 check_range(val, q.min, q.max, q.type)
             answers[qid] = val
@@ -326,8 +366,8 @@ def _metrics(c: _Check, pack: Pack, p: _Partner, listed: set[str], not_applicabl
         if m is None and mid in pack.disabled:
             continue
         if m is None:
-            c.problems.append(doc.problem(("metrics", mid), f"unknown metric {mid!r}"
-                                          f"{c.suggest(mid, pack.metrics)}", "unknown-metric", key=True))
+            c.problems.append(doc.problem(("metrics", mid), t("unknown metric %(id)s%(near)s", id=repr(mid),
+                                          near=c.suggest(mid, pack.metrics)), "unknown-metric", key=True))
             continue
         listed.add(mid)
         if v is None:
@@ -367,9 +407,9 @@ def _customers(c: _Check, pack: Pack, p: _Partner, customers_dir: Path | None,
             continue
         stage = normalize_choice(row.get("stage", ""))
         if stage_ids and stage not in stage_ids:
-            c.problems.append(doc.problem(("customers", i, "stage"), "unknown customer stage "
-                                          f"{describe(row.get('stage'))}{c.suggest(stage, stage_ids)} "
-                                          f"(stages: {one_of(stage_ids)})", "unknown-stage"))
+            c.problems.append(doc.problem(("customers", i, "stage"), t(
+                "unknown customer stage %(value)s%(near)s (stages: %(stages)s)", value=describe(row.get('stage')),
+                near=c.suggest(stage, stage_ids), stages=one_of(stage_ids)), "unknown-stage"))
             continue
         revenue = None
         if row.get("revenue") is not None:
@@ -399,14 +439,14 @@ def _language(doc: Document, v: Any) -> tuple[str, list[Problem]]:
     try:
         lang = language_tag(str(v))
     except UsageError:
-        return "", [doc.problem(("partner", "language"), f"language: {describe(v)} is not a language tag; write it "
-                                f"like de or de-DE (languages with a translation: {', '.join(languages())})",
-                                "value")]
+        return "", [doc.problem(("partner", "language"), t(
+            "language: %(value)s is not a language tag; write it like de or de-DE (languages with a translation: "
+            "%(known)s)", value=describe(v), known=", ".join(languages())), "value")]
     if lang not in languages():
-        return lang, [doc.problem(("partner", "language"), f"language: no translation for {lang!r}"
-                                  f"{did_you_mean(lang, languages())}, so the report is in English; numbers are "
-                                  f"read as {lang!r} writes them (translations: {', '.join(languages())})",
-                                  "language", severity="warning")]
+        return lang, [doc.problem(("partner", "language"), t(
+            "language: no translation for %(lang)s%(near)s, so the report is in English; numbers are read as "
+            "%(lang)s writes them (translations: %(known)s)", lang=repr(lang), near=did_you_mean(lang, languages()),
+            known=", ".join(languages())), "language", severity="warning")]
     return lang, []
 
 
@@ -415,45 +455,7 @@ def _is_not_applicable(v: Any) -> bool:
     return isinstance(v, str) and re.fullmatch(NOT_APPLICABLE_PATTERN, v) is not None
 
 
-def _retired(doc: Document, pack: Pack, section: str, given: dict[str, Any],
-             warnings: list[Problem]) -> list[tuple[str, Any]]:
-    """The answers of a section without those under ids the pack has retired,
-    each of which is a warning carrying the pack's message (not "unknown id")."""
-    out = []
-    for key, v in given.items():
-        if key in pack.retired and key not in pack.questions and key not in pack.metrics:
-            if v is not None:
-                warnings.append(doc.problem((section, key), f"{key} is no longer asked by this pack: "
-                                            f"{pack.retired[key]}", "retired-id", key=True, severity="warning"))
-            continue
-        out.append((key, v))
-    return out
-
-
-def _renamed(doc: Document, pack: Pack, given: dict[str, Any], warnings: list[Problem]) -> list[tuple[str, Any]]:
-    """Question answers with old ids read as the question that `replaces` them,
-    with a warning naming the new id; an answer under the new id wins."""
-    successor = {old: q.id for q in pack.questions.values() for old in q.replaces}
-    out = []
-    for key, v in _retired(doc, pack, "answers", given, warnings):
-        new = successor.get(key) if key not in pack.questions else None
-        if new is None:
-            out.append((key, v))
-            continue
-        if v is None:
-            continue
-        if given.get(new) is not None:
-            warnings.append(doc.problem(("answers", key), f"{key} is now asked as {new}, which is answered "
-                                        f"too; the answer under {key} is ignored", "renamed-id", key=True,
-                                        severity="warning"))
-            continue
-        warnings.append(doc.problem(("answers", key), f"{key} is now asked as {new}: the answer is read as "
-                                    f"{new}; rename it in the file", "renamed-id", key=True, severity="warning"))
-        out.append((new, v))
-    return out
-
-
 def _focus_word(w: str) -> str:
     if w not in ops.FOCUS_VALUES:
-        raise ValueError(f"{w!r} is not a focus")
+        raise ValueError(t("%(value)s is not a focus", value=repr(w)))
     return w

@@ -12,11 +12,13 @@ from typing import Any
 from playbook.answers.hints import _TYPE_HINT, PARTNER_HINTS, _unit
 from playbook.answers.hints import metric_hint as metric_hint
 from playbook.answers.hints import question_hint as question_hint
-from playbook.base.model import Pack
-from playbook.base.operators import FOCUS_VALUES
+from playbook.base.model import Leaf, Pack
+from playbook.base.operators import FOCUS_LABELS, FOCUS_VALUES
+from playbook.base.values import normalize_choice
 from playbook.engine.questionnaire import Entry, applies, entries, estimate_minutes
 from playbook.engine.words import words
 from playbook.i18n import current, date_example, fixed, language_name, t, tn
+from playbook.pack.translations import label_words
 
 
 def _comment(text: str, indent: str = "  ") -> list[str]:
@@ -42,9 +44,13 @@ def _question_lines(pack: Pack, e: Entry) -> list[str]:
     if q.help:
         out += _comment(q.help)
     if q.type == "choice":
-        # the ids are what to write; a translation's labels say what each means
-        shown = [c if q.choice_label(c) == c.replace("_", " ") else f"{c} ({q.choice_label(c)})" for c in q.choices]
-        hint = t("one of: %(choices)s", choices=", ".join(shown))
+        # a translation's label is what to write where the answers check reads it as its
+        # choice (einige for some); the id where it does not (a label two choices share)
+        words = label_words(q)
+        shown = [label if words.get(normalize_choice(label)) == c else c
+                 for c, label in ((c, q.choice_label(c)) for c in q.choices)]
+        # a label with a comma of its own is quoted, so the list still reads as a list
+        hint = t("one of: %(choices)s", choices=", ".join(f"„{w}“" if "," in w else w for w in shown))
     else:
         hint = t(_TYPE_HINT[q.type])
     if q.unit:
@@ -83,13 +89,24 @@ def _block(pack: Pack, items: Sequence[Entry], profile: Mapping[str, Any] | None
     conditions: dict[str, list[Entry]] = {}
     for e in maybe:
         cond = pack.questions[e.id].applies_when if e.kind == "question" else pack.metrics[e.id].applies_when
-        conditions.setdefault(words(cond).replace("profile ", "your "), []).append(e)
+        conditions.setdefault(_condition_words(cond), []).append(e)
     for cond_words, group in conditions.items():
         out += _heading(t("Only if %(condition)s", condition=cond_words))
         out += _comment(t("Otherwise leave these blank or write n/a."))
         for e in group:
             out += lines_of(pack, e)
     return out
+
+
+def _condition_words(cond: Any) -> str:
+    """When a group of entries applies, in the partner's language ("Ihr
+    Schwerpunkt umfasst Managed Services"); English, and a condition of another
+    shape, as engine.words writes it (with its ids)."""
+    # English keeps the focus ids it names in `focus: [...]` just above
+    if current() != "en" and isinstance(cond, Leaf) and cond.subject == "profile" and cond.ref == "focus" and cond.op == "contains" \
+            and cond.value in FOCUS_LABELS:
+        return t("your focus includes %(focus)s", focus=t(FOCUS_LABELS[cond.value]))
+    return words(cond).replace("profile ", "your ")
 
 
 def _header(pack: Pack, n: int, minutes: int, quick: bool) -> list[str]:
@@ -107,7 +124,7 @@ def _header(pack: Pack, n: int, minutes: int, quick: bool) -> list[str]:
     if lang != "en":
         out += ["# " + line for line in t(
             "Numbers and dates are read as %(language)s writes them (partner.language), e.g. %(example)s; "
-            "answers to choose are written as the ids shown (yes, no, ...).",
+            "answers to choose are written as one of the words shown (yes, no, ...).",
             language=language_name(lang), example=fixed(1200.5, 2) + " / " + date_example()).split("\n")]
     return out
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from playbook.base.messages import N_
+
 # Value kinds a subject can have.
 NUMBER, BOOL, CHOICE, ORDERED_CHOICE, TEXT, DATE, LIST = (
     "number", "bool", "choice", "ordered_choice", "text", "date", "list")
@@ -65,3 +67,6 @@ PROFILE_FIELDS: dict[str, str] = {
     "currency": TEXT,
 }
 FOCUS_VALUES = ("resale", "project_services", "managed_services", "ip")
+# what each line of business is called where a partner reads it (t() translates them)
+FOCUS_LABELS = {"resale": N_("Resale"), "project_services": N_("Project services"),
+                "managed_services": N_("Managed services"), "ip": N_("IP (intellectual property)")}

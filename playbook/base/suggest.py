@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
+from playbook.base.messages import t
+
 # Longer than any id: comparing a pasted paragraph with every name costs
 # time and never finds a match worth offering.
 _MAX_WORD = 100
@@ -36,11 +38,15 @@ def did_you_mean(word: Any, options: Iterable[Any]) -> str:
         return ""
     alias = ALIASES.get(word.lower())
     if alias and alias in opts:
-        return f"; did you mean {alias!r}?"
+        return _mean(alias)
     close = difflib.get_close_matches(word, opts, n=1, cutoff=0.6)
     if not close:
         close = [o for o in opts if word and (o.startswith(word) or word.startswith(o))][:1]
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return _mean(close[0]) if close else ""
+
+
+def _mean(name: str) -> str:
+    return t("; did you mean %(name)s?", name=repr(name))
 
 
 class Suggestions:

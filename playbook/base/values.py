@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from playbook.base import operators as ops
+from playbook.base.messages import number, t
 
 # question type -> the operator kind of its values
 QUESTION_TYPES: dict[str, str] = {
@@ -89,9 +90,14 @@ def describe(v: Any) -> str:
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, int) and abs(v) > 10 ** 40:  # str() of a huge int is slow, then refused
-        return f"a number of about {int(v.bit_length() * 0.30103) + 1:,} digits"
+        return t("a number of about %(n)s digits", n=_num(int(v.bit_length() * 0.30103) + 1))
     r = repr(v) if isinstance(v, str) else str(v)
     return r if len(r) <= 60 else r[:55] + "…" + r[-4:]
+
+
+def _num(x: float) -> str:
+    """A number in a message, as the message's language writes it (1,000 in English, 1.000 in German)."""
+    return number(x, fmt_number(x))
 
 
 def currency_codes(marker: str) -> frozenset[str]:
@@ -170,10 +176,10 @@ def parse_number(v: Any, *, percent: bool = False, money: bool = False, whole: b
     a narrow space in French). A thousands group never starts with 0
     (0.500 is refused in every convention: 0.5 or 500)."""
     if isinstance(v, bool) or v is None:
-        raise ValueError(f"{describe(v)} is not a number")
+        raise ValueError(t("%(value)s is not a number", value=describe(v)))
     if isinstance(v, int):
         if abs(v) > MAX_MAGNITUDE:  # before float(): a long int overflows it
-            raise ValueError(f"{describe(v)} is too large; numbers here stay below {MAX_MAGNITUDE:,.0f}")
+            raise ValueError(_too_large(v))
         f = float(v)
     elif isinstance(v, float):
         f = v
@@ -181,22 +187,27 @@ def parse_number(v: Any, *, percent: bool = False, money: bool = False, whole: b
         f = _parse_text(v, percent=percent, money=money, whole=whole, currency=currency, decimal=decimal,
                         within=within, group=group)
     else:
-        raise ValueError(f"expected a number, found a {type(v).__name__}")
+        raise ValueError(t("expected a number, found a %(type)s", type=type(v).__name__))
     if not math.isfinite(f):
-        raise ValueError(f"{describe(v)} is not a finite number")
+        raise ValueError(t("%(value)s is not a finite number", value=describe(v)))
     if abs(f) > MAX_MAGNITUDE:
-        raise ValueError(f"{describe(v)} is too large; numbers here stay below {MAX_MAGNITUDE:,.0f}")
+        raise ValueError(_too_large(v))
     if whole and not f.is_integer():
-        raise ValueError(f"{describe(v)} is not a whole number; this is a count")
+        raise ValueError(t("%(value)s is not a whole number; this is a count", value=describe(v)))
     return f
+
+
+def _too_large(v: Any) -> str:
+    return t("%(value)s is too large; numbers here stay below %(limit)s", value=describe(v),
+             limit=_num(MAX_MAGNITUDE))
 
 
 def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: str | None,
                 decimal: str | None, within: Bounds, group: str | None = None) -> float:
     s = v.strip()
     if len(s) > MAX_NUMBER_CHARS:
-        raise ValueError(f"{describe(v)} is too long to be a number ({len(s):,} characters; "
-                         f"a number has at most {MAX_NUMBER_CHARS})")
+        raise ValueError(t("%(value)s is too long to be a number (%(n)s characters; a number has at most "
+                           "%(limit)s)", value=describe(v), n=_num(len(s)), limit=MAX_NUMBER_CHARS))
     if decimal not in (None, ".", ","):
         raise ValueError(f"unknown decimal separator {decimal!r}")
     if percent and s.endswith("%"):
@@ -219,43 +230,50 @@ def _parse_text(v: str, *, percent: bool, money: bool, whole: bool, currency: st
     m = _CORE.fullmatch(core)
     if not m or (scale and not money):
         if s.lower() in _UNKNOWN:
-            raise ValueError(f"{describe(v)} is not a number; leave the answer blank if you do not know it")
-        hint = " (write it like 12% or 12)" if percent else f" (write it like {MONEY_FORMS})" if money else ""
-        raise ValueError(f"{describe(v)} is not a number{hint}")
+            raise ValueError(t("%(value)s is not a number; leave the answer blank if you do not know it",
+                               value=describe(v)))
+        if percent:
+            raise ValueError(t("%(value)s is not a number (write it like 12%% or 12)", value=describe(v)))
+        if money:
+            raise ValueError(t("%(value)s is not a number (write it like %(forms)s)", value=describe(v),
+                               forms=MONEY_FORMS))
+        raise ValueError(t("%(value)s is not a number", value=describe(v)))
     if marker is not None and currency and not currency_codes(marker) & currency_codes(currency):
-        raise ValueError(f"{describe(v)} is in {marker}, but the partner's currency is {currency}; "
-                         f"write the amount in {currency}, or change partner.currency")
-    t = m.group(2).replace("_", "").replace(" ", "")
+        raise ValueError(t("%(value)s is in %(marker)s, but the partner's currency is %(currency)s; write the "
+                           "amount in %(currency)s, or change partner.currency", value=describe(v), marker=marker,
+                           currency=currency))
+    digits = m.group(2).replace("_", "").replace(" ", "")
     point = decimal or "."
     group = "," if point == "." else "."
-    if decimal is None and _AMBIGUOUS.fullmatch(t) and ("." in t or not (money or whole)):
+    if decimal is None and _AMBIGUOUS.fullmatch(digits) and ("." in digits or not (money or whole)):
         # a comma before three digits stays a thousands separator in money ($180,000) and
         # counts, where three decimals are never written; elsewhere (a ratio of 2,500) it is as unclear
-        as_point = float(t.replace(",", "."))
-        as_group = float(t.replace(",", "").replace(".", ""))
+        as_point = float(digits.replace(",", "."))
+        as_group = float(digits.replace(",", "").replace(".", ""))
         lo, hi = within
         fits = [x for x in (as_point, as_group) if (lo is None or x >= lo) and (hi is None or x <= hi)]
         if len(fits) == 1 and not whole:  # the range settles it; a count is told to be whole below
             f = fits[0] * (_SCALE[scale.group(0).lower()] if scale else 1.0)
             return -f if m.group(1) == "-" else f
-        raise ValueError(f"{describe(v)} reads as {_plain(as_point)} with {t[-4]!r} as the decimal "
-                         f"separator, or as {_plain(as_group)} with {t[-4]!r} between thousands; write "
-                         f"{_plain(as_group)} or {_plain(as_point)} to say which")
-    if _leading_zero_group(t, point, group):
+        raise ValueError(t("%(value)s reads as %(point)s with %(mark)s as the decimal separator, or as "
+                           "%(group)s with %(mark)s between thousands; write %(group)s or %(point)s to say which",
+                           value=describe(v), point=_plain(as_point), group=_plain(as_group), mark=repr(digits[-4])))
+    if _leading_zero_group(digits, point, group):
         # 0.500 in German, 0,500 in English: a thousands group never starts with 0, and
         # reading it as 500 turned half a year into five hundred
-        as_point = float(t.replace(group, "."))
-        as_group = float(t.partition(point)[0].replace(group, ""))
-        raise ValueError(f"{describe(v)} reads as {_plain(as_point)} with {group!r} as the decimal separator, "
-                         f"or as {_plain(as_group)} with {group!r} between thousands, but thousands never start "
-                         f"with 0; write {_plain(as_point).replace('.', point)} or {_plain(as_group)}")
-    read = _read(t, point, group)
+        as_point = float(digits.replace(group, "."))
+        as_group = float(digits.partition(point)[0].replace(group, ""))
+        raise ValueError(t("%(value)s reads as %(point)s with %(mark)s as the decimal separator, or as "
+                           "%(group)s with %(mark)s between thousands, but thousands never start with 0; write "
+                           "%(written)s or %(group)s", value=describe(v), point=_plain(as_point), mark=repr(group),
+                           group=_plain(as_group), written=_plain(as_point).replace('.', point)))
+    read = _read(digits, point, group)
     if read is None:
         if point == ".":
-            raise ValueError(f"{describe(v)}: commas may only separate thousands (1,200); "
-                             "write decimals with a point (12.5)")
-        raise ValueError(f"{describe(v)}: points may only separate thousands (1.200); "
-                         "write decimals with a comma (12,5)")
+            raise ValueError(t("%(value)s: commas may only separate thousands (1,200); write decimals with a "
+                               "point (12.5)", value=describe(v)))
+        raise ValueError(t("%(value)s: points may only separate thousands (1.200); write decimals with a "
+                           "comma (12,5)", value=describe(v)))
     f = read * (_SCALE[scale.group(0).lower()] if scale else 1.0)
     return -f if m.group(1) == "-" else f
 
@@ -275,7 +293,7 @@ def parse_bool(v: Any) -> bool:
         return v
     if isinstance(v, str) and v.strip().lower() in _TRUE | _FALSE:
         return v.strip().lower() in _TRUE
-    raise ValueError(f"{describe(v)} is not yes or no")
+    raise ValueError(t("%(value)s is not yes or no", value=describe(v)))
 
 
 def normalize_choice(v: Any) -> str:
@@ -284,7 +302,7 @@ def normalize_choice(v: Any) -> str:
     if isinstance(v, (int, float)):
         return str(v)
     if not isinstance(v, str):
-        raise ValueError(f"expected one word, found a {type(v).__name__}")
+        raise ValueError(t("expected one word, found a %(type)s", type=type(v).__name__))
     return re.sub(r"[\s\-/]+", "_", v.strip().lower())
 
 
@@ -324,7 +342,11 @@ def parse_date(v: Any, order: str | None = None) -> str:
         m = _LOCAL_DATE.fullmatch(text)
         if m:
             return _local_date(v, int(m.group(1)), int(m.group(3)), int(m.group(4)), order)
-    raise ValueError(f"{describe(v)} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)")
+    raise ValueError(_not_a_date(v))
+
+
+def _not_a_date(v: Any) -> str:
+    return t("%(value)s is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)", value=describe(v))
 
 
 def _valid(year: int, month: int, day: int) -> _dt.date | None:
@@ -342,20 +364,26 @@ def _local_date(v: Any, a: int, b: int, year: int, order: str | None) -> str:
             return got.isoformat()
         other = mdy if order == "dmy" else dmy
         if other is not None:  # 04/20/2028 in a day-first file: the export was written the other way
-            first = "month" if order == "dmy" else "day"
-            raise ValueError(f"{describe(v)} is not a date in the partner's language, which writes the day "
-                             f"{'first' if order == 'dmy' else 'second'}; it reads as {other.isoformat()} with "
-                             f"the {first} first: write it as YYYY-MM-DD, or set partner.language: "
-                             f"{_ORDER_TAG['mdy' if order == 'dmy' else 'dmy']} if the file writes dates so")
+            tag = _ORDER_TAG["mdy" if order == "dmy" else "dmy"]
+            raise ValueError(
+                t("%(value)s is not a date in the partner's language, which writes the day first; it reads as "
+                  "%(other)s with the month first: write it as YYYY-MM-DD, or set partner.language: %(tag)s if "
+                  "the file writes dates so", value=describe(v), other=other.isoformat(), tag=tag)
+                if order == "dmy" else
+                t("%(value)s is not a date in the partner's language, which writes the day second; it reads as "
+                  "%(other)s with the day first: write it as YYYY-MM-DD, or set partner.language: %(tag)s if "
+                  "the file writes dates so", value=describe(v), other=other.isoformat(), tag=tag))
         day, month = (a, b) if order == "dmy" else (b, a)
-        raise ValueError(f"{describe(v)} is not a date: there is no day {day} in month {month} of {year}")
+        raise ValueError(t("%(value)s is not a date: there is no day %(day)s in month %(month)s of %(year)s",
+                           value=describe(v), day=day, month=month, year=year))
     if dmy is not None and mdy is not None and dmy != mdy:
-        raise ValueError(f"{describe(v)} is not a date as written: it reads as {dmy.isoformat()} (day first) or "
-                         f"{mdy.isoformat()} (month first); write it as YYYY-MM-DD, or give partner.language "
-                         "(partner.language: en-US reads month first, en-GB or de day first)")
+        raise ValueError(t("%(value)s is not a date as written: it reads as %(dmy)s (day first) or %(mdy)s (month "
+                           "first); write it as YYYY-MM-DD, or give partner.language (partner.language: en-US reads "
+                           "month first, en-GB or de day first)", value=describe(v), dmy=dmy.isoformat(),
+                           mdy=mdy.isoformat()))
     got = dmy or mdy
     if got is None:
-        raise ValueError(f"{describe(v)} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)")
+        raise ValueError(_not_a_date(v))
     return got.isoformat()
 
 
@@ -380,9 +408,11 @@ def date_order_of(texts: Iterable[str]) -> str | None:
 def check_range(value: float, lo: float | None, hi: float | None, unit: str = "") -> None:
     u = "%" if unit == "percent" else ""
     if lo is not None and value < lo:
-        raise ValueError(f"{fmt_number(value)}{u} is below the allowed minimum {fmt_number(lo)}{u}")
+        raise ValueError(t("%(value)s is below the allowed minimum %(limit)s", value=_num(value) + u,
+                           limit=_num(lo) + u))
     if hi is not None and value > hi:
-        raise ValueError(f"{fmt_number(value)}{u} is above the allowed maximum {fmt_number(hi)}{u}")
+        raise ValueError(t("%(value)s is above the allowed maximum %(limit)s", value=_num(value) + u,
+                           limit=_num(hi) + u))
 
 
 def fmt_number(x: float) -> str:

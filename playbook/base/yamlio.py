@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from playbook.base.messages import number, t
 from playbook.errors import InvalidInput, Problem
 
 try:  # the C parser is much faster; fall back quietly where libyaml is absent
@@ -147,7 +148,8 @@ def decode(raw: bytes, file: str) -> str:
     """Bytes to text, refusing binary files and oversized input with a clear message."""
     if len(raw) > MAX_BYTES:
         raise InvalidInput([Problem(file, 0, 0,
-            f"the file is too large: over {MAX_BYTES:,} bytes; an answers file or pack file is far smaller",
+            t("the file is too large: over %(limit)s bytes; an answers file or pack file is far smaller",
+              limit=number(MAX_BYTES, f"{MAX_BYTES:,}")),
             "too-large")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -157,12 +159,12 @@ def decode(raw: bytes, file: str) -> str:
         before = raw[: exc.start].decode("utf-8")  # valid up to the first bad byte
         line, col = line_col(line_starts(before), len(before))
         raise InvalidInput([Problem(file, line, col,
-            "this is not a UTF-8 text file; save it as UTF-8 YAML", "not-text")]) from None
+            t("this is not a UTF-8 text file; save it as UTF-8 YAML"), "not-text")]) from None
     if "\x00" in text:
         off = text.index("\x00")
         line, col = line_col(line_starts(text[:off]), off)
         raise InvalidInput([Problem(file, line, col,
-            "this looks like a binary file, not YAML text", "not-text")])
+            t("this looks like a binary file, not YAML text"), "not-text")])
     return text
 
 
@@ -206,15 +208,15 @@ def _syntax_hint(what: str, text: str, mark: Any, pos: Any = _pos) -> str:
     n, col = pos(mark) if mark is not None else (0, 0)
     line = lines[n - 1] if 0 < n <= len(lines) else ""
     if "\t" in what or "\\t" in what or ("cannot start any token" in what and "\t" in line):
-        return " - YAML indents with spaces, not tabs"
+        return t(" - YAML indents with spaces, not tabs")
     if "mapping values are not allowed" in what:
         if mark is not None and line.find(":") == col - 1:  # the line's own key: it sits at the wrong depth
-            return " - check the indentation of this line: it should line up with the keys above it"
-        return " - a value that contains ': ' must be quoted (name: \"Fabrikam: Cloud\")"
+            return t(" - check the indentation of this line: it should line up with the keys above it")
+        return t(" - a value that contains ': ' must be quoted (name: \"Fabrikam: Cloud\")")
     if "did not find expected key" in what or "expected <block end>" in what:
-        return " - check the indentation of this line and the ones above it (items of one list line up)"
+        return t(" - check the indentation of this line and the ones above it (items of one list line up)")
     if "found undefined alias" in what or "found unhashable key" in what:
-        return " - quote values that start with * & ! [ or {"
+        return t(" - quote values that start with * & ! [ or {")
     return ""
 
 
@@ -262,11 +264,13 @@ def _scalar(event: Any, file: str, pos: Any = _pos) -> Any:
             return event.value  # looks like a date but is not one: the field's own check says which and where
         if tag in _NUMBER_TAGS and not explicit:
             return event.value  # too long to be a number: the field's own check says so
-        raise _fail(file, event.start_mark, f"{show(event.value)} is not a valid {short}", "value", pos) from None
+        raise _fail(file, event.start_mark, t("%(value)s is not a valid %(tag)s", value=show(event.value), tag=short),
+                    "value", pos) from None
     if isinstance(value, (_dt.date, _dt.datetime)):
         return event.value  # dates stay as the text written; callers parse them
     if isinstance(value, float) and not math.isfinite(value):
-        raise _fail(file, event.start_mark, f"{show(event.value)} is not a finite number", "value", pos)
+        raise _fail(file, event.start_mark, t("%(value)s is not a finite number", value=show(event.value)), "value",
+                    pos)
     return value
 
 
@@ -293,7 +297,8 @@ def loads(text: str, file: str = "<string>") -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
-        raise _fail(file, mark, f"YAML syntax error: {what}{_syntax_hint(what, text, mark, tree.pos)}", "syntax",
+        raise _fail(file, mark, t("YAML syntax error: %(what)s%(hint)s", what=what,
+                                  hint=_syntax_hint(what, text, mark, tree.pos)), "syntax",
                     tree.pos) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
         raise _reader_error(exc, text, file) from None
@@ -334,13 +339,13 @@ class _Tree:
             self.documents += 1
             if self.documents > 1:
                 raise _fail(file, event.start_mark,
-                    "the file holds more than one YAML document (---); keep one", "documents", pos)
+                    t("the file holds more than one YAML document (---); keep one"), "documents", pos)
             return
         if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
             return
         if isinstance(event, yaml.AliasEvent):
             raise _fail(file, event.start_mark,
-                "anchors and aliases (*name) are not supported; write the value out", "alias", pos)
+                t("anchors and aliases (*name) are not supported; write the value out"), "alias", pos)
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _fail(file, event.start_mark, f"the file has more than {MAX_NODES:,} values", "too-large", pos)
@@ -386,8 +391,8 @@ class _Tree:
             if value in top[3]:
                 first = self.key_pos[path + (value,)]
                 raise _fail(self.file, start,
-                    f"duplicate key {value!r} (first written at line {first[0]}); remove one of them",
-                    "duplicate-key", pos)
+                    t("duplicate key %(key)s (first written at line %(line)s); remove one of them", key=repr(value),
+                      line=first[0]), "duplicate-key", pos)
             top[3].add(value)
             top[2] = value
             self.key_pos[path + (value,)] = pos(start)

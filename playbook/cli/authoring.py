@@ -23,8 +23,10 @@ def schema(pack_spec: str | None, out_dir: Path | None) -> None:
     """Write the JSON Schemas for pack files, answers files and results."""
     from playbook.pack.load import load_pack
     from playbook.pack.schema import all_schemas, dumps
+    from playbook.pack.translations import choice_labels
 
-    schemas = all_schemas(load_pack(pack_spec))
+    pack = load_pack(pack_spec)
+    schemas = all_schemas(pack, choice_labels(pack))  # a choice may be answered in a translation's words
     if out_dir is None:
         write_stdout(dumps(schemas["answers.schema.json"]).encode())
         return

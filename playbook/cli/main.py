@@ -18,7 +18,7 @@ import click
 from playbook import __version__
 from playbook.base import files
 from playbook.base.operators import FOCUS_VALUES
-from playbook.cli.output import LANG_OPTION, PACK_OPTION, STRICT_OPTION, batch_options, display, lang_value, single_checks, write_output
+from playbook.cli.output import LANG_OPTION, MESSAGES_LANG_OPTION, PACK_OPTION, STRICT_OPTION, batch_options, display, lang_value, single_checks, write_output
 from playbook.cli.output import write_stdout as _write_stdout
 from playbook.errors import EXIT_INTERNAL, InvalidInput, PlaybookError, Problem, UsageError
 
@@ -27,6 +27,14 @@ MAX_SHOWN = 200  # past this, more lines only bury the first mistakes
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
+        from playbook.i18n import environment_language, messages_asked
+
+        # messages about a partner's input: --lang, else the file's language, else the locale's;
+        # the block holds the reporting below too, so a --lang given to the command still counts
+        with messages_asked(None, environment_language()):
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except PlaybookError as exc:
@@ -55,8 +63,11 @@ def _report(exc: PlaybookError) -> None:
             click.echo(p.format(), err=True)
         if len(exc.problems) > MAX_SHOWN:
             click.echo(f"... and {len(exc.problems) - MAX_SHOWN} more; fix these first", err=True)
-        n = sum(p.severity == "error" for p in exc.problems)
-        click.echo(f"{n} error{'s' if n != 1 else ''}; nothing was written.", err=True)
+        from playbook.i18n import message_language, tn, using
+
+        with using(message_language()):
+            click.echo(tn("%(n)s error; nothing was written.", "%(n)s errors; nothing was written.",
+                          sum(p.severity == "error" for p in exc.problems)), err=True)
     elif isinstance(exc, UsageError):
         click.echo(f"usage error: {exc}", err=True)
     else:
@@ -165,7 +176,8 @@ def assess(inputs: tuple[Path, ...], pack_spec: str | None, fmt: str | None, out
 @PACK_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @STRICT_OPTION
-def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bool) -> None:
+@MESSAGES_LANG_OPTION
+def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bool, lang: str | None = None) -> None:
     """Check answers files and rule packs (a folder, its pack.yaml, or a bundled
     pack id such as `default`); report every problem."""
     from playbook.api import Assessor
@@ -225,9 +237,12 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
             if c not in refused and not any(p.file.startswith(c.rstrip("/")) for p in errors):
                 click.echo(f"{c}: ok")
         if errors:
-            kind = "problem" if strict else "error"
-            click.echo(f"{len(errors)} {kind}{'s' if len(errors) != 1 else ''}"
-                       f"{' (--strict counts warnings)' if strict else ''}.", err=True)
+            from playbook.i18n import message_language, tn, using
+
+            with using(message_language()):  # --lang, else the locale's (files may differ in language)
+                click.echo(tn("%(n)s problem (--strict counts warnings).", "%(n)s problems (--strict counts "
+                              "warnings).", len(errors)) if strict else
+                           tn("%(n)s error.", "%(n)s errors.", len(errors)), err=True)
     if errors:
         raise click.exceptions.Exit(1)
 

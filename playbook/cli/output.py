@@ -46,15 +46,22 @@ PACK_OPTION = click.option("--pack", "pack_spec", default=None, metavar="ID|PATH
 def lang_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    from playbook.i18n import resolve_language
+    from playbook.i18n import ask_messages, resolve_language
 
-    return resolve_language(value)
+    lang = resolve_language(value)
+    ask_messages(lang)  # the messages about the input follow --lang too
+    return lang
 
 
 LANG_OPTION = click.option(
     "--lang", "lang", default=None, metavar="LANG", callback=lang_value,
     help="Language of the report, e.g. de (default: the answers file's partner.language, else English). "
          "Numbers in the answers file are read as its partner.language writes them, whatever the report's language.")
+
+MESSAGES_LANG_OPTION = click.option(
+    "--lang", "lang", default=None, metavar="LANG", callback=lang_value,
+    help="Language of the messages, e.g. de (default: the answers file's partner.language, else the "
+         "environment's locale (LANG), else English).")
 
 STRICT_OPTION = click.option("--strict", is_flag=True,
                              help="Treat warnings as errors: exit 1 if there are any (for scripts and CI).")

@@ -8,6 +8,7 @@ from typing import Any
 
 from playbook.base.model import Pack
 from playbook.customers.figures import CustomerBase
+from playbook.i18n import tn
 from playbook.i18n import value as format_value
 
 W, H = 520, 200  # chart box in SVG units; the charts scale to their column
@@ -56,7 +57,8 @@ def _timeline(b: CustomerBase, cur: str) -> dict[str, Any] | None:
         cols.append({"x": round(PAD_L + i * step + 3, 1), "w": round(step - 6, 1),
                      "y": round(PAD_T + 14 + ph - h, 1), "h": round(h, 1), "label": m.label.split()[0],
                      "year": m.label.split()[1], "count": m.customers, "cx": round(PAD_L + i * step + step / 2, 1),
-                     "title": f"{m.label}: {m.customers} renewals, {_money(m.revenue, cur)}",
+                     "title": tn("%(month)s: %(n)s renewal, %(amount)s", "%(month)s: %(n)s renewals, %(amount)s",
+                                 m.customers, month=m.label, amount=_money(m.revenue, cur)),
                      "urgent": i < 3})
     return {"w": W, "h": H, "cols": cols, "base": PAD_T + 14 + ph, "left": PAD_L, "right": W - 10,
             "top_label": _money(top, cur)}

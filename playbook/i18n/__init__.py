@@ -22,6 +22,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from playbook.base.messages import translating
 from playbook.base.values import format_value as _format_value
 from playbook.errors import UsageError
 
@@ -112,13 +113,55 @@ def using(lang: str | None) -> Iterator[str]:
     """Within the block, sentences and values are written in `lang`."""
     token = _current.set(lang or DEFAULT)
     try:
-        yield lang or DEFAULT
+        with translating(None if (lang or DEFAULT) == DEFAULT else _Words(lang or DEFAULT)):
+            yield lang or DEFAULT
     finally:
         _current.reset(token)
 
 
+@dataclass(frozen=True)
+class _Words:
+    """The translator of playbook.base.messages for `lang`: base's messages
+    from this catalog, numbers in them as `lang` writes them."""
+
+    lang: str
+
+    def gettext(self, msg: str) -> str:
+        return _t(self.lang, msg)
+
+    def number(self, x: float) -> str:
+        return Formatter(self.lang).number(x)
+
+
 def current() -> str:
     return _current.get()
+
+
+# the language of messages about a partner's input (--lang, the file's, the locale's): see asked.py
+from playbook.i18n.asked import ask_messages as ask_messages  # noqa: E402
+from playbook.i18n.asked import message_language as message_language  # noqa: E402
+from playbook.i18n.asked import messages_asked as messages_asked  # noqa: E402
+
+
+def environment_language(environ: Any = None) -> str | None:
+    """The language of the environment's locale (LC_ALL, LC_MESSAGES, LANG as
+    POSIX orders them: de_DE.UTF-8 -> de) when a translation ships for it;
+    None for C, POSIX or a language without one."""
+    import os
+
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = str(env.get(var) or "").strip()
+        if value:
+            tag = value.split(".")[0].split("@")[0]
+            if tag in ("C", "POSIX"):
+                return None
+            try:
+                base = language_tag(tag)
+            except UsageError:
+                return None
+            return base if base in languages() else None
+    return None
 
 
 def t(msg: str, **values: Any) -> str:

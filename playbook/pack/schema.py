@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from playbook.base import operators as ops
@@ -209,15 +210,17 @@ def _words_pattern(words: Any) -> str:
     """A regex matching any of `words` in any case, with spaces, hyphens or
     slashes for underscores (what values.normalize_choice accepts)."""
     def one(word: str) -> str:
-        return "".join("[\\s/_-]+" if ch == "_" else f"[{ch.lower()}{ch.upper()}]" if ch.isalpha()
+        return "".join("[\\s/_-]+" if ch in "_ -/" else f"[{ch.lower()}{ch.upper()}]" if ch.isalpha()
                        else re.escape(ch) for ch in word)
     return "^\\s*(?:" + "|".join(one(w) for w in words) + ")\\s*$"
 
 
-def answers_schema(pack: Any | None = None) -> dict[str, Any]:
+def answers_schema(pack: Any | None = None, labels: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
     """The answers file; with a pack, question and metric ids are spelled out
-    so editors can autocomplete them."""
-    answer_props, metric_props = _id_properties(pack) if pack is not None else ({}, {})
+    so editors can autocomplete them. `labels`: question id -> the words a
+    translation gives its choices (pack.translations.choice_labels), which an
+    answer may use as well as the ids."""
+    answer_props, metric_props = _id_properties(pack, labels or {}) if pack is not None else ({}, {})
     customer = _obj(["name", "stage"], {
         "name": {"type": "string", "maxLength": 200},
         "stage": ({"anyOf": [{"enum": [s.id for s in pack.maturity_stages]},
@@ -265,7 +268,7 @@ def answers_schema(pack: Any | None = None) -> dict[str, Any]:
     }
 
 
-def _id_properties(pack: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def _id_properties(pack: Any, labels: Mapping[str, Sequence[str]]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The pack's question and metric ids, each with its title and the values it takes."""
     answer_props: dict[str, Any] = {}
     metric_props: dict[str, Any] = {}
@@ -279,8 +282,10 @@ def _id_properties(pack: Any) -> tuple[dict[str, Any], dict[str, Any]]:
                            {"type": "string", "pattern": _words_pattern(_YESNO_WORDS)},
                            NOT_APPLICABLE]}
         elif q.type == "choice":
+            # a choice may also be answered by its label in a shipped translation (einige for some)
             s = {"anyOf": [{"enum": [*q.choices, None]},
-                           {"type": "string", "pattern": _words_pattern(q.choices)}, NOT_APPLICABLE]}
+                           {"type": "string", "pattern": _words_pattern([*q.choices, *labels.get(q.id, ())])},
+                           NOT_APPLICABLE]}
         elif q.type == "date":
             s = {"anyOf": [{"type": "null"}, {"type": "string", "format": "date"}, NOT_APPLICABLE]}
         else:
@@ -299,11 +304,12 @@ def _id_properties(pack: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return answer_props, metric_props
 
 
-def all_schemas(pack: Any | None = None) -> dict[str, dict[str, Any]]:
+def all_schemas(pack: Any | None = None,
+                labels: Mapping[str, Sequence[str]] | None = None) -> dict[str, dict[str, Any]]:
     return {
         "pack.schema.json": manifest_schema(),
         "pack-file.schema.json": pack_file_schema(),
-        "answers.schema.json": answers_schema(pack),
+        "answers.schema.json": answers_schema(pack, labels),
         "result.schema.json": result_schema(),
     }
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from playbook.base.model import Pack
 from playbook.base.suggest import did_you_mean
+from playbook.base.values import normalize_choice
 from playbook.base.yamlio import Document, dump, load_file
 from playbook.errors import InvalidInput, Problem
 
@@ -366,4 +367,46 @@ def problems_for(pack: Pack) -> list[Problem]:
     out: list[Problem] = []
     for lang in langs:
         out += read(pack, lang)[1]
+    return out
+
+
+def choice_words(pack: Pack, lang: str) -> dict[str, dict[str, str]]:
+    """question id -> {a choice's label in `lang`, normalised as answers are:
+    its id}; empty for English or a language without a translation. A label
+    that is another choice's id, or that two choices share, is left out: it
+    could not say which one is meant."""
+    from playbook.i18n import DEFAULT, languages
+
+    if not lang or lang == DEFAULT or lang not in languages():
+        return {}
+    return {q.id: label_words(q) for q in translated(pack, lang).questions.values()
+            if q.type == "choice" and q.choice_labels}
+
+
+def label_words(q: Any) -> dict[str, str]:
+    """A translated choice question's labels, normalised as answers are ->
+    the choice each stands for (a label that reads as an id stands for that
+    id; one two choices share, for neither)."""
+    words: dict[str, str] = {}
+    shared: set[str] = set()
+    for choice, label in zip(q.choices, q.choice_labels):
+        key = normalize_choice(label)
+        if key in q.choices:
+            words[key] = key
+            continue
+        if key in words:
+            shared.add(key)
+        words[key] = choice
+    return {k: v for k, v in words.items() if k not in shared}
+
+
+def choice_labels(pack: Pack) -> dict[str, list[str]]:
+    """question id -> its choices' labels in every shipped translation (for
+    the answers schema, which accepts what the answers check reads)."""
+    from playbook.i18n import languages
+
+    out: dict[str, list[str]] = {}
+    for lang in languages()[1:]:
+        for qid, words in choice_words(pack, lang).items():
+            out.setdefault(qid, []).extend(w for w in sorted(words) if w != words[w] and w not in out.get(qid, []))
     return out

@@ -10,24 +10,26 @@ from typing import TYPE_CHECKING, Any
 from playbook.base.suggest import Suggestions, did_you_mean, one_of
 from playbook.base.yamlio import Document, PathKey
 from playbook.errors import Problem
+from playbook.i18n import N_, t
 
 if TYPE_CHECKING:
     import jsonschema
 
-_TYPE_WORDS = {"object": "a mapping (key: value)", "array": "a list", "string": "text",
-               "number": "a number", "integer": "a whole number", "boolean": "yes or no",
-               "null": "nothing"}
+# a partner reads these about an answers file, in the language it is checked in (t())
+_TYPE_WORDS = {"object": N_("a mapping (key: value)"), "array": N_("a list"), "string": N_("text"),
+               "number": N_("a number"), "integer": N_("a whole number"), "boolean": N_("yes or no"),
+               "null": N_("nothing")}
 
 
 def _found(v: Any) -> str:
     if isinstance(v, dict):
-        return "a mapping"
+        return t("a mapping")
     if isinstance(v, list):
-        return "a list"
+        return t("a list")
     if isinstance(v, bool):
-        return "yes/no"
+        return t("yes/no")
     if v is None:
-        return "nothing"
+        return t("nothing")
     return repr(v)
 
 
@@ -42,7 +44,7 @@ def _where(data: Any, path: PathKey) -> str:
         label = f"{label}[{part}]" if isinstance(part, int) else (f"{label}.{part}" if label else str(part))
         if isinstance(node, dict) and isinstance(node.get("id"), str):
             label = f"{label} ({node['id']})"
-    return f" in {label}" if label else ""
+    return t(" in %(where)s", where=label) if label else ""
 
 
 def schema_errors(doc: Document, schema: dict[str, Any]) -> list[tuple[PathKey, Problem]]:
@@ -91,8 +93,8 @@ def _json_types(v: Any) -> set[str] | None:
         return {"integer", "number"}
     if type(v) is float:
         return {"number", "integer"} if v.is_integer() else {"number"}
-    for t, name in ((str, "string"), (list, "array"), (dict, "object")):
-        if type(v) is t:
+    for kind, name in ((str, "string"), (list, "array"), (dict, "object")):
+        if type(v) is kind:
             return {name}
     return None
 
@@ -197,28 +199,23 @@ def _convert(doc: Document, err: Any, seen: set[tuple[PathKey, str]]) -> list[Pr
             out.append(doc.problem(p, msg, code, key=key))
 
     if err.validator == "additionalProperties":
-        allowed = list(err.schema.get("properties", {}))
-        suggest = Suggestions()  # capped before it runs: a mapping may hold 100,000 unknown keys
-        for extra in sorted(set(err.instance) - set(allowed)):
-            # `{revenue: $96,000}` splits at the comma and leaves a key "000".
-            comma = (" - a comma inside {...} separates entries, so quote a value that contains one "
-                     "(revenue: \"$96,000\")" if str(extra).isdigit() else "")
-            add(path + (extra,),
-                f"unknown key {extra!r}{ctx}{comma}{suggest(extra, allowed)} (valid keys: {one_of(allowed, 40)})",
-                "unknown-key", key=True)
+        for extra, message in _unknown_keys(err, ctx):
+            add(path + (extra,), message, "unknown-key", key=True)
     elif err.validator == "required":
         missing = err.message.split("'")[1] if "'" in err.message else err.message
-        add(path, f"missing required key {missing!r}{ctx}", "missing-key")
+        add(path, t("missing required key %(key)s%(where)s", key=repr(missing), where=ctx), "missing-key")
     elif err.validator == "enum":
         opts = [str(o) for o in err.validator_value if o is not None]
         hint = did_you_mean(str(err.instance), opts)
-        add(path, f"{_found(err.instance)} is not allowed{ctx}{hint} (use one of: {one_of(opts, 20)})", "enum")
+        add(path, t("%(value)s is not allowed%(where)s%(near)s (use one of: %(options)s)", value=_found(err.instance),
+                    where=ctx, near=hint, options=one_of(opts, 20)), "enum")
     elif err.validator == "const":
         add(path, f"{_found(err.instance)} is not allowed{ctx}: write true", "enum")
     elif err.validator == "type":
         want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in want)
-        add(path, f"expected {words}{ctx}, found {_found(err.instance)}", "type")
+        words = t(" or ").join(t(_TYPE_WORDS[str(w)]) if str(w) in _TYPE_WORDS else str(w) for w in want)
+        add(path, t("expected %(kind)s%(where)s, found %(value)s", kind=words, where=ctx,
+                    value=_found(err.instance)), "type")
     elif err.validator == "pattern":
         if err.schema.get("description"):
             add(path, f"{_found(err.instance)}{ctx} must look like {err.schema['description']}", "pattern")
@@ -233,9 +230,35 @@ def _convert(doc: Document, err: Any, seen: set[tuple[PathKey, str]]) -> list[Pr
             add(path, f"use exactly one of {one_of(err.schema.get('properties', {}))}{ctx}, "
                       f"found {one_of(err.instance)}", "too-many")
     elif err.validator == "maxLength":
-        add(path, f"the text{ctx} is longer than {err.validator_value} characters; shorten it", "too-long")
+        add(path, t("the text%(where)s is longer than %(n)s characters; shorten it", where=ctx,
+                    n=err.validator_value), "too-long")
+    elif err.validator in ("maximum", "minimum"):
+        add(path, _bound(err, ctx), err.validator)
     elif err.validator in ("minItems", "maxItems"):
         add(path, f"{err.message}{ctx}", "items")
     else:
         add(path, f"{err.message}{ctx}", err.validator)
+    return out
+
+
+def _bound(err: Any, ctx: str) -> str:
+    """jsonschema's own sentence for a number past a bound, in the language of the check."""
+    if err.validator == "maximum":
+        return t("%(value)s is greater than the maximum of %(limit)s%(where)s", value=repr(err.instance),
+                 limit=repr(err.validator_value), where=ctx)
+    return t("%(value)s is less than the minimum of %(limit)s%(where)s", value=repr(err.instance),
+             limit=repr(err.validator_value), where=ctx)
+
+
+def _unknown_keys(err: Any, ctx: str) -> list[tuple[str, str]]:
+    """Each key the schema does not know, with its message."""
+    allowed = list(err.schema.get("properties", {}))
+    suggest = Suggestions()  # capped before it runs: a mapping may hold 100,000 unknown keys
+    out = []
+    for extra in sorted(set(err.instance) - set(allowed)):
+        # `{revenue: $96,000}` splits at the comma and leaves a key "000".
+        comma = (t(" - a comma inside {...} separates entries, so quote a value that contains one "
+                   "(revenue: \"$96,000\")") if str(extra).isdigit() else "")
+        out.append((extra, t("unknown key %(key)s%(where)s%(comma)s%(near)s (valid keys: %(keys)s)", key=repr(extra),
+                             where=ctx, comma=comma, near=suggest(extra, allowed), keys=one_of(allowed, 40))))
     return out

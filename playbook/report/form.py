@@ -25,7 +25,6 @@ from playbook.base import values
 from playbook.base.model import All, Answers, AnyOf, Condition, Leaf, Not, Pack
 from playbook.base.resources import data_dir
 from playbook.engine import questionnaire
-from playbook.i18n import N_
 from playbook.pack.schema import answers_schema
 from playbook.report.env import environment
 
@@ -104,7 +103,7 @@ def fields(pack: Pack, quick: bool) -> list[dict[str, Any]]:
             m = pack.metrics[e["id"]]
             f = {"key": f"m:{m.id}", "kind": "metric", "id": m.id, "section": e["section"],
                  "text": m.name, "help": m.description, "type": m.unit, "choices": [],
-                 "unit": values.UNITS[m.unit][0], "min": _num(m.min), "max": _num(m.max),
+                 "unit": _unit_words(values.UNITS[m.unit][0]), "min": _num(m.min), "max": _num(m.max),
                  "derived": bool(m.compute or m.formula),
                  "applies_when": condition_json(m.applies_when)}
         f["seconds"] = int(e["seconds"])
@@ -174,12 +173,17 @@ def rules() -> dict[str, Any]:
     }
 
 
+def _unit_words(unit: str) -> str:
+    """A metric's unit beside its field in the form's language ("Tage" for days); signs stay."""
+    from playbook.i18n import t
+
+    return t(unit) if unit.strip(" /").isalpha() else unit
+
+
 def _focus_label(v: str) -> str:
     from playbook.i18n import t
 
-    words = {"resale": N_("Resale"), "project_services": N_("Project services"),
-             "managed_services": N_("Managed services"), "ip": N_("IP (intellectual property)")}
-    return t(words[v]) if v in words else label(v)
+    return t(ops.FOCUS_LABELS[v]) if v in ops.FOCUS_LABELS else label(v)
 
 
 def _raw_number(v: float) -> str:
@@ -332,12 +336,13 @@ def render_form(pack: Pack, *, quick: bool, state: Mapping[str, Any] | None = No
         # how the form reads and writes numbers, and how files of each language write theirs
         "decimal": _decimal(_lang()), "decimals": {lang: _decimal(lang) for lang in _languages()},
         "date_orders": {lang: _date_order(lang) for lang in _languages()},
+        "dates": date_format(_lang()),
     }
     hashes = {"script": [csp_hash(js)], "style": [csp_hash(css)]}
     return environment().get_template("form.html.j2").render(
         pack=pack, quick=quick, no_quick=asked_quick and not quick, sections=sections, rules=spec["rules"], data=safe_json(spec),
         js=Markup(js), css=Markup(css), action=action, errors=dict(errors or {}),
-        csp=policy(hashes["script"], hashes["style"]), summary=summary or [], lang=_lang(),
+        csp=policy(hashes["script"], hashes["style"]), summary=summary or [], lang=_lang(), dates=spec["dates"],
     )
 
 
@@ -358,6 +363,35 @@ def _decimal(lang: str) -> str | None:
     from playbook import i18n
 
     return None if lang == i18n.DEFAULT else i18n.decimal_separator(lang)
+
+
+def date_format(lang: str) -> dict[str, Any]:
+    """How the form reads, shows and echoes dates in `lang`, as text: the
+    order and separator of CLDR's short date (01.11.2026 in German; ISO in
+    English), an example, a placeholder, and the long pattern with the month
+    names for the echo in words ("1. November 2026"). The browser's own date
+    field is not used: it reads dates as the browser's locale writes them."""
+    import datetime as dt
+
+    from playbook import i18n
+
+    order = _date_order(lang)
+    if lang == i18n.DEFAULT or not order:
+        return {"order": None, "separator": "-", "example": "2026-11-01", "placeholder": "YYYY-MM-DD",
+                "pattern": "d MMMM y", "months": [dt.date(2026, m, 1).strftime("%B") for m in range(1, 13)]}
+    from babel import Locale
+    from babel.dates import format_date
+
+    loc = Locale.parse(lang)
+    short = loc.date_formats["short"].pattern
+    separator = next((ch for ch in short if not ch.isalpha()), ".")
+    with i18n.using(lang):
+        placeholder = (i18n.t("DD.MM.YYYY") if order == "dmy" else i18n.t("MM/DD/YYYY"))
+    placeholder = placeholder.replace(".", separator).replace("/", separator)
+    return {"order": order, "separator": separator,
+            "example": separator.join(["01", "11", "2026"] if order == "dmy" else ["11", "01", "2026"]),
+            "placeholder": placeholder, "pattern": loc.date_formats["long"].pattern,
+            "months": [str(format_date(dt.date(2026, m, 1), "MMMM", locale=lang)) for m in range(1, 13)]}
 
 
 def _date_order(lang: str) -> str | None:
