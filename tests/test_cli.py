@@ -459,3 +459,18 @@ def test_strict_makes_warnings_fail(work: Path) -> None:
     r = invoke("validate", "frac.yaml", "--pack", str(MINI), "--strict", "--format", "json")
     assert r.exit_code == 1 and json.loads(r.stdout)["ok"] is False
     assert invoke("validate", "acme.yaml", "--pack", str(MINI), "--strict").exit_code == 0
+
+
+def test_validate_never_says_ok_for_a_file_whose_customer_csv_is_refused(tmp_path: Path) -> None:
+    """Found while fuzzing customer CSVs: `validate` printed `p.yaml: ok` on stdout
+    and then the CSV's errors and exit 1."""
+    (tmp_path / "customers.csv").write_text("name,stage,revenue\nA,managed,12x\n", encoding="utf-8")
+    answers = tmp_path / "p.yaml"
+    answers.write_text("partner:\n  name: x\n  assessed_on: 2026-11-01\n  currency: USD\n"
+                       "answers:\n  onboarding_process: yes\ncustomers: customers.csv\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["validate", str(answers)])
+    assert res.exit_code == 1 and "customers.csv:2:3: error" in res.stderr, res.output
+    assert "ok" not in res.stdout, res.stdout
+    (tmp_path / "customers.csv").write_text("name,stage,revenue\nA,managed,12\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["validate", str(answers)])
+    assert res.exit_code == 0 and f"{answers}: ok" in res.stdout, res.output

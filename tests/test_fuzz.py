@@ -459,3 +459,132 @@ def test_fuzz_through_the_cli(tmp_path: Path) -> None:
         assert (val.exit_code == 0) == (res.exit_code == 0), (seed, val.output[-500:], res.output[-500:])
         seen.add(res.exit_code)
     assert seen >= {0, 1}
+
+
+# ---- the surfaces of issue 22 (generators and checks: tests/fuzz_locales.py, tests/fuzz_surfaces.py) --
+
+LOCALE_CASES = 1500
+CSV_CASES = 300
+TRANSLATION_CASES = 12
+WEB_CASES = 250
+CASE_SECONDS = 10.0  # a hang is a case over this
+
+
+def test_fuzz_locales_against_the_oracle(default_pack: Any) -> None:
+    """Numbers, money, percentages and dates written as people of en, en-US,
+    en-GB, de, de-CH, de-AT, fr, fr-CH, nl, it and es write them (Babel, and
+    careless variants) read exactly as meant or are refused on their own line;
+    without a language, what reads two ways is refused."""
+    from collections import Counter
+
+    import fuzz_surfaces as fs
+
+    stats: Counter[str] = Counter()
+    bad: list[str] = []
+    codes: Counter[int] = Counter()
+    for seed in range(LOCALE_CASES):
+        out = fs.run_locale_case(default_pack, random.Random(200_000 + seed), stats)
+        codes[out.code] += 1
+        bad += _verdict("locale", 200_000 + seed, out, CASE_SECONDS)
+    assert not bad, "\n".join(bad[:10])
+    # both sides reached, for every kind of value, and the two-way values were refused as they must be
+    assert all(stats[f"read {k}"] > 20 for k in ("money", "percent", "count", "number", "date")), stats
+    assert stats["refused as it must"] > 20 and codes[0] > LOCALE_CASES // 4, (stats, codes)
+
+
+def test_the_locale_oracle_sees_a_misreading(default_pack: Any) -> None:
+    """The oracle can fail: a value read as anything but what was meant is named."""
+    from decimal import Decimal
+
+    import fuzz_surfaces as fs
+
+    meant = fs.Meant(("metrics", "cac"), "money", Decimal("1.2345"), "1.234,50 €")  # a German 1234.50, not 1.2345
+    out = fs.check_locale_case(default_pack, fs.LocaleCase("de", "de", "EUR", [meant]))
+    assert any("SILENT MISREADING" in f for f in out.failures), out
+    two_way = fs.Meant(("metrics", "cac"), "money", Decimal("1.234"), "1,234", must_refuse=True)
+    out = fs.check_locale_case(default_pack, fs.LocaleCase(None, "de", "EUR", [two_way]))
+    assert any("must be refused" in f for f in out.failures), out  # documented: a comma before 3 digits is thousands
+
+
+def test_the_formula_check_sees_a_leak() -> None:
+    import fuzz_surfaces as fs
+
+    assert fs.formula_leaks('{"services": ["Backup", "=FZ1(1)"]}', "json")
+    assert fs.formula_leaks("<td> @FZ2(1)</td>", "html")
+    assert fs.formula_leaks("| a | -FZ3(1) |\n", "md")
+    assert not fs.formula_leaks('{"services": ["Backup", "\'=FZ1(1)"], "n": "M365 | =FZ4(1)"}', "json")
+
+
+def test_fuzz_customer_csvs(tmp_path: Path) -> None:
+    """Random headers (CRM profiles, near misses, duplicates, wide), BOM, CRLF,
+    other encodings, formulas and hostile cells through `customers:`: exit 0-2,
+    errors at file:row:column, no formula un-neutralised in any output."""
+    from collections import Counter
+
+    import fuzz_surfaces as fs
+
+    from playbook.api import Assessor
+
+    assessor = Assessor("default")
+    bad: list[str] = []
+    codes: Counter[int] = Counter()
+    for seed in range(CSV_CASES):
+        out = fs.run_csv_case(assessor, tmp_path, random.Random(300_000 + seed))
+        codes[out.code] += 1
+        bad += _verdict("csv", 300_000 + seed, out, CASE_SECONDS)
+        if out.code == 3:
+            bad.append(f"csv seed {300_000 + seed}: exit 3")
+    assert not bad, "\n".join(bad[:10])
+    assert codes[0] > CSV_CASES // 10 and codes[1] > CSV_CASES // 4, codes
+
+
+def test_fuzz_pack_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A damaged translations/de.yaml, in the pack or in an overlay: validation
+    and a German assessment end with located problems, exit 0-3."""
+    from collections import Counter
+
+    import fuzz_surfaces as fs
+
+    monkeypatch.setenv("PLAYBOOK_NO_CACHE", "1")
+    monkeypatch.chdir(tmp_path)
+    tf = fs.make_translation_fixture(tmp_path)
+    bad: list[str] = []
+    codes: Counter[int] = Counter()
+    for seed in range(TRANSLATION_CASES):
+        out = fs.run_translation_case(tf, random.Random(400_000 + seed), cli=seed < 2)  # two through the CLI
+        codes[out.code] += 1
+        bad += _verdict("translation", 400_000 + seed, out, PACK_SECONDS)
+    assert not bad, "\n".join(bad[:10])
+    assert codes[0] > 0 and codes[1] > 0, codes
+
+
+def test_fuzz_the_web_app() -> None:
+    """Hostile and careless submissions to /report, /report.json and
+    /answers.yaml (PDFs: tests/test_web.py and benchmarks/fuzz.py): never a 5xx,
+    never a traceback in the body."""
+    import warnings
+    from collections import Counter
+
+    pytest.importorskip("httpx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    import fuzz_surfaces as fs
+
+    from playbook import web
+    from playbook.pack.load import load_pack
+
+    bad: list[str] = []
+    statuses: Counter[int] = Counter()
+    pack = load_pack(None)
+    for lang, seeds in ((None, range(0, WEB_CASES, 2)), ("de", range(1, WEB_CASES, 2))):  # a German app too
+        with TestClient(web.create_app(pack, lang=lang), raise_server_exceptions=False) as client:
+            for seed in seeds:
+                status, seconds, wrong = fs.run_web_case(client, random.Random(500_000 + seed))
+                statuses[status] += 1
+                bad += [f"web ({lang or 'en'}) seed {500_000 + seed}: {w}" for w in wrong]
+                if seconds > CASE_SECONDS:
+                    bad.append(f"web seed {500_000 + seed}: took {seconds:.1f} s")
+    assert not bad, "\n".join(bad[:10])
+    assert statuses[200] > 0 and statuses[422] > 0 and statuses[413] > 0, statuses

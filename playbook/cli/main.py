@@ -196,6 +196,7 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
     checked: list[str] = []
     counts: dict[str, str] = {}
     assessor: Assessor | None = None
+    refused: set[str] = set()  # answers files refused for a problem in another file (their customer CSV)
     for f in _answer_dirs_expanded(tuple(Path(n) for n in files)):
         name = str(f)
         try:
@@ -215,6 +216,8 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
                 if outcome.assessment is not None:
                     a = outcome.assessment
                     counts[name] = counts_line(answer_counts(assessor.pack, a.answers, a.result))
+                elif any(p.severity == "error" or strict for p in outcome.problems):
+                    refused.add(name)
             checked.append(name)
         except InvalidInput as exc:
             problems.extend(exc.problems)
@@ -231,7 +234,7 @@ def validate(files: tuple[str, ...], pack_spec: str | None, fmt: str, strict: bo
         for c in checked:
             if c in counts:
                 click.echo(f"{c}: {counts[c]}", err=True)
-            if not any(p.file.startswith(c.rstrip("/")) for p in errors):
+            if c not in refused and not any(p.file.startswith(c.rstrip("/")) for p in errors):
                 click.echo(f"{c}: ok")
         if errors:
             from playbook.i18n import message_language, tn, using
